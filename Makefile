@@ -1,0 +1,80 @@
+# Keel: build, run and test.
+#
+#   make          build build/keel.elf and the bootable build/keel.iso
+#   make run      boot the ISO in QEMU (TCG) with the serial console here
+#   make check    run every test; ends with "N passed, N failed"
+#
+# Each of them first runs the install step, which installs the Debian
+# packages the build needs when they are missing (as root), or prints the
+# apt-get command to run (otherwise).
+
+BUILD ?= build
+# V=1 shows the full commands.
+Q := $(if $(filter 1,$(V)),,@)
+CC    ?= gcc
+LD    ?= ld
+QEMU  ?= qemu-system-x86_64
+
+# Debian 12 packages the build and the tests need.
+DEBIAN_PACKAGES := gcc make binutils python3 git pkg-config \
+	qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
+	libfdt-dev check
+
+.PHONY: all deps iso run check unit integration clean
+
+all: deps $(BUILD)/keel.iso
+
+deps:
+	@missing=""; \
+	for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+			grep -q '^install ok installed$$' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing:$$missing"; \
+			apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else \
+			echo "Missing packages. Run: sudo apt-get install -y$$missing"; \
+			exit 1; \
+		fi; \
+	fi
+
+include hypervisor/build.mk
+
+# GRUB boots the image with Multiboot2. make run uses this config; the
+# integration runner writes its own per scenario.
+$(BUILD)/iso/boot/grub/grub.cfg: Makefile
+	@mkdir -p $(dir $@)
+	printf '%s\n' 'set timeout=0' 'set default=0' \
+		'menuentry "Keel" {' \
+		'  multiboot2 /boot/keel.elf loglvl=info' \
+		'  boot' '}' > $@
+
+$(BUILD)/keel.iso: $(BUILD)/keel.elf $(BUILD)/iso/boot/grub/grub.cfg
+	cp $(BUILD)/keel.elf $(BUILD)/iso/boot/keel.elf
+	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+iso: deps $(BUILD)/keel.iso
+
+QEMU_RUN_FLAGS ?= -smp 4 -m 512
+run: deps $(BUILD)/keel.iso
+	@echo "Keel in QEMU: quit with Ctrl-A X"
+	$(QEMU) -accel tcg -cpu qemu64,+svm $(QEMU_RUN_FLAGS) \
+		-cdrom $(BUILD)/keel.iso -boot d -display none -no-reboot \
+		-serial mon:stdio -nic none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+unit: deps
+	$(MAKE) -C tests/unit run BUILD=$(abspath $(BUILD))
+
+integration: deps $(BUILD)/keel.elf
+	python3 tests/integration/run.py --build $(BUILD)
+
+check: deps $(BUILD)/keel.iso
+	python3 tests/run-all.py --build $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,145 @@
+/*
+ * CPU identification and per-CPU descriptor tables.
+ */
+#include <arch.h>
+#include <percpu.h>
+#include <printk.h>
+#include <string_ops.h>
+#include <asm/cpu.h>
+#include <asm/desc.h>
+#include <asm/layout.h>
+#include <asm/traps.h>
+
+struct cpu_features boot_cpu_features;
+
+void cpu_features_detect(struct cpu_features *f)
+{
+	struct cpuid_regs r = cpuid(0, 0);
+	uint32_t max_leaf = r.eax;
+
+	memset(f, 0, sizeof(*f));
+	memcpy(f->vendor + 0, &r.ebx, 4);
+	memcpy(f->vendor + 4, &r.edx, 4);
+	memcpy(f->vendor + 8, &r.ecx, 4);
+
+	r = cpuid(1, 0);
+	f->stepping = r.eax & 0xf;
+	f->model = (r.eax >> 4) & 0xf;
+	f->family = (r.eax >> 8) & 0xf;
+	if (f->family == 0xf)
+		f->family += (r.eax >> 20) & 0xff;
+	if (f->family >= 6)
+		f->model |= ((r.eax >> 16) & 0xf) << 4;
+	f->apic = r.edx & (1u << 9);
+	f->fxsr = r.edx & (1u << 24);
+	f->vmx = r.ecx & (1u << 5);
+	f->pcid = r.ecx & (1u << 17);
+	f->x2apic = r.ecx & (1u << 21);
+	f->tsc_deadline = r.ecx & (1u << 24);
+	f->xsave = r.ecx & (1u << 26);
+	f->avx = r.ecx & (1u << 28);
+	f->hypervisor = r.ecx & (1u << 31);
+
+	if (max_leaf >= 7) {
+		r = cpuid(7, 0);
+		f->smep = r.ebx & (1u << 7);
+		f->avx512f = r.ebx & (1u << 16);
+		f->smap = r.ebx & (1u << 20);
+	}
+
+	r = cpuid(0x80000000, 0);
+	uint32_t max_ext = r.eax;
+	if (max_ext >= 0x80000001) {
+		r = cpuid(0x80000001, 0);
+		f->svm = r.ecx & (1u << 2);
+		f->nx = r.edx & (1u << 20);
+		f->pdpe1gb = r.edx & (1u << 26);
+	}
+	if (max_ext >= 0x80000004) {
+		for (uint32_t i = 0; i < 3; i++) {
+			r = cpuid(0x80000002 + i, 0);
+			memcpy(f->brand + 16 * i + 0, &r.eax, 4);
+			memcpy(f->brand + 16 * i + 4, &r.ebx, 4);
+			memcpy(f->brand + 16 * i + 8, &r.ecx, 4);
+			memcpy(f->brand + 16 * i + 12, &r.edx, 4);
+		}
+	}
+	if (max_ext >= 0x80000007)
+		f->invariant_tsc = cpuid(0x80000007, 0).edx & (1u << 8);
+	if (f->svm && max_ext >= 0x8000000a)
+		f->npt = cpuid(0x8000000a, 0).edx & (1u << 0);
+}
+
+void arch_print_cpu_banner(void)
+{
+	const struct cpu_features *f = &boot_cpu_features;
+	const char *brand = f->brand;
+
+	while (*brand == ' ')
+		brand++;
+	printk("CPU: %s family %#x model %#x stepping %u: %s\n", f->vendor,
+	       f->family, f->model, f->stepping, brand);
+	printk("CPU features:%s%s%s%s%s%s%s%s%s%s%s%s%s%s\n",
+	       f->nx ? " nx" : "", f->pdpe1gb ? " pdpe1gb" : "",
+	       f->apic ? " apic" : "", f->x2apic ? " x2apic" : "",
+	       f->tsc_deadline ? " tsc-deadline" : "",
+	       f->invariant_tsc ? " invariant-tsc" : "",
+	       f->xsave ? " xsave" : "", f->avx ? " avx" : "",
+	       f->avx512f ? " avx512f" : "", f->pcid ? " pcid" : "",
+	       f->smep ? " smep" : "", f->smap ? " smap" : "",
+	       f->hypervisor ? " hypervisor" : "", f->fxsr ? " fxsr" : "");
+	printk("Virtualization: SVM %s%s, VMX %s\n",
+	       f->svm ? "yes" : "no", f->svm ? (f->npt ? " (NPT)" : " (no NPT)") : "",
+	       f->vmx ? "yes" : "no");
+}
+
+/* A 16-byte system descriptor for the TSS occupies two GDT slots. */
+static void gdt_set_tss(uint64_t *gdt, const struct tss64 *tss)
+{
+	uint64_t base = (uint64_t)tss;
+	uint64_t limit = sizeof(*tss) - 1;
+
+	gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+			   (0x89ULL << 40) | (((limit >> 16) & 0xf) << 48) |
+			   (((base >> 24) & 0xff) << 56);
+	gdt[GDT_TSS / 8 + 1] = base >> 32;
+}
+
+void arch_cpu_init(struct percpu *pc)
+{
+	struct arch_percpu *a = &pc->arch;
+	char *block = a->stack_block;
+
+	a->gdt[0] = 0;
+	a->gdt[GDT_HYP_CS / 8] = 0x00af9a000000ffffULL;
+	a->gdt[GDT_HYP_DS / 8] = 0x00cf92000000ffffULL;
+	a->gdt[GDT_USER_CS32 / 8] = 0x00cffa000000ffffULL;
+	a->gdt[GDT_USER_DS / 8] = 0x00cff2000000ffffULL;
+	a->gdt[GDT_USER_CS64 / 8] = 0x00affa000000ffffULL;
+
+	memset(&a->tss, 0, sizeof(a->tss));
+	a->tss.rsp[0] = (uint64_t)stack_block_cpu_info(block);
+	a->tss.ist[IST_NMI] = (uint64_t)block + (IST_NMI + 1) * PAGE_SIZE;
+	a->tss.ist[IST_DF] = (uint64_t)block + (IST_DF + 1) * PAGE_SIZE;
+	a->tss.ist[IST_MC] = (uint64_t)block + (IST_MC + 1) * PAGE_SIZE;
+	a->tss.iomap_base = sizeof(a->tss);	/* no I/O bitmap */
+	gdt_set_tss(a->gdt, &a->tss);
+
+	struct desc_ptr gdtr = { sizeof(a->gdt) - 1, (uint64_t)a->gdt };
+	asm volatile("lgdt %0\n\t"
+		     "pushq %1\n\t"
+		     "leaq 1f(%%rip), %%rax\n\t"
+		     "pushq %%rax\n\t"
+		     "lretq\n"
+		     "1:\n\t"
+		     "mov %2, %%ds\n\t"
+		     "mov %2, %%es\n\t"
+		     "mov %2, %%ss\n\t"
+		     : : "m"(gdtr), "i"(GDT_HYP_CS), "r"(GDT_HYP_DS)
+		     : "rax", "memory");
+	asm volatile("ltr %w0" : : "r"(GDT_TSS));
+	idt_load();
+
+	write_cr4(read_cr4() | X86_CR4_PGE);
+	write_cr0(read_cr0() | X86_CR0_WP);
+}

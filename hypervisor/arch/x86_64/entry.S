@@ -1,0 +1,71 @@
+/*
+ * Interrupt and exception entry.
+ *
+ * Every vector has a 16-byte stub in interrupt_stubs; the IDT points vector
+ * N at interrupt_stubs + 16 * N. A stub makes the stack look the same for
+ * every vector: it pushes a zero where the CPU pushes no error code, then
+ * the vector number, and jumps to the common path. The common path saves
+ * the general registers in the order of struct cpu_user_regs (regs.h),
+ * passes that frame to do_interrupt(), and unwinds it with iretq.
+ *
+ * Only the hypervisor runs in ring 0 for now, so there is no swapgs and no
+ * guest state to save here; the PV entry paths will extend this.
+ */
+#include <asm/layout.h>
+
+/* Vectors for which the CPU pushes an error code. */
+#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || \
+			   (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+	.text
+	.balign 16
+	.globl interrupt_stubs
+interrupt_stubs:
+	.set	vec, 0
+	.rept	256
+	.balign 16
+	.if	HAS_ERROR_CODE(vec)
+	.else
+	pushq	$0
+	.endif
+	pushq	$vec
+	jmp	interrupt_common
+	.set	vec, vec + 1
+	.endr
+
+interrupt_common:
+	push	%rdi
+	push	%rsi
+	push	%rdx
+	push	%rcx
+	push	%rax
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%rbx
+	push	%rbp
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	cld
+	mov	%rsp, %rdi
+	call	do_interrupt
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbp
+	pop	%rbx
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rax
+	pop	%rcx
+	pop	%rdx
+	pop	%rsi
+	pop	%rdi
+	add	$16, %rsp		/* vector and error code */
+	iretq

@@ -1,0 +1,30 @@
+/* x86-64 page-table entries and the hypervisor's own mappings (paging.c). */
+#ifndef ASM_PAGING_H
+#define ASM_PAGING_H
+
+#include <types.h>
+
+#define PTE_PRESENT  (1ULL << 0)
+#define PTE_WRITE    (1ULL << 1)
+#define PTE_USER     (1ULL << 2)
+#define PTE_PWT      (1ULL << 3)
+#define PTE_PCD      (1ULL << 4)
+#define PTE_ACCESSED (1ULL << 5)
+#define PTE_DIRTY    (1ULL << 6)
+#define PTE_LARGE    (1ULL << 7)
+#define PTE_GLOBAL   (1ULL << 8)
+#define PTE_NX       (1ULL << 63)
+#define PTE_ADDR_MASK 0x000ffffffffff000ULL
+
+#define LARGE_PAGE_SIZE (1ULL << 21)
+
+/* Map @size bytes of MMIO at @pa uncached; returns the virtual address. */
+void *ioremap(paddr_t pa, size_t size);
+
+/* Whether [pa, pa + len) is RAM that the direct map covers. */
+bool directmap_covers(paddr_t pa, size_t len);
+
+/* Physical address of the hypervisor's page-table root. */
+extern paddr_t idle_pml4_phys;
+
+#endif

@@ -1,0 +1,11 @@
+#ifndef ASM_PLATFORM_H
+#define ASM_PLATFORM_H
+
+#include <acpi.h>
+
+/* The CPUs the firmware describes (platform.c). */
+extern struct acpi_cpus platform_cpus;
+
+void arch_send_call_function_ipi(unsigned int cpu);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * printk: format, keep in the log ring, show on the consoles.
+ *
+ * One lock serialises the ring and the consoles, so lines from different
+ * CPUs never interleave. A panicking CPU may have been interrupted while
+ * holding it; console_force_unlock() lets the panic path through.
+ */
+#include <cmdline.h>
+#include <format.h>
+#include <log_ring.h>
+#include <printk.h>
+#include <spinlock.h>
+#include <system_time.h>
+
+#define LOG_RING_SIZE (64 * 1024)
+#define LINE_MAX 512
+
+unsigned int console_loglevel = LOG_DEFAULT_LEVEL;
+static char opt_loglvl[16] = "";
+OPTION_STRING("loglvl", opt_loglvl);
+
+static char log_buffer[LOG_RING_SIZE];
+static struct log_ring log_ring = { log_buffer, LOG_RING_SIZE, 0 };
+static spinlock_t printk_lock = SPINLOCK_INIT;
+static struct console *consoles;
+static bool at_line_start = true;
+
+static const char *const level_names[] = {
+	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+};
+
+/* `loglvl=` takes a number 0-7 or a level name; "all" means 7. */
+static void apply_loglvl_option(void)
+{
+	if (!opt_loglvl[0])
+		return;
+	if (opt_loglvl[0] >= '0' && opt_loglvl[0] <= '7' && !opt_loglvl[1]) {
+		console_loglevel = opt_loglvl[0] - '0';
+		return;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(level_names); i++) {
+		const char *a = opt_loglvl, *b = level_names[i];
+		while (*a && *a == *b) {
+			a++;
+			b++;
+		}
+		if (!*a && !*b) {
+			console_loglevel = i;
+			return;
+		}
+	}
+	if (opt_loglvl[0] == 'a' && opt_loglvl[1] == 'l' &&
+	    opt_loglvl[2] == 'l' && !opt_loglvl[3])
+		console_loglevel = 7;
+}
+
+static void consoles_write(const char *text, size_t len)
+{
+	for (struct console *c = consoles; c; c = c->next)
+		c->write(text, len);
+}
+
+void console_register(struct console *con)
+{
+	unsigned long flags = spin_lock_irqsave(&printk_lock);
+	char chunk[256];
+	uint64_t pos = 0;
+	size_t n;
+
+	apply_loglvl_option();
+	/* Replay what was logged before this console existed. The ring keeps
+	 * no levels, so all of it is shown: before the first console, only
+	 * command-line warnings are logged. */
+	while ((n = log_ring_read(&log_ring, &pos, chunk, sizeof(chunk))))
+		con->write(chunk, n);
+	con->next = consoles;
+	consoles = con;
+	spin_unlock_irqrestore(&printk_lock, flags);
+}
+
+void console_force_unlock(void)
+{
+	spin_lock_init(&printk_lock);
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+	char line[LINE_MAX];
+	char stamp[32];
+	unsigned int level = LOG_DEFAULT_LEVEL;
+
+	if (fmt[0] == '\001' && fmt[1] >= '0' && fmt[1] <= '7') {
+		level = fmt[1] - '0';
+		fmt += 2;
+	}
+	int len = format_string_va(line, sizeof(line), fmt, ap);
+	if (len >= (int)sizeof(line))
+		len = sizeof(line) - 1;
+
+	uint64_t t = now_ns();
+	int slen = format_string(stamp, sizeof(stamp), "[%5llu.%06llu] ",
+				 (unsigned long long)(t / NSEC_PER_SEC),
+				 (unsigned long long)(t % NSEC_PER_SEC / 1000));
+
+	unsigned long flags = spin_lock_irqsave(&printk_lock);
+	bool show = level <= console_loglevel;
+	/* Stamp each new line, in the ring and on the consoles. */
+	for (int i = 0; i < len;) {
+		int j = i;
+		while (j < len && line[j] != '\n')
+			j++;
+		if (j < len)
+			j++;	/* include the newline */
+		if (at_line_start) {
+			log_ring_write(&log_ring, stamp, slen);
+			if (show)
+				consoles_write(stamp, slen);
+		}
+		log_ring_write(&log_ring, line + i, j - i);
+		if (show)
+			consoles_write(line + i, j - i);
+		at_line_start = line[j - 1] == '\n';
+		i = j;
+	}
+	spin_unlock_irqrestore(&printk_lock, flags);
+}
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}
+
+size_t log_read(uint64_t *pos, char *out, size_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&printk_lock);
+	size_t n = log_ring_read(&log_ring, pos, out, len);
+
+	spin_unlock_irqrestore(&printk_lock, flags);
+	return n;
+}
+
+uint64_t log_total_bytes(void)
+{
+	return log_ring.head;
+}

@@ -1,0 +1,36 @@
+/*
+ * The hooks generic code calls into the architecture. Each is implemented
+ * in hypervisor/arch/<arch>/; generic code includes only this header and
+ * the arch-neutral ones above.
+ */
+#ifndef KEEL_ARCH_H
+#define KEEL_ARCH_H
+
+#include <multiboot2.h>
+#include <types.h>
+
+struct percpu;
+struct cpu_user_regs;
+
+/* Build the final page tables (direct map of all RAM in @bi's map, image
+ * W^X) and switch to them. */
+void arch_paging_init(const struct boot_info *bi);
+/* Load this CPU's GDT, TSS and IDT. */
+void arch_cpu_init(struct percpu *pc);
+/* Discover interrupt controllers and CPUs from firmware tables. */
+void arch_platform_init(const struct boot_info *bi);
+/* Program this CPU's timer to interrupt at system time @deadline (ns);
+ * UINT64_MAX stops it. */
+void arch_timer_program(uint64_t deadline);
+/* Print the architecture's CPU description for the boot banner. */
+void arch_print_cpu_banner(void);
+/* Print registers and a backtrace starting from @regs, or from the
+ * caller when @regs is NULL. */
+void arch_dump_state(const struct cpu_user_regs *regs);
+/* End the machine: in test mode through the debug-exit port with
+ * @status (0 = success), otherwise halt. */
+__noreturn void arch_test_exit(unsigned int status);
+/* Allocate and describe the stack block for @cpu. */
+void *arch_alloc_stack_block(unsigned int cpu);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * The machine frame allocator: a buddy allocator over a frame table that
+ * holds one `struct frame` per machine frame (common/frame.c).
+ *
+ * The allocator itself is pure and takes no lock; mm.c wraps it with the
+ * global lock and the boot-time setup. The frame table is the same array
+ * that will carry page-type and ownership accounting for PV guests.
+ */
+#ifndef KEEL_FRAME_H
+#define KEEL_FRAME_H
+
+#include "types.h"
+
+#define FRAME_MAX_ORDER  18		/* largest block: 2^18 frames = 1 GiB */
+#define FRAME_NONE       UINT32_MAX	/* "no frame" in links and results */
+
+enum frame_state {
+	FRAME_STATE_UNMANAGED = 0,	/* not RAM, or reserved at boot */
+	FRAME_STATE_FREE,		/* part of a free buddy block */
+	FRAME_STATE_ALLOCATED,		/* part of an allocated block */
+};
+
+struct frame {
+	uint32_t next;		/* free-list links (frame numbers), heads only */
+	uint32_t prev;
+	uint8_t order;		/* block order, valid for block heads */
+	uint8_t state;		/* enum frame_state */
+	uint8_t is_head;	/* first frame of a free or allocated block */
+	uint8_t pad;
+	uint32_t reserved;	/* owner/type accounting comes here later */
+};
+
+struct frame_pool {
+	struct frame *frames;	/* indexed by frame number */
+	uint64_t nr_frames;	/* size of @frames */
+	uint32_t free_head[FRAME_MAX_ORDER + 1];
+	uint64_t free_count[FRAME_MAX_ORDER + 1];
+	uint64_t managed_frames;	/* frames ever given to the pool */
+	uint64_t free_frames;
+};
+
+/* @frames must hold @nr_frames zeroed entries. */
+void frame_pool_init(struct frame_pool *pool, struct frame *frames,
+		     uint64_t nr_frames);
+/* Hand [@first, @first + @count) to the pool. Returns -EINVAL for a range
+ * outside the table or one that overlaps frames the pool already manages. */
+int frame_pool_add_range(struct frame_pool *pool, uint64_t first,
+			 uint64_t count);
+/* Allocate 2^@order contiguous, naturally aligned frames. Returns the first
+ * frame number, or FRAME_NONE when no block is large enough. */
+uint64_t frame_pool_alloc(struct frame_pool *pool, unsigned int order);
+/* Free a block. Returns -EINVAL (and changes nothing) when @first is not
+ * the head of an allocated block of exactly @order: a double free, a free
+ * of a frame that was never allocated, or a wrong order. */
+int frame_pool_free(struct frame_pool *pool, uint64_t first,
+		    unsigned int order);
+
+static inline uint64_t frame_pool_used(const struct frame_pool *pool)
+{
+	return pool->managed_frames - pool->free_frames;
+}
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * One-shot timers (common/timer.c). Each CPU keeps its own sorted queue and
+ * programs its local timer for the earliest expiry. A timer's function runs
+ * in interrupt context on the CPU whose queue holds it.
+ */
+#ifndef KEEL_TIMER_H
+#define KEEL_TIMER_H
+
+#include <timer_queue.h>
+
+void timer_init(struct timer *t, void (*fn)(struct timer *, void *),
+		void *data, unsigned int cpu);
+/* (Re)arm @t to fire at system time @expires (ns). */
+void timer_set(struct timer *t, uint64_t expires);
+void timer_stop(struct timer *t);
+/* Called from the local timer interrupt. */
+void timer_interrupt(void);
+void timer_cpu_init(unsigned int cpu);
+
+#endif
