@@ -13,9 +13,11 @@
 #include <printk.h>
 #include <setup.h>
 #include <smp.h>
+#include <system_time.h>
 #include <asm/cpu.h>
 
 volatile bool panic_in_progress;
+unsigned int cpus_stopped_by_panic;
 static int panic_owner = -1;
 
 static __noreturn void panic_common(const struct cpu_user_regs *regs,
@@ -33,11 +35,21 @@ static __noreturn void panic_common(const struct cpu_user_regs *regs,
 	smp_stop_other_cpus();
 	console_force_unlock();
 
+	/* Wait (bounded: a wedged CPU must not keep the report from
+	 * appearing) until the others confirm they stopped. */
+	unsigned int others = nr_cpus_online - 1;
+	for (unsigned int i = 0; i < 1000 &&
+	     __atomic_load_n(&cpus_stopped_by_panic, __ATOMIC_SEQ_CST) < others;
+	     i++)
+		udelay(100);
+
 	format_string_va(msg, sizeof(msg), fmt, ap);
 	if (regs)
 		arch_dump_state(regs);
 	printk(LOG_EMERG "****************************************\n");
 	printk(LOG_EMERG "Panic on CPU%d: %s\n", self, msg);
+	printk(LOG_EMERG "Stopped %u of %u other CPUs\n",
+	       __atomic_load_n(&cpus_stopped_by_panic, __ATOMIC_SEQ_CST), others);
 	if (!regs)
 		arch_dump_state(NULL);
 	printk(LOG_EMERG "****************************************\n");

@@ -14,6 +14,8 @@ __noreturn void panic_with_regs(const struct cpu_user_regs *regs,
 				const char *fmt, ...) __printf(2, 3);
 
 extern volatile bool panic_in_progress;
+/* CPUs that took the panic NMI and stopped. */
+extern unsigned int cpus_stopped_by_panic;
 
 #define BUG_ON(cond)                                                     \
 	do {                                                             \

@@ -119,9 +119,11 @@ void arch_cpu_init(struct percpu *pc)
 
 	memset(&a->tss, 0, sizeof(a->tss));
 	a->tss.rsp[0] = (uint64_t)stack_block_cpu_info(block);
-	a->tss.ist[IST_NMI] = (uint64_t)block + (IST_NMI + 1) * PAGE_SIZE;
-	a->tss.ist[IST_DF] = (uint64_t)block + (IST_DF + 1) * PAGE_SIZE;
-	a->tss.ist[IST_MC] = (uint64_t)block + (IST_MC + 1) * PAGE_SIZE;
+	/* IST stack n is page n of the block; it grows down from the page's
+	 * end. */
+	a->tss.ist[IST_NMI - 1] = (uint64_t)block + (IST_NMI + 1) * PAGE_SIZE;
+	a->tss.ist[IST_DF - 1] = (uint64_t)block + (IST_DF + 1) * PAGE_SIZE;
+	a->tss.ist[IST_MC - 1] = (uint64_t)block + (IST_MC + 1) * PAGE_SIZE;
 	a->tss.iomap_base = sizeof(a->tss);	/* no I/O bitmap */
 	gdt_set_tss(a->gdt, &a->tss);
 

@@ -108,6 +108,7 @@ void arch_boot_cpu_init_late(void)
 	apic_cpu_init();
 	boot_percpu.arch.apic_id = apic_current_id();
 	apic_timer_calibrate();
+	printk("CPU0: APIC id %u online (boot CPU)\n", boot_percpu.arch.apic_id);
 }
 
 __noreturn void arch_test_exit(unsigned int status)

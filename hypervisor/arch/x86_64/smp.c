@@ -125,7 +125,7 @@ void smp_boot_cpus(unsigned int max_cpus)
 void smp_stop_other_cpus(void)
 {
 	if (nr_cpus_online > 1)
-		apic_send_ipi_all_but_self(APIC_ICR_NMI);
+		apic_send_ipi_all_but_self(APIC_ICR_NMI | APIC_ICR_ASSERT);
 }
 
 void arch_send_call_function_ipi(unsigned int cpu)

@@ -92,12 +92,14 @@ static void print_symbol(const char *prefix, uint64_t addr)
 /* Walk the frame-pointer chain. Each frame holds the caller's RBP and the
  * return address; only frames inside this CPU's stack block are followed,
  * so a corrupt chain ends the walk instead of faulting again. */
-static void print_backtrace(uint64_t rbp)
+static void print_backtrace(uint64_t rip, uint64_t rbp)
 {
 	uint64_t block = (uint64_t)get_cpu_info() + sizeof(struct cpu_info) -
 			 STACK_SIZE;
 
 	printk(LOG_EMERG "Backtrace:\n");
+	if (rip)
+		print_symbol("   ", rip);
 	for (unsigned int depth = 0; depth < 32; depth++) {
 		if (rbp < block || rbp + 16 > block + STACK_SIZE || (rbp & 7))
 			break;
@@ -112,7 +114,7 @@ static void print_backtrace(uint64_t rbp)
 void arch_dump_state(const struct cpu_user_regs *r)
 {
 	if (!r) {
-		print_backtrace(read_rbp());
+		print_backtrace(0, read_rbp());
 		return;
 	}
 	printk(LOG_EMERG "----[ Keel hypervisor fault on CPU%u ]----\n",
@@ -143,14 +145,16 @@ void arch_dump_state(const struct cpu_user_regs *r)
 	printk(LOG_EMERG "cr0: %016llx  cr2: %016llx  cr3: %016llx  cr4: %016llx\n",
 	       (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
 	       (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
-	print_symbol("   ", r->rip);
-	print_backtrace(r->rbp);
+	print_backtrace(r->rip, r->rbp);
 }
 
 static void do_nmi(void)
 {
-	if (panic_in_progress)
-		halt_forever();	/* another CPU panicked: stop here */
+	if (panic_in_progress) {
+		/* Another CPU panicked: say so, and stop here for good. */
+		__atomic_fetch_add(&cpus_stopped_by_panic, 1, __ATOMIC_SEQ_CST);
+		halt_forever();
+	}
 	printk(LOG_WARNING "CPU%u: unexpected NMI\n", smp_processor_id());
 }
 

@@ -1,0 +1,109 @@
+"""Boot Keel in QEMU and read what it says on the serial line.
+
+Used by run.py (the boot scenarios) and, later, by the guest-test and Linux
+runners. One boot is: write a grub.cfg with the hypervisor command line and
+the modules, make an ISO with grub-mkrescue, run QEMU under a timeout, and
+collect the serial output.
+
+How a boot ends:
+  - Keel in test mode prints a last line "KEEL-EXIT: success|failure" and
+    writes the status to the isa-debug-exit port; QEMU then exits with
+    (status << 1) | 1, so 1 = success and 3 = failure.
+  - Anything else is a CRASH (a triple fault resets, and -no-reboot turns
+    that into exit 0; a missing KEEL-EXIT line means Keel never finished),
+    or a TIMEOUT when the time limit ran out.
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+
+SUCCESS, FAILURE, CRASH, TIMEOUT = "SUCCESS", "FAILURE", "CRASH", "TIMEOUT"
+
+
+@dataclass
+class Module:
+    path: str
+    cmdline: str = ""
+
+
+@dataclass
+class BootResult:
+    status: str
+    exit_code: int
+    lines: list = field(default_factory=list)
+
+    @property
+    def text(self):
+        return "\n".join(self.lines)
+
+    def has(self, fragment):
+        return any(fragment in line for line in self.lines)
+
+    def grep(self, fragment):
+        return [line for line in self.lines if fragment in line]
+
+
+def strip_timestamp(line):
+    """Drop Keel's "[    0.123456] " prefix."""
+    if line.startswith("[") and "] " in line[:16]:
+        return line[line.index("] ") + 2:]
+    return line
+
+
+def build_iso(workdir, kernel, cmdline, modules=()):
+    """Make a bootable ISO in workdir and return its path."""
+    root = os.path.join(workdir, "iso")
+    boot = os.path.join(root, "boot")
+    os.makedirs(os.path.join(boot, "grub"), exist_ok=True)
+    shutil.copy(kernel, os.path.join(boot, "keel.elf"))
+    cfg = ["set timeout=0", "set default=0", 'menuentry "Keel" {',
+           f"  multiboot2 /boot/keel.elf {cmdline}"]
+    for i, m in enumerate(modules):
+        name = f"mod{i}"
+        shutil.copy(m.path, os.path.join(boot, name))
+        cfg.append(f"  module2 /boot/{name} {m.cmdline}".rstrip())
+    cfg += ["  boot", "}"]
+    with open(os.path.join(boot, "grub", "grub.cfg"), "w") as f:
+        f.write("\n".join(cfg) + "\n")
+    iso = os.path.join(workdir, "keel.iso")
+    proc = subprocess.run(["grub-mkrescue", "-o", iso, root],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"grub-mkrescue failed: {proc.stderr.strip()}")
+    return iso
+
+
+def run_qemu(iso, cpus=1, mem_mb=128, timeout=60, cpu_model="qemu64,+svm",
+             extra_args=()):
+    """Boot the ISO; return a BootResult."""
+    cmd = ["timeout", "--kill-after=5", str(timeout),
+           "qemu-system-x86_64", "-accel", "tcg", "-cpu", cpu_model,
+           "-smp", str(cpus), "-m", str(mem_mb), "-cdrom", iso,
+           "-boot", "d", "-display", "none", "-no-reboot", "-nic", "none",
+           "-serial", "stdio", "-monitor", "none",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", *extra_args]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          stdin=subprocess.DEVNULL)
+    out = proc.stdout.decode("utf-8", errors="replace")
+    lines = [strip_timestamp(l.rstrip("\r")) for l in out.splitlines()]
+    last = next((l for l in reversed(lines) if l.strip()), "")
+    if proc.returncode in (124, 137):
+        status = TIMEOUT
+    elif not last.startswith("KEEL-EXIT:"):
+        status = CRASH
+    elif proc.returncode == 1 and last == "KEEL-EXIT: success":
+        status = SUCCESS
+    elif proc.returncode == 3 and last == "KEEL-EXIT: failure":
+        status = FAILURE
+    else:
+        status = CRASH
+    return BootResult(status, proc.returncode, lines)
+
+
+def boot(kernel, cmdline, modules=(), **qemu_args):
+    """Build a throwaway ISO and boot it."""
+    with tempfile.TemporaryDirectory(prefix="keel-boot-") as workdir:
+        iso = build_iso(workdir, kernel, cmdline, modules)
+        return run_qemu(iso, **qemu_args)
