@@ -2,8 +2,14 @@
  * Boot-time self-tests and deliberate faults, chosen on the command line.
  * The integration runner (tests/integration/) drives them.
  *
- *   debug_fault=page|divide|ud|panic  fault on purpose after boot, to test
- *                                     the fault report
+ *   debug_fault=KIND                  fault on purpose after boot, to test
+ *                                     the fault report and W^X. KIND is
+ *                                     page, divide, ud, panic, write-text
+ *                                     (write to our own code), write-text-
+ *                                     alias (the same through the direct
+ *                                     map), exec-data (jump into .data)
+ *   debug_fault_cpu=N                 ... on CPU N (through a cross-CPU
+ *                                     call) instead of the boot CPU
  *   selftest=timers[,smpcall]         run these tests; each prints
  *                                     "selftest <name>: PASS|FAIL ..."
  */
@@ -19,12 +25,16 @@
 #include <timer.h>
 #include <asm/cpu.h>
 
-static char opt_debug_fault[16];
+static char opt_debug_fault[32];
 OPTION_STRING("debug_fault", opt_debug_fault);
+static unsigned int opt_debug_fault_cpu;
+OPTION_UINT("debug_fault_cpu", opt_debug_fault_cpu);
 static char opt_selftest[64];
 OPTION_STRING("selftest", opt_selftest);
 
 static volatile int zero;
+/* A "function" in writable data: a ret instruction. */
+static uint8_t data_ret[16] = { 0xc3 };
 
 /* Not inlined, so the backtrace names it. */
 static __attribute__((noinline, noclone)) void debug_trigger_fault(const char *kind)
@@ -38,16 +48,39 @@ static __attribute__((noinline, noclone)) void debug_trigger_fault(const char *k
 		asm volatile("ud2");
 	else if (!strcmp(kind, "panic"))
 		panic("debug_fault=panic requested");
-	printk(LOG_WARNING "debug_fault=%s: unknown kind (page, divide, ud, "
-	       "panic)\n", kind);
+	else if (!strcmp(kind, "write-text"))
+		*(volatile uint8_t *)(uintptr_t)debug_fault_maybe_trigger = 0xcc;
+	else if (!strcmp(kind, "write-text-alias"))
+		*(volatile uint8_t *)phys_to_virt(virt_to_phys(
+			(const void *)(uintptr_t)debug_fault_maybe_trigger)) = 0xcc;
+	else if (!strcmp(kind, "exec-data"))
+		((void (*)(void))(uintptr_t)data_ret)();
+	printk(LOG_WARNING "debug_fault=%s: did not fault (kinds: page, divide, "
+	       "ud, panic, write-text, write-text-alias, exec-data)\n", kind);
+}
+
+static void debug_trigger_fault_here(void *kind)
+{
+	debug_trigger_fault(kind);
 }
 
 void debug_fault_maybe_trigger(void)
 {
-	if (opt_debug_fault[0]) {
-		printk("debug_fault=%s: faulting on purpose\n", opt_debug_fault);
-		debug_trigger_fault(opt_debug_fault);
+	unsigned int cpu = opt_debug_fault_cpu;
+
+	if (!opt_debug_fault[0])
+		return;
+	if (cpu >= NR_CPUS || !(cpu_online_mask() & (1ULL << cpu))) {
+		printk(LOG_WARNING "debug_fault_cpu=%u: no such CPU online\n", cpu);
+		return;
 	}
+	printk("debug_fault=%s: faulting on purpose on CPU%u\n",
+	       opt_debug_fault, cpu);
+	if (cpu == smp_processor_id())
+		debug_trigger_fault(opt_debug_fault);
+	else
+		smp_call_function_mask(1ULL << cpu, debug_trigger_fault_here,
+				       opt_debug_fault);
 }
 
 /*

@@ -154,7 +154,7 @@ module_scenario("modules-1")
 module_scenario("modules-3")
 
 
-def fault_scenario(kind, vector_text):
+def fault_scenario(kind, vector_text, caller="debug_trigger_fault+"):
     def check(r, problems):
         expect_status(r, FAILURE, problems)
         for fragment in ("Keel hypervisor fault on CPU0", vector_text,
@@ -164,7 +164,7 @@ def fault_scenario(kind, vector_text):
                 problems.append(f"fault report lacks '{fragment}'")
         # The backtrace must name the faulting function and its callers.
         trace = r.text[r.text.find("Backtrace:"):]
-        for fn in ("debug_trigger_fault+", "start_hypervisor+"):
+        for fn in (caller, "start_hypervisor+"):
             if fn not in trace:
                 problems.append(f"backtrace does not name {fn[:-1]}")
     SCENARIOS.append(dict(name=f"fault-{kind}",
@@ -175,6 +175,12 @@ def fault_scenario(kind, vector_text):
 fault_scenario("page", "#PF page fault")
 fault_scenario("divide", "#DE divide error")
 fault_scenario("ud", "#UD invalid opcode")
+# W^X: the image's text is not writable through either of its mappings,
+# and data is not executable. Page-fault error codes: 0x3 = write to a
+# present page, 0x11 = instruction fetch from a present page.
+fault_scenario("write-text", "(#PF page fault), error code 0x3")
+fault_scenario("write-text-alias", "(#PF page fault), error code 0x3")
+fault_scenario("exec-data", "(#PF page fault), error code 0x11")
 
 
 @scenario("panic-stops-cpus", "test debug_fault=panic", cpus=4)
@@ -186,6 +192,20 @@ def _(r, problems):
         problems.append("the other CPUs did not all confirm they stopped")
     if "debug_trigger_fault+" not in r.text:
         problems.append("panic backtrace does not name debug_trigger_fault")
+
+
+@scenario("fault-on-secondary-cpu", "test debug_fault=page debug_fault_cpu=2",
+          cpus=4)
+def _(r, problems):
+    expect_status(r, FAILURE, problems)
+    for fragment in ("Keel hypervisor fault on CPU2", "Panic on CPU2",
+                     "Stopped 3 of 3 other CPUs"):
+        if not r.has(fragment):
+            problems.append(f"missing '{fragment}'")
+    trace = r.text[r.text.find("Backtrace:"):]
+    for fn in ("debug_trigger_fault+", "smp_call_function_interrupt+"):
+        if fn not in trace:
+            problems.append(f"backtrace does not name {fn[:-1]}")
 
 
 @scenario("timers-4cpu", "test selftest=timers", cpus=4, mem_mb=256)

@@ -92,16 +92,28 @@ static void print_symbol(const char *prefix, uint64_t addr)
 /* Walk the frame-pointer chain. Each frame holds the caller's RBP and the
  * return address; only frames inside this CPU's stack block are followed,
  * so a corrupt chain ends the walk instead of faulting again. */
-static void print_backtrace(uint64_t rip, uint64_t rbp)
+static bool on_this_stack(uint64_t addr, uint64_t len)
 {
 	uint64_t block = (uint64_t)get_cpu_info() + sizeof(struct cpu_info) -
 			 STACK_SIZE;
 
+	return addr >= block && addr + len <= block + STACK_SIZE;
+}
+
+static void print_backtrace(uint64_t rip, uint64_t rsp, uint64_t rbp)
+{
+	uint64_t offset, size;
+
 	printk(LOG_EMERG "Backtrace:\n");
 	if (rip)
 		print_symbol("   ", rip);
+	/* A jump or call to a bad address leaves RIP meaningless, but a call
+	 * pushed its return address at RSP: show it as the likely caller. */
+	if (rip && !symbol_lookup(&keel_symbols, rip, &offset, &size) &&
+	    on_this_stack(rsp, 8))
+		print_symbol(" ? ", *(const uint64_t *)rsp);
 	for (unsigned int depth = 0; depth < 32; depth++) {
-		if (rbp < block || rbp + 16 > block + STACK_SIZE || (rbp & 7))
+		if (!on_this_stack(rbp, 16) || (rbp & 7))
 			break;
 		const uint64_t *frame = (const uint64_t *)rbp;
 		if (frame[1] == 0)
@@ -114,7 +126,7 @@ static void print_backtrace(uint64_t rip, uint64_t rbp)
 void arch_dump_state(const struct cpu_user_regs *r)
 {
 	if (!r) {
-		print_backtrace(0, read_rbp());
+		print_backtrace(0, 0, read_rbp());
 		return;
 	}
 	printk(LOG_EMERG "----[ Keel hypervisor fault on CPU%u ]----\n",
@@ -145,7 +157,7 @@ void arch_dump_state(const struct cpu_user_regs *r)
 	printk(LOG_EMERG "cr0: %016llx  cr2: %016llx  cr3: %016llx  cr4: %016llx\n",
 	       (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
 	       (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
-	print_backtrace(r->rip, r->rbp);
+	print_backtrace(r->rip, r->rsp, r->rbp);
 }
 
 static void do_nmi(void)
