@@ -68,9 +68,15 @@ bool acpi_rsdp_valid(const uint8_t *rsdp, size_t len)
 
 const uint8_t *acpi_rsdp_scan(const uint8_t *base, size_t len)
 {
-	for (size_t off = 0; off + 20 <= len; off += 16)
-		if (acpi_rsdp_valid(base + off, 20))
-			return base + off;
+	for (size_t off = 0; off + 20 <= len; off += 16) {
+		const uint8_t *p = base + off;
+		/* Check an ACPI 2.0+ RSDP whole, as acpi_find_cpus() will:
+		 * all 36 bytes must lie inside the region. */
+		size_t n = p[15] >= 2 ? 36 : 20;
+
+		if (n <= len - off && acpi_rsdp_valid(p, n))
+			return p;
+	}
 	return NULL;
 }
 

@@ -37,7 +37,9 @@ static void out_string(struct out *o, const char *s, const struct spec *sp)
 
 	if (!s)
 		s = "(null)";
-	while (s[len] && (sp->precision < 0 || len < sp->precision))
+	/* With a precision, read no further than it: the string need not be
+	 * terminated. */
+	while ((sp->precision < 0 || len < sp->precision) && s[len])
 		len++;
 	if (!sp->left)
 		out_repeat(o, ' ', sp->width - len);
@@ -64,14 +66,9 @@ static void out_number(struct out *o, uint64_t value, bool negative,
 	else if (sp->space)
 		sign = ' ';
 
-	if (sp->alt && value != 0) {
-		if (base == 16) {
-			prefix = upper ? "0X" : "0x";
-			prefix_len = 2;
-		} else if (base == 8) {
-			prefix = "0";
-			prefix_len = 1;
-		}
+	if (sp->alt && value != 0 && base == 16) {
+		prefix = upper ? "0X" : "0x";
+		prefix_len = 2;
 	}
 
 	do {
@@ -83,6 +80,9 @@ static void out_number(struct out *o, uint64_t value, bool negative,
 		n = 0;
 
 	int zeros = sp->precision > n ? sp->precision - n : 0;
+	/* '#' with 'o' raises the precision just enough for a leading 0. */
+	if (sp->alt && base == 8 && zeros == 0 && (n == 0 || tmp[n - 1] != '0'))
+		zeros = 1;
 	int total = n + zeros + prefix_len + (sign ? 1 : 0);
 	int pad = sp->width > total ? sp->width - total : 0;
 
@@ -222,6 +222,8 @@ int format_string_va(char *buf, size_t size, const char *fmt, va_list ap)
 			else if (len == LEN_SHORT)
 				v = (unsigned short)v;
 			unsigned int base = conv == 'u' ? 10 : conv == 'o' ? 8 : 16;
+			/* '+' and ' ' apply to signed conversions only. */
+			sp.plus = sp.space = false;
 			out_number(&o, v, false, base, conv == 'X', &sp);
 			break;
 		}

@@ -30,7 +30,7 @@ struct heap_page {
 	uint16_t nr_slots;
 	uint8_t on_list;
 	uint8_t order;			/* large objects */
-	uint32_t large_size;		/* requested size, large objects */
+	uint64_t large_size;		/* requested size, large objects */
 	uint64_t live[(MAX_SLOTS + 63) / 64];
 };
 
@@ -94,7 +94,7 @@ static void *alloc_large(struct heap *heap, size_t size)
 	if (!pg)
 		return NULL;
 	*pg = (struct heap_page){ .magic = HEAP_MAGIC_LARGE, .order = order,
-				  .large_size = (uint32_t)MIN(size, UINT32_MAX) };
+				  .large_size = size };
 	heap->stats.pages_in_use += 1ULL << order;
 	heap->stats.bytes_in_use += size;
 	heap->stats.objects_in_use++;

@@ -94,7 +94,9 @@ static void parse_mmap(const uint8_t *tag, uint32_t size, struct boot_info *bi)
 		warn(bi, "memory map entry size %u is invalid", entry_size);
 		return;
 	}
-	for (uint32_t off = 16; off + entry_size <= size; off += entry_size) {
+	/* off <= size throughout; written so that a huge entry_size cannot
+	 * wrap the sum around. */
+	for (uint32_t off = 16; entry_size <= size - off; off += entry_size) {
 		const uint8_t *e = tag + off;
 		uint64_t addr = read_u64(e), len = read_u64(e + 8);
 

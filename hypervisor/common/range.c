@@ -54,8 +54,11 @@ int range_list_remove(struct range_list *list, uint64_t start, uint64_t end)
 		if (r->end <= start || r->start >= end)
 			continue;
 		if (r->start < start && r->end > end) {
-			/* Split in two. */
+			/* Split in two, if there is room for the second half;
+			 * otherwise change nothing. */
 			uint64_t old_end = r->end;
+			if (list->count == RANGE_LIST_MAX)
+				return -ENOSPC;
 			r->end = start;
 			return insert_at(list, i + 1, end, old_end);
 		}

@@ -40,7 +40,8 @@ struct heap {
 };
 
 void heap_init(struct heap *heap, const struct heap_page_source *source);
-/* Returns 16-byte aligned memory (page aligned past 2048 bytes), or NULL. */
+/* Returns 16-byte aligned memory, or NULL. (Objects past 2048 bytes start
+ * 128 bytes into their pages, after the header.) */
 void *heap_alloc(struct heap *heap, size_t size);
 /* Returns 0, or -EINVAL for a pointer the heap does not own as a live
  * object (a double free, an interior pointer, a foreign pointer). NULL is
