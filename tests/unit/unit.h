@@ -1,0 +1,45 @@
+/* Shared declarations for the host unit tests (tests/unit). */
+#ifndef KEEL_UNIT_H
+#define KEEL_UNIT_H
+
+#include <check.h>
+#include <stdint.h>
+
+Suite *acpi_suite(void);
+Suite *cmdline_suite(void);
+Suite *format_suite(void);
+Suite *frame_suite(void);
+Suite *heap_suite(void);
+Suite *log_ring_suite(void);
+Suite *multiboot2_suite(void);
+Suite *range_suite(void);
+Suite *symbols_suite(void);
+Suite *timer_queue_suite(void);
+
+/* Like ck_assert(), but silent while it holds. Every passing Check
+ * assertion records a checkpoint with the parent process (a write), which
+ * is far too slow in loops that run millions of times. */
+#define ASSERT_FAST(expr)                                                     \
+	do {                                                                  \
+		if (!(expr))                                                  \
+			ck_abort_msg("Assertion '%s' failed", #expr);         \
+	} while (0)
+
+/* A small deterministic PRNG (splitmix64), so randomized tests do the
+ * same thing on every host. */
+static inline uint64_t rng_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n), n > 0. */
+static inline uint64_t rng_below(uint64_t *state, uint64_t n)
+{
+	return rng_next(state) % n;
+}
+
+#endif

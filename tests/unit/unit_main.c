@@ -1,0 +1,31 @@
+/* Runs every unit-test suite and prints a one-line summary. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "unit.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(acpi_suite());
+
+	srunner_add_suite(sr, cmdline_suite());
+	srunner_add_suite(sr, format_suite());
+	srunner_add_suite(sr, frame_suite());
+	srunner_add_suite(sr, heap_suite());
+	srunner_add_suite(sr, log_ring_suite());
+	srunner_add_suite(sr, multiboot2_suite());
+	srunner_add_suite(sr, range_suite());
+	srunner_add_suite(sr, symbols_suite());
+	srunner_add_suite(sr, timer_queue_suite());
+
+	/* CK_ENV: Check's normal output unless CK_VERBOSITY says otherwise;
+	 * the fork mode is Check's default (CK_FORK) unless CK_FORK=no. */
+	srunner_run_all(sr, CK_ENV);
+	int run = srunner_ntests_run(sr);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+
+	fflush(stdout);
+	printf("unit: %d passed, %d failed\n", run - failed, failed);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
