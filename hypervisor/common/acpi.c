@@ -5,6 +5,7 @@
  * table's checksum must be zero, and MADT entries must fit inside the MADT.
  */
 #include <acpi.h>
+#include <byteorder.h>
 #include <errno_values.h>
 
 struct sdt_header {
@@ -33,17 +34,6 @@ static uint8_t checksum(const uint8_t *p, size_t len)
 	return sum;
 }
 
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_u64(const uint8_t *p)
-{
-	return get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
-}
-
 static bool signature_is(const uint8_t *p, const char *sig, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -59,7 +49,7 @@ bool acpi_rsdp_valid(const uint8_t *rsdp, size_t len)
 	if (checksum(rsdp, 20) != 0)
 		return false;
 	if (rsdp[15] >= 2 && len >= 36) {
-		uint32_t xlen = get_u32(rsdp + 20);
+		uint32_t xlen = get_le32(rsdp + 20);
 		if (xlen < 36 || xlen > len || checksum(rsdp, xlen) != 0)
 			return false;
 	}
@@ -87,7 +77,7 @@ static const uint8_t *map_table(uint64_t addr, acpi_map_fn map)
 
 	if (!hdr)
 		return NULL;
-	uint32_t len = get_u32(hdr + 4);
+	uint32_t len = get_le32(hdr + 4);
 	if (len < sizeof(struct sdt_header) || len > ACPI_TABLE_MAX_LEN)
 		return NULL;
 	const uint8_t *table = map(addr, len);
@@ -99,18 +89,18 @@ static const uint8_t *map_table(uint64_t addr, acpi_map_fn map)
 static const uint8_t *find_table(const uint8_t *rsdp, acpi_map_fn map,
 				 const char *sig)
 {
-	bool use_xsdt = rsdp[15] >= 2 && get_u64(rsdp + 24) != 0;
-	uint64_t root_addr = use_xsdt ? get_u64(rsdp + 24) : get_u32(rsdp + 16);
+	bool use_xsdt = rsdp[15] >= 2 && get_le64(rsdp + 24) != 0;
+	uint64_t root_addr = use_xsdt ? get_le64(rsdp + 24) : get_le32(rsdp + 16);
 	unsigned int entry_size = use_xsdt ? 8 : 4;
 	const uint8_t *root = map_table(root_addr, map);
 
 	if (!root || !signature_is(root, use_xsdt ? "XSDT" : "RSDT", 4))
 		return NULL;
-	uint32_t len = get_u32(root + 4);
+	uint32_t len = get_le32(root + 4);
 	for (uint32_t off = sizeof(struct sdt_header); off + entry_size <= len;
 	     off += entry_size) {
-		uint64_t addr = use_xsdt ? get_u64(root + off) :
-					   get_u32(root + off);
+		uint64_t addr = use_xsdt ? get_le64(root + off) :
+					   get_le32(root + off);
 		const uint8_t *t = map_table(addr, map);
 		if (t && signature_is(t, sig, 4))
 			return t;
@@ -143,12 +133,12 @@ int acpi_find_cpus(const uint8_t *rsdp, acpi_map_fn map, struct acpi_cpus *cpus)
 		return -ENOENT;
 	}
 
-	uint32_t len = get_u32(madt + 4);
+	uint32_t len = get_le32(madt + 4);
 	if (len < sizeof(struct sdt_header) + 8) {
 		cpus->error = "MADT too short";
 		return -EINVAL;
 	}
-	cpus->lapic_address = get_u32(madt + sizeof(struct sdt_header));
+	cpus->lapic_address = get_le32(madt + sizeof(struct sdt_header));
 
 	for (uint32_t off = sizeof(struct sdt_header) + 8; off + 2 <= len;) {
 		const uint8_t *e = madt + off;
@@ -159,13 +149,13 @@ int acpi_find_cpus(const uint8_t *rsdp, acpi_map_fn map, struct acpi_cpus *cpus)
 			return -EINVAL;
 		}
 		if (type == MADT_LAPIC && elen >= 8) {
-			if (get_u32(e + 4) & MADT_ENABLED)
+			if (get_le32(e + 4) & MADT_ENABLED)
 				add_cpu(cpus, e[3]);
 		} else if (type == MADT_X2APIC && elen >= 16) {
-			if (get_u32(e + 8) & MADT_ENABLED)
-				add_cpu(cpus, get_u32(e + 4));
+			if (get_le32(e + 8) & MADT_ENABLED)
+				add_cpu(cpus, get_le32(e + 4));
 		} else if (type == MADT_LAPIC_OVERRIDE && elen >= 12) {
-			cpus->lapic_address = get_u64(e + 4);
+			cpus->lapic_address = get_le64(e + 4);
 		}
 		off += elen;
 	}

@@ -9,20 +9,10 @@
  * run past the block stop parsing, strings without a terminator are cut at
  * the tag's end, and entries that make no sense are skipped with a warning.
  */
+#include <byteorder.h>
 #include <errno_values.h>
 #include <format.h>
 #include <multiboot2.h>
-
-static uint32_t read_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t read_u64(const uint8_t *p)
-{
-	return read_u32(p) | (uint64_t)read_u32(p + 4) << 32;
-}
 
 static void warn(struct boot_info *bi, const char *fmt, ...)
 	__printf(2, 3);
@@ -66,7 +56,7 @@ static void parse_module(const uint8_t *tag, uint32_t size,
 		warn(bi, "module tag of %u bytes is too short", size);
 		return;
 	}
-	uint32_t start = read_u32(tag + 8), end = read_u32(tag + 12);
+	uint32_t start = get_le32(tag + 8), end = get_le32(tag + 12);
 	if (end < start) {
 		warn(bi, "module [%#x, %#x) ends before it starts", start, end);
 		return;
@@ -89,7 +79,7 @@ static void parse_mmap(const uint8_t *tag, uint32_t size, struct boot_info *bi)
 		warn(bi, "memory map tag of %u bytes is too short", size);
 		return;
 	}
-	uint32_t entry_size = read_u32(tag + 8);
+	uint32_t entry_size = get_le32(tag + 8);
 	if (entry_size < 24 || entry_size % 8) {
 		warn(bi, "memory map entry size %u is invalid", entry_size);
 		return;
@@ -98,7 +88,7 @@ static void parse_mmap(const uint8_t *tag, uint32_t size, struct boot_info *bi)
 	 * wrap the sum around. */
 	for (uint32_t off = 16; entry_size <= size - off; off += entry_size) {
 		const uint8_t *e = tag + off;
-		uint64_t addr = read_u64(e), len = read_u64(e + 8);
+		uint64_t addr = get_le64(e), len = get_le64(e + 8);
 
 		if (len == 0)
 			continue;
@@ -115,7 +105,7 @@ static void parse_mmap(const uint8_t *tag, uint32_t size, struct boot_info *bi)
 		struct boot_mmap_entry *m = &bi->mmap[bi->nr_mmap++];
 		m->addr = addr;
 		m->len = len;
-		m->type = read_u32(e + 16);
+		m->type = get_le32(e + 16);
 	}
 }
 
@@ -143,7 +133,7 @@ int multiboot2_parse(const void *info, size_t avail, struct boot_info *out)
 		warn(out, "information block is shorter than its header");
 		return -EINVAL;
 	}
-	uint32_t total = read_u32(base);
+	uint32_t total = get_le32(base);
 	if (total < 16 || total > avail || total > MB2_INFO_MAX_SIZE) {
 		warn(out, "information block size %u is invalid", total);
 		return -EINVAL;
@@ -152,7 +142,7 @@ int multiboot2_parse(const void *info, size_t avail, struct boot_info *out)
 	uint32_t off = 8;
 	while (off + 8 <= total) {
 		const uint8_t *tag = base + off;
-		uint32_t type = read_u32(tag), size = read_u32(tag + 4);
+		uint32_t type = get_le32(tag), size = get_le32(tag + 4);
 
 		if (size < 8 || size > total - off) {
 			warn(out, "tag %u at offset %#x has size %u, past the "

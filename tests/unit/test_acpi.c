@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <acpi.h>
+#include <byteorder.h>
 #include <errno.h>
 
 #include "unit.h"
@@ -65,24 +66,6 @@ static void teardown(void)
 	mem = NULL;
 }
 
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_u64(uint8_t *p, uint64_t v)
-{
-	put_u32(p, (uint32_t)v);
-	put_u32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 /* Set byte @at so that the @len bytes from @p sum to zero. */
 static void fix_checksum(uint8_t *p, size_t len, size_t at)
 {
@@ -135,7 +118,7 @@ static void sdt_header(size_t off, const char *sig, uint32_t len)
 
 static void sdt_checksum(size_t off)
 {
-	fix_checksum(stage + off, get_u32(stage + off + 4), 9);
+	fix_checksum(stage + off, get_le32(stage + off + 4), 9);
 }
 
 /* A root table listing @n tables at the given offsets (0: unmapped

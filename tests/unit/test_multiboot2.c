@@ -15,18 +15,6 @@ struct mb {
 	size_t len;
 };
 
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_u64(uint8_t *p, uint64_t v)
-{
-	put_u32(p, (uint32_t)v);
-	put_u32(p + 4, (uint32_t)(v >> 32));
-}
-
 static void mb_begin(struct mb *b)
 {
 	memset(b->buf, 0, sizeof(b->buf));

@@ -36,6 +36,19 @@ static inline uint64_t rng_next(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
+/* Little-endian stores for the tests that build firmware structures. */
+static inline void put_u32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void put_u64(uint8_t *p, uint64_t v)
+{
+	put_u32(p, (uint32_t)v);
+	put_u32(p + 4, (uint32_t)(v >> 32));
+}
+
 /* Uniform in [0, n), n > 0. */
 static inline uint64_t rng_below(uint64_t *state, uint64_t n)
 {

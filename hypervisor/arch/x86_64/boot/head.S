@@ -27,6 +27,17 @@
 #define MB2_TAG_ENTRY    3
 #define MB2_TAG_END      0
 
+/* Flat data segments for the hypervisor; FS and GS unused (null). */
+.macro LOAD_HYPERVISOR_DATA_SEGMENTS
+	mov	$GDT_HYP_DS, %eax
+	mov	%eax, %ds
+	mov	%eax, %es
+	mov	%eax, %ss
+	xor	%eax, %eax
+	mov	%eax, %fs
+	mov	%eax, %gs
+.endm
+
 #define PTE_PRESENT 0x001
 #define PTE_WRITE   0x002
 #define PTE_LARGE   0x080
@@ -123,13 +134,7 @@ start64_low:
 	jmp	*%rax
 
 start64:
-	mov	$GDT_HYP_DS, %eax
-	mov	%eax, %ds
-	mov	%eax, %es
-	mov	%eax, %ss
-	xor	%eax, %eax
-	mov	%eax, %fs
-	mov	%eax, %gs
+	LOAD_HYPERVISOR_DATA_SEGMENTS
 
 	/* The boot CPU runs on boot_stack_block; its cpu_info sits at the
 	 * top of the block, which .bss zeroing below clears. */
@@ -158,13 +163,7 @@ start64:
  */
 	.globl ap_start64
 ap_start64:
-	mov	$GDT_HYP_DS, %eax
-	mov	%eax, %ds
-	mov	%eax, %es
-	mov	%eax, %ss
-	xor	%eax, %eax
-	mov	%eax, %fs
-	mov	%eax, %gs
+	LOAD_HYPERVISOR_DATA_SEGMENTS
 	mov	ap_boot_cr3(%rip), %rax
 	mov	%rax, %cr3
 	mov	ap_boot_stack(%rip), %rsp
