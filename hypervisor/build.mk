@@ -10,7 +10,7 @@ HV_ARCH  := $(HV_SRC)/arch/x86_64
 KEEL_VERSION      := 0.1.0
 KEEL_GIT_REVISION := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
-HV_CPPFLAGS := -I$(HV_SRC)/include -I$(HV_ARCH)/include \
+HV_CPPFLAGS := -I$(HV_SRC)/include -I$(HV_ARCH)/include -Ihypercall-abi/include \
 	-include $(HV_SRC)/include/compiler.h \
 	-DKEEL_VERSION='"$(KEEL_VERSION)"' \
 	-DKEEL_GIT_REVISION='"$(KEEL_GIT_REVISION)"' \
@@ -27,8 +27,13 @@ HV_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fpie -fno-plt \
 
 HV_ASFLAGS := -D__ASSEMBLER__ -MMD -MP
 
-HV_C_SOURCES := $(wildcard $(HV_SRC)/common/*.c) $(wildcard $(HV_ARCH)/*.c)
-HV_S_SOURCES := $(filter-out %.ld.S,$(wildcard $(HV_ARCH)/*.S)) $(wildcard $(HV_ARCH)/boot/*.S)
+HV_C_SOURCES := $(wildcard $(HV_SRC)/common/*.c) $(wildcard $(HV_ARCH)/*.c) \
+		$(wildcard $(HV_ARCH)/pv/*.c)
+HV_S_SOURCES := $(filter-out %.ld.S,$(wildcard $(HV_ARCH)/*.S)) \
+		$(wildcard $(HV_ARCH)/boot/*.S) $(wildcard $(HV_ARCH)/pv/*.S)
+# libfdt from Debian's libfdt-dev; see arch/x86_64/fdt_env.c for the
+# stack-protector arrangement it needs.
+HV_LIBS := /usr/lib/x86_64-linux-gnu/libfdt.a
 HV_OBJECTS   := $(patsubst $(HV_SRC)/%.c,$(HV_OUT)/%.o,$(HV_C_SOURCES)) \
 		$(patsubst $(HV_SRC)/%.S,$(HV_OUT)/%.o,$(HV_S_SOURCES))
 
@@ -61,7 +66,7 @@ $(HV_OUT)/%.sym.o: $(HV_OUT)/%.S
 
 $(HV_OUT)/keel-pass1.elf: $(HV_OBJECTS) $(HV_OUT)/symbols-empty.sym.o $(HV_OUT)/keel.ld
 	@echo "  LD      $@"
-	$(Q)$(LD) $(HV_LDFLAGS) -T $(HV_OUT)/keel.ld -o $@ $(HV_OBJECTS) $(HV_OUT)/symbols-empty.sym.o
+	$(Q)$(LD) $(HV_LDFLAGS) -T $(HV_OUT)/keel.ld -o $@ $(HV_OBJECTS) $(HV_OUT)/symbols-empty.sym.o $(HV_LIBS)
 
 $(HV_OUT)/symbols.S: $(HV_OUT)/keel-pass1.elf $(HV_SRC)/tools/gen-symbols.py
 	nm -n $< > $(HV_OUT)/keel-pass1.nm
@@ -69,7 +74,7 @@ $(HV_OUT)/symbols.S: $(HV_OUT)/keel-pass1.elf $(HV_SRC)/tools/gen-symbols.py
 
 $(BUILD)/keel.elf: $(HV_OUT)/keel-pass1.elf $(HV_OUT)/symbols.sym.o
 	@echo "  LD      $@ (with symbol table)"
-	$(Q)$(LD) $(HV_LDFLAGS) -T $(HV_OUT)/keel.ld -o $@ $(HV_OBJECTS) $(HV_OUT)/symbols.sym.o
+	$(Q)$(LD) $(HV_LDFLAGS) -T $(HV_OUT)/keel.ld -o $@ $(HV_OBJECTS) $(HV_OUT)/symbols.sym.o $(HV_LIBS)
 	nm -n $@ > $(HV_OUT)/keel.nm
 	python3 $(HV_SRC)/tools/gen-symbols.py --compare $(HV_OUT)/keel-pass1.nm $(HV_OUT)/keel.nm
 

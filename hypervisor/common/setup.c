@@ -4,6 +4,10 @@
  * them with the files that implement each.
  */
 #include <arch.h>
+#include <domain.h>
+#include <domain_build.h>
+#include <scheduler.h>
+#include <asm/pv.h>
 #include <cmdline.h>
 #include <mm.h>
 #include <panic.h>
@@ -87,6 +91,7 @@ __noreturn void start_hypervisor(struct boot_info *bi, int parse_rc)
 	time_init();
 	arch_boot_cpu_init_late();
 	timer_cpu_init(0);
+	scheduler_cpu_init(0);
 	percpu_table[0]->online = true;
 	irq_enable();
 
@@ -94,8 +99,11 @@ __noreturn void start_hypervisor(struct boot_info *bi, int parse_rc)
 	printk("SMP: %u CPU%s online\n", nr_cpus_online,
 	       nr_cpus_online == 1 ? "" : "s");
 
+	wallclock_init();
+	fpu_init_boot();
 	debug_fault_maybe_trigger();
 	bool ok = selftests_run();
+	domain_build_all(bi);
 
 	struct mm_stats st;
 	mm_get_stats(&st);
@@ -106,13 +114,28 @@ __noreturn void start_hypervisor(struct boot_info *bi, int parse_rc)
 	       (unsigned long long)st.heap.objects_in_use);
 	printk("Keel: boot complete\n");
 
-	if (opt_test)
+	/* In test mode, the boot's work is done now, unless domains run:
+	 * then the last one to exit ends the machine (domain_reap). */
+	if (opt_test && (!ok || nr_domains_created == 0))
 		test_exit(ok ? TEST_EXIT_SUCCESS : TEST_EXIT_FAILURE);
 	idle_loop();
 }
 
+/*
+ * Every CPU ends up here when it has no vCPU to run. Interrupts are
+ * disabled while it looks for work, and `sti; hlt` waits atomically, so
+ * a wake-up IPI cannot slip in between the look and the halt.
+ */
 __noreturn void idle_loop(void)
 {
-	for (;;)
+	for (;;) {
+		irq_disable();
+		schedule_from_idle();	/* does not return if it found a vCPU */
+		irq_enable();
+		domain_reap();
+		irq_disable();
+		if (sched_reschedule_pending())
+			continue;
 		safe_halt();
+	}
 }

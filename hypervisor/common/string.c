@@ -129,3 +129,16 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 	}
 	return len;
 }
+
+const char *find_word(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = s; *p; p++) {
+		bool starts = p == s || p[-1] == ' ';
+		bool ends = p[n] == '\0' || p[n] == ' ';
+		if (starts && !strncmp(p, word, n) && ends)
+			return p;
+	}
+	return NULL;
+}

@@ -18,6 +18,7 @@
 #include <percpu.h>
 #include <system_time.h>
 #include <timer.h>
+#include <asm/cpu.h>
 
 void timer_cpu_init(unsigned int cpu)
 {
@@ -72,10 +73,45 @@ void timer_interrupt(void)
 	pc->timer_interrupts++;
 	spin_lock(&pc->timer_lock);
 	while ((t = timer_queue_pop_expired(&pc->timers, now_ns()))) {
+		pc->running_timer = t;
 		spin_unlock(&pc->timer_lock);
 		t->fn(t, t->data);
 		spin_lock(&pc->timer_lock);
+		pc->running_timer = NULL;
 	}
 	arch_timer_program(timer_queue_next_expiry(&pc->timers));
 	spin_unlock(&pc->timer_lock);
+}
+
+void timer_kill(struct timer *t)
+{
+	struct percpu *pc = percpu_of(t->cpu);
+	unsigned long flags;
+
+	BUG_ON(!pc);
+	flags = spin_lock_irqsave(&pc->timer_lock);
+	timer_queue_remove(&pc->timers, t);
+	while (pc->running_timer == t) {
+		spin_unlock_irqrestore(&pc->timer_lock, flags);
+		cpu_relax();
+		flags = spin_lock_irqsave(&pc->timer_lock);
+	}
+	spin_unlock_irqrestore(&pc->timer_lock, flags);
+}
+
+void timer_migrate(struct timer *t, unsigned int cpu)
+{
+	struct percpu *old = percpu_of(t->cpu);
+	unsigned long flags;
+	bool was_active;
+
+	if (t->cpu == cpu)
+		return;
+	flags = spin_lock_irqsave(&old->timer_lock);
+	was_active = t->active;
+	timer_queue_remove(&old->timers, t);
+	t->cpu = cpu;
+	spin_unlock_irqrestore(&old->timer_lock, flags);
+	if (was_active)
+		timer_set(t, t->expires);
 }

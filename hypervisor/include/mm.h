@@ -20,6 +20,15 @@ void mm_init(const struct boot_info *bi);
  * first or 0 when none are left. Frames are zeroed. */
 paddr_t frame_alloc(unsigned int order);
 void frame_free(paddr_t pa, unsigned int order);
+/* The order of the smallest block holding @bytes. */
+static inline unsigned int frame_order_for(uint64_t bytes)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
 
 /* The heap (common/xmalloc.c); heap_setup() runs at the end of mm_init(). */
 void heap_setup(void);

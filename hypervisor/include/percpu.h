@@ -15,6 +15,7 @@ struct percpu {
 	spinlock_t timer_lock;
 	struct timer_queue timers;
 	uint64_t timer_interrupts;
+	struct timer *running_timer;	/* whose function runs right now */
 	struct arch_percpu arch;
 };
 

@@ -16,6 +16,8 @@ cpumask_t cpu_online_mask(void);
 
 /* Bring up the secondary CPUs (arch). */
 void smp_boot_cpus(unsigned int max_cpus);
+/* Make @cpu pass through its guest-exit path or idle loop soon (arch). */
+void arch_send_event_check_ipi(unsigned int cpu);
 /* Stop every other CPU, for panic (arch). */
 void smp_stop_other_cpus(void);
 

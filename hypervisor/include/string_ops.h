@@ -17,5 +17,7 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strrchr(const char *s, int c);
 char *strchr(const char *s, int c);
 size_t strlcpy(char *dst, const char *src, size_t size);
+/* The first occurrence of @word in @s as a whole space-separated word. */
+const char *find_word(const char *s, const char *word);
 
 #endif

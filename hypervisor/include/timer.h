@@ -13,6 +13,11 @@ void timer_init(struct timer *t, void (*fn)(struct timer *, void *),
 /* (Re)arm @t to fire at system time @expires (ns). */
 void timer_set(struct timer *t, uint64_t expires);
 void timer_stop(struct timer *t);
+/* Stop @t and wait until its function is not running on any CPU, so its
+ * memory can be freed. */
+void timer_kill(struct timer *t);
+/* Move an inactive or active timer to @cpu's queue (re-arming it there). */
+void timer_migrate(struct timer *t, unsigned int cpu);
 /* Called from the local timer interrupt. */
 void timer_interrupt(void);
 void timer_cpu_init(unsigned int cpu);

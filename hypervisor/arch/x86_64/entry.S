@@ -52,7 +52,21 @@ interrupt_common:
 	cld
 	mov	%rsp, %rdi
 	call	do_interrupt
-	pop	%r15
+	/* From a guest: leave through the guest exit path, which may
+	 * reschedule and deliver events. Not from the IST vectors (NMI, #DF,
+	 * #MC): their frames are on their own stacks, not in the guest-frame
+	 * slot the exit path works on. */
+	testb	$3, 18 * 8(%rsp)
+	jz	1f
+	mov	15 * 8(%rsp), %rax
+	cmp	$2, %rax
+	je	1f
+	cmp	$8, %rax
+	je	1f
+	cmp	$18, %rax
+	je	1f
+	jmp	return_to_guest
+1:	pop	%r15
 	pop	%r14
 	pop	%r13
 	pop	%r12

@@ -43,6 +43,10 @@ SECTIONS
 		__options_start = .;
 		KEEP(*(.keel.options))
 		__options_end = .;
+		. = ALIGN(8);
+		__ex_table_start = .;
+		KEEP(*(.ex_table))
+		__ex_table_end = .;
 		_erodata = .;
 	} :rodata
 

@@ -52,8 +52,9 @@ paddr_t virt_to_phys(const void *va)
 	return v - DIRECTMAP_START;
 }
 
-static uint64_t *alloc_table(void)
+static uint64_t *alloc_table(void *ctx)
 {
+	(void)ctx;
 	paddr_t pa = mm_frames_ready ? frame_alloc(0) :
 		     boot_alloc_pages(1, BOOT_DIRECTMAP_LIMIT);
 
@@ -65,23 +66,33 @@ static uint64_t *alloc_table(void)
 	return t;
 }
 
-/* Return the entry for @va at @level (1 = 4 KiB PTE, 2 = 2 MiB PDE),
- * creating intermediate tables as needed. */
-static uint64_t *walk_create(uint64_t *pml4, uint64_t va, unsigned int level)
+uint64_t *pt_walk_create(uint64_t *root, uint64_t va, unsigned int level,
+			 uint64_t *(*alloc)(void *ctx), void *ctx,
+			 uint64_t table_flags)
 {
-	uint64_t *table = pml4;
+	uint64_t *table = root;
 
 	for (unsigned int l = 4; l > level; l--) {
 		uint64_t *e = &table[(va >> (12 + 9 * (l - 1))) & 511];
 
 		if (!(*e & PTE_PRESENT)) {
-			uint64_t *next = alloc_table();
-			*e = virt_to_phys(next) | PTE_PRESENT | PTE_WRITE;
+			uint64_t *next = alloc(ctx);
+			if (!next)
+				return NULL;
+			*e = virt_to_phys(next) | table_flags;
 		}
 		BUG_ON(*e & PTE_LARGE);
 		table = phys_to_virt(*e & PTE_ADDR_MASK);
 	}
 	return &table[(va >> (12 + 9 * (level - 1))) & 511];
+}
+
+/* Return the entry for @va at @level (1 = 4 KiB PTE, 2 = 2 MiB PDE) in
+ * the hypervisor's tables, creating intermediate tables as needed. */
+static uint64_t *walk_create(uint64_t *pml4, uint64_t va, unsigned int level)
+{
+	return pt_walk_create(pml4, va, level, alloc_table, NULL,
+			      PTE_PRESENT | PTE_WRITE);
 }
 
 /* Map [pa, pa + size) at va, using 2 MiB pages where alignment allows. */
@@ -119,7 +130,7 @@ void arch_paging_init(const struct boot_info *bi)
 	const uint64_t ro = PTE_PRESENT | PTE_GLOBAL | PTE_NX;
 	struct range_list *ram = &directmap_ram;
 
-	idle_pml4 = alloc_table();
+	idle_pml4 = alloc_table(NULL);
 
 	/* Direct map: RAM plus the first MiB, minus the image's read-only
 	 * part, which gets a read-only alias. */
@@ -157,9 +168,12 @@ void arch_paging_init(const struct boot_info *bi)
 	map_image_section(_sdata, __bss_end, rw);
 	map_image_section(__symbols_start, __symbols_end, ro);
 
-	/* Make sure the ioremap window's L3 table exists, so later mappings
-	 * only fill in lower levels. */
-	walk_create(idle_pml4, IOREMAP_START, 3);
+	/* Give every hypervisor L4 slot its L3 table now. Guest page tables
+	 * copy these slots, so later hypervisor mappings (ioremap, say) must
+	 * only ever change lower levels, which all roots share. */
+	for (uint64_t va = HYPERVISOR_VIRT_START; va < HYPERVISOR_VIRT_END;
+	     va += 1ULL << 39)
+		walk_create(idle_pml4, va, 3);
 
 	idle_pml4_phys = virt_to_phys(idle_pml4);
 	write_cr3(idle_pml4_phys);
@@ -167,6 +181,12 @@ void arch_paging_init(const struct boot_info *bi)
 	printk("Paging: hypervisor page tables at %#llx; direct map covers "
 	       "%llu MiB; image W^X\n", (unsigned long long)idle_pml4_phys,
 	       (unsigned long long)(range_list_total(ram) >> 20));
+}
+
+void pt_copy_hypervisor_slots(uint64_t *root)
+{
+	for (unsigned int i = HYPERVISOR_L4_FIRST; i <= HYPERVISOR_L4_LAST; i++)
+		root[i] = idle_pml4[i];
 }
 
 bool directmap_covers(paddr_t pa, size_t len)

@@ -19,6 +19,8 @@
 #include <smp.h>
 #include <timer.h>
 #include <asm/apic.h>
+#include <scheduler.h>
+#include <asm/pv.h>
 #include <asm/boot.h>
 #include <asm/cpu.h>
 #include <asm/layout.h>
@@ -96,6 +98,8 @@ __noreturn void start_secondary(void)
 	arch_cpu_init(pc);
 	apic_cpu_init();
 	timer_cpu_init(pc->cpu);
+	scheduler_cpu_init(pc->cpu);
+	pv_cpu_init(pc->cpu);
 	printk("CPU%u: APIC id %u online\n", pc->cpu, apic_current_id());
 	__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
 	WRITE_ONCE(pc->online, true);

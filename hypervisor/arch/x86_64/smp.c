@@ -132,3 +132,10 @@ void arch_send_call_function_ipi(unsigned int cpu)
 {
 	apic_send_ipi(percpu_table[cpu]->arch.apic_id, VECTOR_CALL_FUNCTION);
 }
+
+void arch_send_event_check_ipi(unsigned int cpu)
+{
+	if (percpu_table[cpu])
+		apic_send_ipi(percpu_table[cpu]->arch.apic_id,
+			      VECTOR_EVENT_CHECK);
+}

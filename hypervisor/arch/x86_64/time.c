@@ -52,12 +52,17 @@ void time_init(void)
 	       (unsigned long long)tsc_khz % 1000);
 }
 
-uint64_t now_ns(void)
+uint64_t tsc_to_system_time(uint64_t tsc)
 {
 	if (!tsc_khz)
 		return 0;
-	uint64_t delta = rdtsc() - tsc_at_boot;
+	uint64_t delta = tsc - tsc_at_boot;
 	return (uint64_t)(((unsigned __int128)delta * ns_per_tsc_shift32) >> 32);
+}
+
+uint64_t now_ns(void)
+{
+	return tsc_to_system_time(rdtsc());
 }
 
 void udelay(uint64_t us)

@@ -17,6 +17,7 @@
 #include <asm/cpu.h>
 #include <asm/desc.h>
 #include <asm/layout.h>
+#include <asm/pv.h>
 #include <asm/traps.h>
 
 extern const char interrupt_stubs[];
@@ -66,6 +67,10 @@ void idt_init(void)
 	idt_set_gate(2, interrupt_stubs + 16 * 2, IST_NMI);
 	idt_set_gate(8, interrupt_stubs + 16 * 8, IST_DF);
 	idt_set_gate(18, interrupt_stubs + 16 * 18, IST_MC);
+	/* int3 and into may be used by guest code in ring 3, as a real
+	 * CPU's DPL-3 gates allow; every other `int n` raises #GP. */
+	idt[3].type_attr = 0xee;
+	idt[4].type_attr = 0xee;
 }
 
 void idt_load(void)
@@ -178,6 +183,12 @@ void do_interrupt(struct cpu_user_regs *regs)
 		do_nmi();
 		return;
 	}
+	if (vector < 32 && regs_from_guest(regs)) {
+		do_guest_trap(regs);
+		return;
+	}
+	if ((vector == 13 || vector == 14) && fixup_exception(regs))
+		return;		/* a guarded access to guest memory */
 	if (vector < 32)
 		panic_with_regs(regs, "%s in the hypervisor",
 				exception_name(vector));
@@ -190,6 +201,11 @@ void do_interrupt(struct cpu_user_regs *regs)
 	case VECTOR_CALL_FUNCTION:
 		apic_eoi();
 		smp_call_function_interrupt();
+		break;
+	case VECTOR_EVENT_CHECK:
+		/* Nothing to do here: the point was to reach the guest-exit
+		 * path (or wake the idle loop), which does the work. */
+		apic_eoi();
 		break;
 	case VECTOR_SPURIOUS:
 		break;		/* spurious interrupts take no EOI */

@@ -61,6 +61,7 @@
 /* Interrupt vectors used by the hypervisor itself. */
 #define VECTOR_TIMER          0xf0
 #define VECTOR_CALL_FUNCTION  0xf1
+#define VECTOR_EVENT_CHECK    0xf2
 #define VECTOR_APIC_ERROR     0xfe
 #define VECTOR_SPURIOUS       0xff
 

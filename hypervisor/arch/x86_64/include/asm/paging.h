@@ -18,6 +18,19 @@
 
 #define LARGE_PAGE_SIZE (1ULL << 21)
 
+#define HYPERVISOR_L4_FIRST 256
+#define HYPERVISOR_L4_LAST  271
+
+/* Walk from @root to the entry for @va at @level (1 = 4 KiB, 2 = 2 MiB),
+ * allocating missing tables with @alloc and linking them with
+ * @table_flags. Returns NULL if @alloc fails. */
+uint64_t *pt_walk_create(uint64_t *root, uint64_t va, unsigned int level,
+			 uint64_t *(*alloc)(void *ctx), void *ctx,
+			 uint64_t table_flags);
+/* Fill the hypervisor's L4 slots of a new root: supervisor-only, so the
+ * hypervisor is mapped in every address space but unreachable from ring 3. */
+void pt_copy_hypervisor_slots(uint64_t *root);
+
 /* Map @size bytes of MMIO at @pa uncached; returns the virtual address. */
 void *ioremap(paddr_t pa, size_t size);
 

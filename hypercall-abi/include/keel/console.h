@@ -1,0 +1,19 @@
+/* The hypervisor console: console_write(buf, len) and
+ * console_read(buf, len, pos). */
+#ifndef KEEL_PUBLIC_CONSOLE_H
+#define KEEL_PUBLIC_CONSOLE_H
+
+#include "keel.h"
+
+/* console_write copies at most this many bytes per call; it returns the
+ * number written. Lines appear in the hypervisor log prefixed "(dN) ". */
+#define KEEL_CONSOLE_WRITE_MAX 4096
+
+/* console_read(buf, len, pos): copy hypervisor log bytes starting at
+ * *pos (a uint64_t the caller keeps; 0 the first time) into buf and
+ * advance *pos. Returns the number of bytes copied (0: nothing new). A
+ * reader that fell behind the log ring continues at its oldest byte.
+ * Control domain only. */
+#define KEEL_CONSOLE_READ_MAX 4096
+
+#endif

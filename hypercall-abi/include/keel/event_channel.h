@@ -1,0 +1,101 @@
+/*
+ * Event channels: event_channel_op(cmd, arg), where arg points to the
+ * command's structure. OUT fields are written by the hypervisor on success.
+ */
+#ifndef KEEL_PUBLIC_EVENT_CHANNEL_H
+#define KEEL_PUBLIC_EVENT_CHANNEL_H
+
+#include "keel.h"
+
+typedef uint32_t keel_port_t;
+
+/* Virtual interrupts the hypervisor raises. */
+#define KEEL_VIRQ_TIMER   0	/* per vCPU: the one-shot timer expired */
+#define KEEL_VIRQ_DEBUG   1	/* per vCPU: debug request */
+#define KEEL_VIRQ_CONSOLE 2	/* global: console input (control domain) */
+#define KEEL_NR_VIRQS     3
+
+#define KEEL_EVTCHNOP_alloc_unbound    0
+#define KEEL_EVTCHNOP_bind_interdomain 1
+#define KEEL_EVTCHNOP_bind_virq        2
+#define KEEL_EVTCHNOP_bind_ipi         3
+#define KEEL_EVTCHNOP_send             4
+#define KEEL_EVTCHNOP_close            5
+#define KEEL_EVTCHNOP_status           6
+#define KEEL_EVTCHNOP_unmask           7
+#define KEEL_EVTCHNOP_bind_vcpu        8
+
+/* Allocate a port that remote_dom may bind to. */
+struct keel_evtchn_alloc_unbound {
+	keel_domid_t dom;		/* IN: KEEL_DOMID_SELF */
+	keel_domid_t remote_dom;	/* IN */
+	keel_port_t port;		/* OUT */
+};
+
+/* Connect to remote_port of remote_dom, which must be unbound and
+ * allocated for the caller. */
+struct keel_evtchn_bind_interdomain {
+	keel_domid_t remote_dom;	/* IN */
+	uint16_t pad;
+	keel_port_t remote_port;	/* IN */
+	keel_port_t local_port;		/* OUT */
+	uint32_t pad1;
+};
+
+struct keel_evtchn_bind_virq {
+	uint32_t virq;			/* IN: KEEL_VIRQ_* */
+	uint32_t vcpu;			/* IN: 0 for global VIRQs */
+	keel_port_t port;		/* OUT */
+	uint32_t pad;
+};
+
+struct keel_evtchn_bind_ipi {
+	uint32_t vcpu;			/* IN: the vCPU that will be notified */
+	keel_port_t port;		/* OUT */
+};
+
+struct keel_evtchn_send {
+	keel_port_t port;		/* IN */
+};
+
+struct keel_evtchn_close {
+	keel_port_t port;		/* IN */
+};
+
+struct keel_evtchn_unmask {
+	keel_port_t port;		/* IN */
+};
+
+struct keel_evtchn_bind_vcpu {
+	keel_port_t port;		/* IN */
+	uint32_t vcpu;			/* IN */
+};
+
+#define KEEL_EVTCHNSTAT_closed      0
+#define KEEL_EVTCHNSTAT_unbound     1
+#define KEEL_EVTCHNSTAT_interdomain 2
+#define KEEL_EVTCHNSTAT_virq        3
+#define KEEL_EVTCHNSTAT_ipi         4
+
+struct keel_evtchn_status {
+	keel_domid_t dom;		/* IN: KEEL_DOMID_SELF */
+	uint16_t pad;
+	keel_port_t port;		/* IN */
+	uint32_t status;		/* OUT: KEEL_EVTCHNSTAT_* */
+	uint32_t vcpu;			/* OUT: vCPU notified */
+	union {
+		struct {
+			keel_domid_t dom;
+			uint16_t pad;
+			uint32_t pad1;
+		} unbound;		/* remote domain allowed to bind */
+		struct {
+			keel_domid_t dom;
+			uint16_t pad;
+			keel_port_t port;
+		} interdomain;		/* the other end */
+		uint32_t virq;
+	} u;				/* OUT */
+};
+
+#endif

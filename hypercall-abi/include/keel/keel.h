@@ -1,0 +1,84 @@
+/*
+ * Keel hypercall ABI: version, basic types, errors and calling convention.
+ *
+ * Calling convention (PV guests, x86_64):
+ *   - From guest kernel mode, `syscall` is a hypercall. The number is in
+ *     rax, the arguments in rdi, rsi, rdx, r10, r8, and the result comes
+ *     back in rax. rcx and r11 are clobbered (the syscall instruction uses
+ *     them); every other register is preserved.
+ *   - From guest user mode, `syscall` is the guest's own system call and
+ *     is bounced to the guest kernel (see callbacks.h).
+ *   - A result is 0 (or a documented non-negative value) on success, or a
+ *     negative KEEL_E* value.
+ * HVM guests will use vmmcall/vmcall with the same numbers and registers.
+ *
+ * Every structure in this ABI has fixed-width fields and explicit padding;
+ * padding must be written as zero by whoever writes the structure.
+ */
+#ifndef KEEL_PUBLIC_KEEL_H
+#define KEEL_PUBLIC_KEEL_H
+
+#if defined(__KERNEL__)
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#endif
+
+/* ABI version: major in bits 31..16, minor in 15..0. A guest built for
+ * major M runs on any hypervisor whose major is M and minor is >= its own. */
+#define KEEL_ABI_VERSION_MAJOR 1
+#define KEEL_ABI_VERSION_MINOR 0
+#define KEEL_ABI_VERSION \
+	((KEEL_ABI_VERSION_MAJOR << 16) | KEEL_ABI_VERSION_MINOR)
+
+/* Errors (returned negated). The values are Linux's. */
+#define KEEL_EPERM      1	/* not allowed for this caller */
+#define KEEL_ENOENT     2	/* no such object (domain, port, ...) */
+#define KEEL_ESRCH      3	/* no such domain */
+#define KEEL_EBADF      9	/* bad event-channel port */
+#define KEEL_EAGAIN    11	/* try again */
+#define KEEL_ENOMEM    12	/* out of memory */
+#define KEEL_EFAULT    14	/* a guest pointer could not be read or written */
+#define KEEL_EBUSY     16	/* object in use */
+#define KEEL_EEXIST    17	/* already exists / already bound */
+#define KEEL_EINVAL    22	/* invalid argument */
+#define KEEL_ENOSPC    28	/* no free slot (e.g. event channels) */
+#define KEEL_ENOSYS    38	/* no such hypercall or sub-command */
+
+/* Domain ids. */
+typedef uint16_t keel_domid_t;
+#define KEEL_DOMID_SELF 0x7ff0
+
+/* Hypercall numbers, from the single table. */
+#define KEEL_HYPERCALL(nr, name, nargs, access) KEEL_HC_##name = nr,
+enum keel_hypercall_number {
+#include "hypercalls.def"
+	KEEL_HC_COUNT
+};
+#undef KEEL_HYPERCALL
+
+/* version(cmd, arg): */
+#define KEEL_VERSION_ABI      0	/* returns KEEL_ABI_VERSION */
+#define KEEL_VERSION_FEATURES 1	/* returns a bitmap of KEEL_FEATURE_* */
+#define KEEL_VERSION_STRING   2	/* copies a NUL-terminated version string of
+				 * at most 64 bytes to arg; returns 0 */
+
+#define KEEL_FEATURE_PVCLOCK     (1ULL << 0)	/* pvclock time in vcpu_info */
+#define KEEL_FEATURE_ONESHOT     (1ULL << 1)	/* set_timer */
+#define KEEL_FEATURE_XSAVE       (1ULL << 2)	/* guest FPU state via XSAVE */
+#define KEEL_FEATURE_SMP         (1ULL << 3)	/* vcpu_op up/down */
+
+/* The ELF note that makes an ELF64 image a Keel PV kernel:
+ * name "Keel", type KEEL_ELFNOTE_BOOT, description below. */
+#define KEEL_ELFNOTE_NAME "Keel"
+#define KEEL_ELFNOTE_BOOT 1
+
+struct keel_elfnote_boot {
+	uint32_t abi_version;	/* KEEL_ABI_VERSION the kernel was built for */
+	uint32_t flags;		/* none defined; must be 0 */
+	uint64_t entry;		/* virtual address of the entry point */
+	uint64_t virt_base;	/* virtual address of the first loaded byte's
+				 * page; guest memory is mapped from here */
+};
+
+#endif

@@ -1,0 +1,70 @@
+/* x86-64 PV guest mechanics (arch/x86_64/pv/). */
+#ifndef ASM_PV_H
+#define ASM_PV_H
+
+#include <domain.h>
+#include <asm/percpu.h>
+#include <asm/regs.h>
+
+/* The vector number entry.S puts in frames built by `syscall`. */
+#define VECTOR_SYSCALL 0x100
+
+/* Guest registers of the vCPU running on this CPU: the frame at the top
+ * of the CPU's primary stack, where both the syscall stubs and the CPU
+ * (through TSS.rsp0) put it on entry from ring 3. */
+static inline struct cpu_user_regs *guest_regs(void)
+{
+	return (struct cpu_user_regs *)get_cpu_info() - 1;
+}
+
+static inline bool regs_from_guest(const struct cpu_user_regs *regs)
+{
+	return (regs->cs & 3) == 3;
+}
+
+/* A guest address range the hypervisor may access on the guest's behalf:
+ * canonical, not wrapping, and clear of the hypervisor's slots. */
+bool guest_range_ok(uint64_t addr, uint64_t len);
+/* Copy to or from the current guest's address space. Return 0, or
+ * -EFAULT when the range is refused or a page is missing. */
+int copy_to_guest(uint64_t dst, const void *src, size_t len);
+int copy_from_guest(void *dst, uint64_t src, size_t len);
+/* Called from the #PF/#GP path: resume at a fixup if the fault came from
+ * a guarded access. */
+bool fixup_exception(struct cpu_user_regs *regs);
+
+/* Exceptions and system calls from ring 3 (pv/traps.c). */
+void do_guest_trap(struct cpu_user_regs *regs);
+void do_guest_syscall(struct cpu_user_regs *regs);
+/* Push a bounce frame and enter the guest kernel at @handler. Returns
+ * false (after crashing the domain) when the frame cannot be written. */
+bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
+	       uint64_t error_code);
+/* Work on the way out to a guest: reschedule, deliver events. */
+void exit_to_guest_prepare(struct cpu_user_regs *regs);
+
+/* Build the kernel and user roots of a new domain (pv/pagetable.c):
+ * guest memory at @virt_base, the user window from guest page
+ * @user_first_page on. */
+int arch_pv_build_address_space(struct domain *d, uint64_t virt_base,
+				uint64_t user_first_page);
+
+/* Context (pv/context.c). */
+void pv_switch_mode(struct vcpu *v, bool kernel_mode);
+void pv_context_switch(struct vcpu *prev, struct vcpu *next,
+		       struct cpu_user_regs *regs);
+void pv_vcpu_time_update(struct vcpu *v);
+void pv_save_fpu(struct vcpu *v);
+int arch_vcpu_init(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
+void arch_domain_destroy(struct domain *d);
+void pv_cpu_init(unsigned int cpu);
+void fpu_init_boot(void);
+
+/* entry.S */
+__noreturn void jump_to_guest(struct cpu_user_regs *regs);
+__noreturn void reset_stack_and_jump(void (*fn)(void));
+extern uint64_t syscall_scratch[][2];	/* [cpu] = { saved rax, stack top } */
+extern const char syscall_stubs[];
+
+#endif

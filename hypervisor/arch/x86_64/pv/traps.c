@@ -1,0 +1,172 @@
+/*
+ * Exceptions and system calls from PV guests: the trap bounce.
+ *
+ * A guest kernel runs in ring 3, so the CPU sends its exceptions to Keel,
+ * not to the guest. Keel "bounces" each one: it writes a frame (struct
+ * keel_trap_frame, keel/callbacks.h) on the guest kernel's stack, as the
+ * CPU would have on a real ring-0 kernel's, and resumes the guest at the
+ * handler its trap table names. The guest returns with the iret
+ * hypercall.
+ *
+ * The same mechanism delivers event upcalls and, for `syscall` executed
+ * in guest user mode, the guest's own system calls: Keel owns the syscall
+ * instruction (it is how guest kernels make hypercalls), so a user
+ * program's syscall lands here first and is bounced to the guest kernel's
+ * registered syscall entry.
+ *
+ * Privileged instructions in the guest (cli, hlt, mov to CR3, wrmsr, in,
+ * out, lgdt, ...) need nothing special: in ring 3 the CPU itself raises
+ * #GP (or #UD), which is bounced like any other exception, so the guest
+ * sees exactly what a real CPU would show it.
+ */
+#include <domain.h>
+#include <format.h>
+#include <hypercall.h>
+#include <panic.h>
+#include <printk.h>
+#include <scheduler.h>
+#include <asm/cpu.h>
+#include <asm/layout.h>
+#include <asm/pv.h>
+#include <asm/traps.h>
+
+#define X86_EFLAGS_IF_BIT X86_EFLAGS_IF
+#define VECTOR_GP 13
+#define VECTOR_PF 14
+#define VECTOR_NM 7
+#define VECTOR_UD 6
+
+bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
+	       uint64_t error_code)
+{
+	struct keel_vcpu_info *vi = v->vcpu_info;
+	bool from_user = !v->kernel_mode;
+	struct keel_trap_frame frame = {
+		.error_code = error_code,
+		.rip = regs->rip,
+		.cs = from_user ? KEEL_GUEST_USER_CS : KEEL_GUEST_KERNEL_CS,
+		/* The guest sees its virtual interrupt flag, not the real
+		 * one (which is always set while it runs). */
+		.rflags = (regs->rflags & ~X86_EFLAGS_IF_BIT) |
+			  (READ_ONCE(vi->evtchn_upcall_mask) ? 0 :
+							      X86_EFLAGS_IF_BIT),
+		.rsp = regs->rsp,
+		.ss = KEEL_GUEST_DS,
+	};
+
+	/* From user mode the frame goes on the stack the kernel registered
+	 * with stack_switch, and that stack is only mapped in the kernel's
+	 * page tables: switch first, then write. */
+	uint64_t sp = from_user ? v->arch.kernel_sp : regs->rsp;
+	sp = (sp & ~15ULL) - sizeof(frame);
+	if (from_user)
+		pv_switch_mode(v, true);
+	if (copy_to_guest(sp, &frame, sizeof(frame))) {
+		domain_crash(v->domain, "the guest kernel stack cannot take a "
+			     "trap frame");
+		return false;
+	}
+
+	regs->rip = handler;
+	regs->rsp = sp;
+	/* Handlers start with TF, AC and DF clear, like an interrupt gate. */
+	regs->rflags = X86_EFLAGS_IF_BIT | 0x2;
+	WRITE_ONCE(vi->evtchn_upcall_mask, 1);
+	return true;
+}
+
+/* `int n` from the guest is a #GP naming IDT entry n (only int3 and into
+ * have DPL 3). If the guest's trap table allows it, deliver vector n, as
+ * a DPL-3 gate would, with RIP past the 2-byte instruction. */
+static bool soft_interrupt(struct domain *d, struct cpu_user_regs *regs,
+			   unsigned int *vector)
+{
+	if (regs->vector != VECTOR_GP || (regs->error_code & 7) != 2)
+		return false;
+	unsigned int n = (regs->error_code >> 3) & 0xff;
+	if (!(d->trap_flags[n] & KEEL_TRAP_USER_INT) || !d->trap_handler[n])
+		return false;
+	regs->rip += 2;
+	regs->error_code = 0;
+	*vector = n;
+	return true;
+}
+
+void do_guest_trap(struct cpu_user_regs *regs)
+{
+	struct vcpu *v = current_vcpu();
+	struct domain *d = v->domain;
+	unsigned int vector = (unsigned int)regs->vector;
+	uint64_t fault_address = vector == VECTOR_PF ? read_cr2() : 0;
+
+	irq_enable();
+	if (vector == VECTOR_NM && v->virtual_ts) {
+		/* The guest asked for this with fpu_taskswitch(1); like
+		 * Xen, clear its virtual TS as the fault is delivered. */
+		v->virtual_ts = false;
+		asm volatile("clts");
+	}
+	soft_interrupt(d, regs, &vector);
+
+	struct keel_vcpu_info *vi = v->vcpu_info;
+	vi->fault_address = fault_address;
+	vi->fault_error_code = (uint32_t)regs->error_code;
+	vi->fault_vector = vector;
+
+	uint64_t handler = d->trap_handler[vector];
+	if (!handler) {
+		char why[96];
+		format_string(why, sizeof(why), "%s at %#llx with no trap "
+			      "handler", exception_name(vector),
+			      (unsigned long long)regs->rip);
+		domain_crash(d, why);
+		return;
+	}
+	pv_bounce(v, regs, handler, regs->error_code);
+}
+
+void do_guest_syscall(struct cpu_user_regs *regs)
+{
+	struct vcpu *v = current_vcpu();
+
+	irq_enable();
+	if (v->kernel_mode) {
+		do_hypercall(regs);
+		return;
+	}
+	/* A system call of the guest's own user program. */
+	uint64_t handler = v->domain->callbacks.syscall;
+	if (!handler) {
+		/* As a CPU with syscall disabled would: #UD. */
+		regs->vector = VECTOR_UD;
+		regs->error_code = 0;
+		regs->rip -= 2;		/* back onto the syscall instruction */
+		do_guest_trap(regs);
+		return;
+	}
+	pv_bounce(v, regs, handler, 0);
+}
+
+void exit_to_guest_prepare(struct cpu_user_regs *regs)
+{
+	for (;;) {
+		schedule_on_exit(regs);
+
+		struct vcpu *v = current_vcpu();
+		struct keel_vcpu_info *vi = v->vcpu_info;
+		uint64_t callback = v->domain->callbacks.event;
+
+		if (callback && READ_ONCE(vi->evtchn_upcall_pending) &&
+		    !READ_ONCE(vi->evtchn_upcall_mask))
+			pv_bounce(v, regs, callback, 0);
+		if (!sched_reschedule_pending())
+			break;
+	}
+	/* Whatever the frame says, the guest runs in ring 3 with interrupts
+	 * on and no I/O privilege. */
+	regs->cs = GDT_USER_CS64 | 3;
+	regs->ss = GDT_USER_DS | 3;
+	regs->rflags = (regs->rflags | X86_EFLAGS_IF_BIT | 0x2) &
+		       ~(0x3000ULL /* IOPL */ | 0x4000ULL /* NT */ |
+			 0x20000ULL /* VM */);
+}

@@ -1,0 +1,61 @@
+/*
+ * Access to guest memory on a guest's behalf.
+ *
+ * A guest pointer is hostile. Two checks guard every access:
+ *   1. guest_range_ok(): the range must be canonical, must not wrap, and
+ *      must stay clear of the hypervisor's L4 slots, which are mapped in
+ *      every guest page table (ring 0 could read them, ring 3 not).
+ *   2. The copy itself runs through the current guest's page tables with
+ *      an exception-table fixup, so an unmapped page ends in -EFAULT.
+ */
+#include <errno_values.h>
+#include <asm/layout.h>
+#include <asm/pv.h>
+
+struct exception_entry {
+	uint64_t fault_rip;
+	uint64_t fixup_rip;
+};
+
+extern const struct exception_entry __ex_table_start[], __ex_table_end[];
+size_t raw_copy_guarded(void *dst, const void *src, size_t len);
+
+#define USER_HALF_END 0x0000800000000000ULL
+
+bool guest_range_ok(uint64_t addr, uint64_t len)
+{
+	uint64_t end = addr + len;
+
+	if (end < addr)
+		return false;
+	if (end <= USER_HALF_END)
+		return true;
+	/* Upper half: only above the hypervisor's slots. */
+	return addr >= HYPERVISOR_VIRT_END;
+}
+
+int copy_to_guest(uint64_t dst, const void *src, size_t len)
+{
+	if (!guest_range_ok(dst, len))
+		return -EFAULT;
+	return raw_copy_guarded((void *)dst, src, len) ? -EFAULT : 0;
+}
+
+int copy_from_guest(void *dst, uint64_t src, size_t len)
+{
+	if (!guest_range_ok(src, len))
+		return -EFAULT;
+	return raw_copy_guarded(dst, (const void *)src, len) ? -EFAULT : 0;
+}
+
+bool fixup_exception(struct cpu_user_regs *regs)
+{
+	for (const struct exception_entry *e = __ex_table_start;
+	     e < __ex_table_end; e++) {
+		if (e->fault_rip == regs->rip) {
+			regs->rip = e->fixup_rip;
+			return true;
+		}
+	}
+	return false;
+}

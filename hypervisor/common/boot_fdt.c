@@ -1,0 +1,71 @@
+/*
+ * The boot FDT: Keel's replacement for Xen's start_info. New properties
+ * never break old guests, because a guest looks up what it knows and
+ * ignores the rest. Built with libfdt's sequential-write functions.
+ */
+#include <boot_fdt.h>
+#include <errno_values.h>
+#include <libfdt.h>
+#include <libfdt_env_keel.h>
+#include <keel/keel.h>
+
+static int build(void *buf, size_t size, const struct boot_fdt_info *in)
+{
+	int err = 0;
+
+#define TRY(call) do { if (!err) err = (call); } while (0)
+	TRY(fdt_create(buf, (int)size));
+	TRY(fdt_finish_reservemap(buf));
+	TRY(fdt_begin_node(buf, ""));
+	TRY(fdt_property_string(buf, "compatible", "keel,pv-boot-v1"));
+	TRY(fdt_property_u32(buf, "#address-cells", 2));
+	TRY(fdt_property_u32(buf, "#size-cells", 2));
+
+	TRY(fdt_begin_node(buf, "chosen"));
+	TRY(fdt_property_string(buf, "bootargs", in->cmdline ? in->cmdline : ""));
+	TRY(fdt_end_node(buf));
+
+	TRY(fdt_begin_node(buf, "keel"));
+	TRY(fdt_property_u32(buf, "abi-version", KEEL_ABI_VERSION));
+	TRY(fdt_property_u32(buf, "domain-id", in->domid));
+	TRY(fdt_property_string(buf, "domain-name", in->name));
+	if (in->privileged)
+		TRY(fdt_property(buf, "privileged", NULL, 0));
+	TRY(fdt_property_u32(buf, "nr-vcpus", in->nr_vcpus));
+	TRY(fdt_property_u64(buf, "shared-info-vaddr", in->shared_info_vaddr));
+
+	TRY(fdt_begin_node(buf, "memory"));
+	TRY(fdt_property_u64(buf, "nr-pages", in->nr_pages));
+	TRY(fdt_property_u64(buf, "virt-base", in->virt_base));
+	TRY(fdt_property_u64(buf, "p2m-vaddr", in->p2m_vaddr));
+	TRY(fdt_end_node(buf));
+
+	TRY(fdt_begin_node(buf, "layout"));
+	TRY(fdt_property_u64(buf, "kernel-end", in->kernel_end));
+	TRY(fdt_property_u64(buf, "fdt-vaddr", in->fdt_vaddr));
+	TRY(fdt_property_u64(buf, "stack-top", in->stack_top));
+	TRY(fdt_property_u64(buf, "free-vaddr", in->free_vaddr));
+	TRY(fdt_property_u64(buf, "free-end", in->free_end));
+	TRY(fdt_end_node(buf));
+
+	TRY(fdt_begin_node(buf, "user-window"));
+	TRY(fdt_property_u64(buf, "vaddr", in->user_window_vaddr));
+	TRY(fdt_property_u64(buf, "kernel-vaddr", in->user_window_kernel_vaddr));
+	TRY(fdt_property_u64(buf, "size", in->user_window_size));
+	TRY(fdt_end_node(buf));
+
+	TRY(fdt_end_node(buf));		/* keel */
+	TRY(fdt_end_node(buf));		/* root */
+	TRY(fdt_finish(buf));
+#undef TRY
+	return err ? -ENOSPC : (int)fdt_totalsize(buf);
+}
+
+int boot_fdt_build(void *buf, size_t size, const struct boot_fdt_info *info)
+{
+	uint64_t saved = libfdt_enter();
+	int rc = build(buf, size, info);
+
+	libfdt_exit(saved);
+	return rc;
+}

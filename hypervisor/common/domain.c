@@ -1,0 +1,315 @@
+/*
+ * Domain and vCPU lifecycle, and the vcpu_op hypercall.
+ *
+ *   domain_create   -> paused, memory and vCPUs allocated
+ *   domain_unpause  -> vCPU 0 runs
+ *   domain_shutdown -> every vCPU stopped; reason recorded
+ *   domain_reap     -> once no vCPU is on a CPU: domain_destroy frees all
+ *
+ * Destruction is deferred to the idle loop because a vCPU may still be
+ * running (on its way out) on another CPU when its domain shuts down.
+ */
+#include <domain.h>
+#include <errno_values.h>
+#include <event_channel.h>
+#include <hypercall.h>
+#include <mm.h>
+#include <panic.h>
+#include <percpu.h>
+#include <printk.h>
+#include <scheduler.h>
+#include <setup.h>
+#include <string_ops.h>
+#include <system_time.h>
+#include <timer.h>
+#include <asm/cpu.h>
+#include <asm/pv.h>
+
+LIST_HEAD_DECLARE(domain_list);
+spinlock_t domain_list_lock = SPINLOCK_INIT;
+unsigned int nr_domains_created;
+static uint16_t next_domid;
+
+struct domain *domain_by_id(uint16_t domid)
+{
+	struct domain *found = NULL;
+	struct list_head *pos;
+	unsigned long flags = spin_lock_irqsave(&domain_list_lock);
+
+	list_for_each(pos, &domain_list) {
+		struct domain *d = list_entry(pos, struct domain, link);
+		if (d->domid == domid && d->state != DOMAIN_DEAD) {
+			found = d;
+			domain_get(d);
+		}
+	}
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	return found;
+}
+
+static void vcpu_timer_fn(struct timer *t, void *data)
+{
+	(void)t;
+	evtchn_send_virq_vcpu(data, KEEL_VIRQ_TIMER);
+}
+
+static void vcpu_poll_timeout_fn(struct timer *t, void *data)
+{
+	(void)t;
+	vcpu_wake(data);
+}
+
+static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
+{
+	struct vcpu *v = xzalloc(sizeof(*v));
+
+	if (!v)
+		return NULL;
+	v->domain = d;
+	v->vcpu_id = id;
+	v->state = VCPU_DOWN;
+	v->vcpu_info = &d->shared_info->vcpu_info[id];
+	v->vcpu_info->evtchn_upcall_mask = 1;
+	v->processor = (d->domid + id) % nr_cpus_online;
+	list_init(&v->run_link);
+	timer_init(&v->oneshot_timer, vcpu_timer_fn, v, v->processor);
+	timer_init(&v->poll_timer, vcpu_poll_timeout_fn, v, v->processor);
+	if (arch_vcpu_init(v)) {
+		xfree(v);
+		return NULL;
+	}
+	return v;
+}
+
+int domain_create(const struct domain_config *cfg, struct domain **out)
+{
+	struct domain *d;
+	paddr_t si;
+
+	if (cfg->nr_vcpus == 0 || cfg->nr_vcpus > KEEL_MAX_VCPUS)
+		return trace_error(-EINVAL);
+	d = xzalloc(sizeof(*d));
+	if (!d)
+		return trace_error(-ENOMEM);
+	strlcpy(d->name, cfg->name, sizeof(d->name));
+	d->privileged = cfg->privileged;
+	d->weight = cfg->weight ? cfg->weight : DOMAIN_DEFAULT_WEIGHT;
+	d->state = DOMAIN_PAUSED;
+	spin_lock_init(&d->lock);
+	spin_lock_init(&d->console_lock);
+	list_init(&d->link);
+
+	si = frame_alloc(0);
+	if (!si) {
+		xfree(d);
+		return trace_error(-ENOMEM);
+	}
+	d->shared_info = phys_to_virt(si);
+	d->shared_info->wc_sec = (uint32_t)wallclock_boot_sec;
+	d->shared_info->wc_sec_hi = (uint32_t)(wallclock_boot_sec >> 32);
+	d->shared_info->wc_nsec = wallclock_boot_nsec;
+	d->shared_info->wc_version = 2;
+
+	unsigned long flags = spin_lock_irqsave(&domain_list_lock);
+	d->domid = next_domid++;
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+
+	int rc = evtchn_domain_init(d);
+	for (unsigned int i = 0; !rc && i < cfg->nr_vcpus; i++) {
+		d->vcpus[i] = vcpu_create(d, i);
+		if (!d->vcpus[i])
+			rc = -ENOMEM;
+		else
+			d->nr_vcpus++;
+	}
+	if (rc) {
+		domain_destroy(d);
+		return trace_error(rc);
+	}
+
+	flags = spin_lock_irqsave(&domain_list_lock);
+	list_add_tail(&d->link, &domain_list);
+	nr_domains_created++;
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	*out = d;
+	return 0;
+}
+
+void domain_unpause(struct domain *d)
+{
+	d->state = DOMAIN_RUNNING;
+	vcpu_wake(d->vcpus[0]);
+}
+
+void domain_shutdown(struct domain *d, uint32_t reason)
+{
+	unsigned long flags = spin_lock_irqsave(&d->lock);
+
+	if (d->state != DOMAIN_RUNNING && d->state != DOMAIN_PAUSED) {
+		spin_unlock_irqrestore(&d->lock, flags);
+		return;
+	}
+	d->state = DOMAIN_SHUTDOWN;
+	d->shutdown_reason = reason;
+	spin_unlock_irqrestore(&d->lock, flags);
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		vcpu_stop(d->vcpus[i]);
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+	if (!d->crash_reason[0])
+		strlcpy(d->crash_reason, why, sizeof(d->crash_reason));
+	printk(LOG_WARNING "Domain %u (%s) crashed: %s\n", d->domid, d->name,
+	       why);
+	domain_shutdown(d, KEEL_SHUTDOWN_crash);
+}
+
+void domain_destroy(struct domain *d)
+{
+	evtchn_domain_destroy(d);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+
+		timer_kill(&v->oneshot_timer);
+		timer_kill(&v->poll_timer);
+		arch_vcpu_destroy(v);
+		xfree(v);
+		d->vcpus[i] = NULL;
+	}
+	arch_domain_destroy(d);
+	for (uint64_t n = 0; d->p2m && n < d->nr_pages; n++)
+		if (d->p2m[n])
+			frame_free(d->p2m[n], 0);
+	if (d->p2m)
+		frame_free(virt_to_phys(d->p2m),
+			   frame_order_for(d->nr_pages * sizeof(paddr_t)));
+	if (d->shared_info)
+		frame_free(virt_to_phys(d->shared_info), 0);
+	/* Someone may still hold a short reference (an event send in
+	 * flight); it ends without blocking. */
+	while (__atomic_load_n(&d->refcnt, __ATOMIC_SEQ_CST))
+		cpu_relax();
+	xfree(d);
+}
+
+void domain_discard(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&domain_list_lock);
+
+	list_del(&d->link);
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	domain_destroy(d);
+}
+
+void domain_reap(void)
+{
+	for (;;) {
+		struct domain *victim = NULL;
+		struct list_head *pos;
+		unsigned long flags = spin_lock_irqsave(&domain_list_lock);
+
+		list_for_each(pos, &domain_list) {
+			struct domain *d = list_entry(pos, struct domain, link);
+			if (d->state == DOMAIN_SHUTDOWN &&
+			    domain_all_vcpus_off_cpu(d)) {
+				victim = d;
+				break;
+			}
+		}
+		if (victim) {
+			victim->state = DOMAIN_DEAD;
+			list_del(&victim->link);
+		}
+		bool none_left = list_empty(&domain_list);
+		spin_unlock_irqrestore(&domain_list_lock, flags);
+
+		if (!victim) {
+			return;
+		}
+		printk("Domain %u (%s) exited: %s%s%s\n", victim->domid,
+		       victim->name, shutdown_reason_name(victim->shutdown_reason),
+		       victim->crash_reason[0] ? ": " : "", victim->crash_reason);
+		domain_destroy(victim);
+
+		if (none_left && opt_test) {
+			struct mm_stats st;
+			mm_get_stats(&st);
+			printk("All domains exited; %llu frames free\n",
+			       (unsigned long long)st.free_frames);
+			test_exit(TEST_EXIT_SUCCESS);
+		}
+	}
+}
+
+/* vcpu_op */
+
+static long vcpu_initialise(struct vcpu *v, unsigned long arg)
+{
+	struct keel_vcpu_context ctx;
+
+	if (v->state != VCPU_DOWN)
+		return -EEXIST;
+	if (copy_from_guest(&ctx, arg, sizeof(ctx)))
+		return -EFAULT;
+	if (!guest_range_ok(ctx.rip, 1) || !guest_range_ok(ctx.rsp, 0))
+		return -EINVAL;
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.rip = ctx.rip;
+	v->regs.rsp = ctx.rsp;
+	v->regs.rdi = ctx.rdi;
+	v->regs.rflags = X86_EFLAGS_IF | 0x2;
+	v->arch.kernel_sp = ctx.kernel_sp;
+	v->kernel_mode = true;
+	v->vcpu_info->evtchn_upcall_mask = 1;
+	v->initialised = true;
+	return 0;
+}
+
+long do_vcpu_op(unsigned long cmd, unsigned long vcpu_id, unsigned long arg)
+{
+	struct vcpu *self = current_vcpu();
+	struct domain *d = self->domain;
+	struct keel_vcpu_runstate rs;
+
+	if (vcpu_id >= d->nr_vcpus)
+		return -ENOENT;
+	struct vcpu *v = d->vcpus[vcpu_id];
+
+	switch (cmd) {
+	case KEEL_VCPUOP_initialise:
+		return vcpu_initialise(v, arg);
+	case KEEL_VCPUOP_up:
+		if (!v->initialised)
+			return -EINVAL;
+		if (v->state == VCPU_DOWN)
+			vcpu_wake(v);
+		return 0;
+	case KEEL_VCPUOP_down:
+		vcpu_stop(v);
+		v->initialised = false;
+		return 0;
+	case KEEL_VCPUOP_is_up:
+		return v->state != VCPU_DOWN;
+	case KEEL_VCPUOP_get_runstate:
+		if (v == self)
+			sched_account_current();
+		rs = (struct keel_vcpu_runstate){
+			.cpu_time_ns = v->cpu_time_ns,
+			.state = v->state == VCPU_RUNNING ? KEEL_RUNSTATE_running :
+				 v->state == VCPU_RUNNABLE ? KEEL_RUNSTATE_runnable :
+				 v->state == VCPU_BLOCKED ? KEEL_RUNSTATE_blocked :
+							    KEEL_RUNSTATE_down,
+			.pcpu = v->processor,
+		};
+		return copy_to_guest(arg, &rs, sizeof(rs)) ? -EFAULT : 0;
+	case KEEL_VCPUOP_update_time:
+		if (v != self)
+			return -EINVAL;
+		pv_vcpu_time_update(v);
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,258 @@
+/*
+ * The PV domain builder: from a Multiboot2 module holding an ELF64 kernel
+ * with a Keel note, to a paused domain ready to run.
+ *
+ * The module's command line configures the domain: words before "--" are
+ * Keel's (name=, mem=, vcpus=, weight=, user=, privileged=), the rest is
+ * the guest's own command line. The first kernel module becomes the
+ * control domain (dom0) unless it says privileged=0.
+ *
+ * Guest memory layout, from virt_base (hypercall-abi/docs/pv-boot-protocol.md):
+ *   kernel image | P2M array | boot FDT (2 pages) | stack (4 pages) |
+ *   free memory ... | user window (also mapped at USER_WINDOW_VADDR)
+ *   then a guard page and the shared-info page.
+ */
+#include <boot_fdt.h>
+#include <cmdline.h>
+#include <domain.h>
+#include <domain_build.h>
+#include <elf_image.h>
+#include <errno_values.h>
+#include <format.h>
+#include <mm.h>
+#include <printk.h>
+#include <string_ops.h>
+#include <asm/pv.h>
+
+#define FDT_PAGES          2
+#define STACK_PAGES        4
+#define USER_WINDOW_VADDR  0x400000ULL
+#define MIN_FREE_PAGES     16
+
+struct module_options {
+	char name[DOMAIN_NAME_MAX];
+	uint64_t mem;
+	uint32_t vcpus;
+	uint32_t weight;
+	uint64_t user;
+	uint32_t privileged;	/* 0, 1, or 2 = not given */
+};
+
+static void report_option(const char *word, size_t len, const char *why)
+{
+	printk(LOG_WARNING "Domain builder: ignoring '%.*s': %s\n", (int)len,
+	       word, why);
+}
+
+static void parse_module_cmdline(const char *cmdline, struct module_options *o,
+				 const char **guest_cmdline)
+{
+	const struct option opts[] = {
+		{ "name", OPTION_STRING, o->name, sizeof(o->name) },
+		{ "mem", OPTION_SIZE, &o->mem, sizeof(o->mem) },
+		{ "vcpus", OPTION_UINT, &o->vcpus, sizeof(o->vcpus) },
+		{ "weight", OPTION_UINT, &o->weight, sizeof(o->weight) },
+		{ "user", OPTION_SIZE, &o->user, sizeof(o->user) },
+		{ "privileged", OPTION_UINT, &o->privileged,
+		  sizeof(o->privileged) },
+	};
+	char keel_part[BOOT_MODULE_CMDLINE_MAX];
+	const char *sep = find_word(cmdline, "--");
+
+	size_t n = sep ? (size_t)(sep - cmdline) : strlen(cmdline);
+	n = MIN(n, sizeof(keel_part) - 1);
+	memcpy(keel_part, cmdline, n);
+	keel_part[n] = '\0';
+	*guest_cmdline = sep ? sep + 2 + (sep[2] == ' ') : "";
+	cmdline_parse(keel_part, opts, opts + ARRAY_SIZE(opts), report_option);
+}
+
+static void copy_to_guest_pages(struct domain *d, uint64_t virt_base,
+				uint64_t vaddr, const void *src, uint64_t len)
+{
+	const uint8_t *s = src;
+
+	while (len) {
+		uint64_t page = (vaddr - virt_base) >> PAGE_SHIFT;
+		uint64_t off = vaddr & (PAGE_SIZE - 1);
+		uint64_t n = MIN(len, PAGE_SIZE - off);
+
+		memcpy((uint8_t *)phys_to_virt(d->p2m[page]) + off, s, n);
+		vaddr += n;
+		s += n;
+		len -= n;
+	}
+}
+
+int domain_build_from_module(const struct boot_module *m, bool first_kernel,
+			     struct domain **out)
+{
+	const uint8_t *data = phys_to_virt(m->start);
+	uint64_t len = m->end - m->start;
+	struct elf_image img;
+	const char *error;
+	struct module_options o = { .mem = MiB(4), .vcpus = 1,
+				    .weight = DOMAIN_DEFAULT_WEIGHT,
+				    .user = KiB(256), .privileged = 2 };
+	const char *guest_cmdline;
+	struct domain *d;
+	int rc;
+
+	rc = elf_image_parse(data, len, &img, &error);
+	if (rc) {
+		printk(LOG_WARNING "Domain builder: module [%#llx-%#llx) is "
+		       "not a PV kernel: %s\n", (unsigned long long)m->start,
+		       (unsigned long long)m->end, error);
+		return rc;
+	}
+	parse_module_cmdline(m->cmdline, &o, &guest_cmdline);
+
+	uint64_t nr_pages = o.mem >> PAGE_SHIFT;
+	uint64_t kernel_pages = (img.virt_end - img.virt_base) >> PAGE_SHIFT;
+	uint64_t p2m_pages = ALIGN_UP(nr_pages * 8, PAGE_SIZE) >> PAGE_SHIFT;
+	uint64_t user_pages = ALIGN_UP(o.user, PAGE_SIZE) >> PAGE_SHIFT;
+	uint64_t needed = kernel_pages + p2m_pages + FDT_PAGES + STACK_PAGES +
+			  user_pages + MIN_FREE_PAGES;
+	if (o.mem > GiB(64) || nr_pages < needed) {
+		printk(LOG_ERR "Domain builder: %s: mem=%lluK is too small for "
+		       "the image and boot data (%llu pages needed)\n", o.name,
+		       (unsigned long long)(o.mem >> 10),
+		       (unsigned long long)needed);
+		return -EINVAL;
+	}
+
+	struct domain_config cfg = {
+		.memory_bytes = o.mem,
+		.nr_vcpus = o.vcpus,
+		.weight = o.weight,
+		.privileged = o.privileged == 2 ? first_kernel : o.privileged,
+		.user_window_bytes = user_pages * PAGE_SIZE,
+		.cmdline = guest_cmdline,
+	};
+	if (!o.name[0])
+		format_string(o.name, sizeof(o.name), "domain%u",
+			      nr_domains_created);
+	strlcpy(cfg.name, o.name, sizeof(cfg.name));
+	if (o.weight == 0 || o.weight > 65535) {
+		printk(LOG_ERR "Domain builder: %s: weight must be 1-65535\n",
+		       o.name);
+		return -EINVAL;
+	}
+	rc = domain_create(&cfg, &d);
+	if (rc) {
+		printk(LOG_ERR "Domain builder: %s: cannot create the domain "
+		       "(%d)\n", o.name, rc);
+		return rc;
+	}
+
+	/* Memory, one frame at a time: guest pages need not be contiguous. */
+	d->nr_pages = nr_pages;
+	paddr_t p2m_pa = frame_alloc(frame_order_for(nr_pages * sizeof(paddr_t)));
+	d->p2m = p2m_pa ? phys_to_virt(p2m_pa) : NULL;
+	for (uint64_t n = 0; d->p2m && n < nr_pages; n++) {
+		d->p2m[n] = frame_alloc(0);
+		if (!d->p2m[n]) {
+			rc = -ENOMEM;
+			break;
+		}
+	}
+	if (!d->p2m)
+		rc = -ENOMEM;
+
+	uint64_t base = img.virt_base;
+	struct arch_domain *ad = &d->arch;
+	ad->shared_info_vaddr = base + (nr_pages + 1) * PAGE_SIZE;
+	ad->user_window_vaddr = USER_WINDOW_VADDR;
+	ad->user_window_size = user_pages * PAGE_SIZE;
+	ad->user_window_kernel_vaddr = base + (nr_pages - user_pages) * PAGE_SIZE;
+	if (!rc)
+		rc = arch_pv_build_address_space(d, base, nr_pages - user_pages);
+
+	struct boot_fdt_info info = {
+		.domid = d->domid,
+		.name = d->name,
+		.privileged = d->privileged,
+		.nr_vcpus = d->nr_vcpus,
+		.cmdline = guest_cmdline,
+		.nr_pages = nr_pages,
+		.virt_base = base,
+		.kernel_end = img.virt_end,
+		.p2m_vaddr = img.virt_end,
+		.fdt_vaddr = img.virt_end + p2m_pages * PAGE_SIZE,
+		.shared_info_vaddr = ad->shared_info_vaddr,
+		.user_window_vaddr = ad->user_window_vaddr,
+		.user_window_kernel_vaddr = ad->user_window_kernel_vaddr,
+		.user_window_size = ad->user_window_size,
+	};
+	info.stack_top = info.fdt_vaddr + (FDT_PAGES + STACK_PAGES) * PAGE_SIZE;
+	info.free_vaddr = info.stack_top;
+	info.free_end = ad->user_window_kernel_vaddr;
+
+	if (!rc) {
+		/* The image: file bytes; the rest of each segment stays zero
+		 * (frames come zeroed). */
+		for (unsigned int i = 0; i < img.nr_segments; i++) {
+			const struct elf_segment *s = &img.segments[i];
+			copy_to_guest_pages(d, base, s->vaddr,
+					    data + s->file_offset, s->file_size);
+		}
+		/* The guest's P2M: machine frame numbers. */
+		for (uint64_t n = 0; n < nr_pages; n++) {
+			uint64_t mfn = d->p2m[n] >> PAGE_SHIFT;
+			copy_to_guest_pages(d, base, info.p2m_vaddr + n * 8,
+					    &mfn, 8);
+		}
+		void *fdt = xmalloc(FDT_PAGES * PAGE_SIZE);
+		int size = fdt ? boot_fdt_build(fdt, FDT_PAGES * PAGE_SIZE, &info) :
+				 -ENOMEM;
+		if (size < 0)
+			rc = size;
+		else
+			copy_to_guest_pages(d, base, info.fdt_vaddr, fdt, size);
+		xfree(fdt);
+	}
+	if (rc) {
+		printk(LOG_ERR "Domain builder: %s: out of memory building the "
+		       "domain\n", o.name);
+		d->state = DOMAIN_SHUTDOWN;
+		domain_discard(d);
+		return rc;
+	}
+
+	/* vCPU 0 starts at the entry point, in kernel mode, events masked,
+	 * with RSI pointing at the boot FDT. */
+	struct vcpu *v0 = d->vcpus[0];
+	v0->regs.rip = img.entry;
+	v0->regs.rsp = info.stack_top;
+	v0->regs.rsi = info.fdt_vaddr;
+	v0->regs.rflags = 0x202;
+	v0->kernel_mode = true;
+	v0->initialised = true;
+
+	printk("Domain %u (%s): %llu KiB, %u vCPU%s, weight %u%s, entry %#llx\n",
+	       d->domid, d->name, (unsigned long long)(o.mem >> 10), d->nr_vcpus,
+	       d->nr_vcpus == 1 ? "" : "s", d->weight,
+	       d->privileged ? ", control domain" : "",
+	       (unsigned long long)img.entry);
+	*out = d;
+	return 0;
+}
+
+void domain_build_all(const struct boot_info *bi)
+{
+	struct domain *built[BOOT_MAX_MODULES];
+	unsigned int n = 0;
+	bool first_kernel = true;
+
+	for (unsigned int i = 0; i < bi->nr_modules; i++) {
+		struct domain *d;
+
+		if (domain_build_from_module(&bi->modules[i], first_kernel, &d))
+			continue;
+		first_kernel = false;
+		built[n++] = d;
+	}
+	/* Start them together, once all exist: tests bind across domains. */
+	for (unsigned int i = 0; i < n; i++)
+		domain_unpause(built[i]);
+}

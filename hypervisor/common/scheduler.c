@@ -1,0 +1,409 @@
+/*
+ * The vCPU scheduler: weighted fair share over per-CPU run queues.
+ *
+ * Fairness: every vCPU carries a vruntime that grows by its run time times
+ * DOMAIN_DEFAULT_WEIGHT / weight, so a domain of weight 512 gains vruntime
+ * half as fast as one of 256 and, when both want the CPU, gets twice the
+ * time. A CPU always picks the smallest vruntime. A woken vCPU starts no
+ * lower than the smallest vruntime around, so sleeping earns no credit.
+ *
+ * Placement: a vCPU queues on its last CPU unless another CPU is idle; an
+ * idle CPU with an empty queue steals from the others. That is how vCPUs
+ * migrate, and why pvclock is refreshed whenever a vCPU is scheduled in.
+ *
+ * Locking: one lock guards every run queue and every vCPU's state. Keel
+ * targets few CPUs; a per-CPU lock can come when measurements ask for it.
+ *
+ * When: scheduling happens only where a CPU leaves for a guest
+ * (schedule_on_exit) or idles (schedule_from_idle). Everything else
+ * requests it, setting a per-CPU flag and, for another CPU, sending an
+ * IPI so that CPU reaches its exit path.
+ */
+#include <errno_values.h>
+#include <event_channel.h>
+#include <percpu.h>
+#include <printk.h>
+#include <scheduler.h>
+#include <setup.h>
+#include <smp.h>
+#include <system_time.h>
+#include <timer.h>
+#include <asm/cpu.h>
+#include <asm/pv.h>
+
+#define SCHED_SLICE_NS (10 * NSEC_PER_MSEC)
+#define WAKEUP_PREEMPT_NS (1 * NSEC_PER_MSEC)
+
+struct sched_cpu {
+	struct list_head runq;
+	struct vcpu *curr;		/* NULL: idle */
+	bool need_resched;
+	struct timer slice_timer;
+};
+
+static struct sched_cpu sched_cpus[NR_CPUS];
+static spinlock_t sched_lock = SPINLOCK_INIT;
+
+static struct sched_cpu *this_sched(void)
+{
+	return &sched_cpus[smp_processor_id()];
+}
+
+struct vcpu *current_vcpu(void)
+{
+	return this_sched()->curr;
+}
+
+static void slice_expired(struct timer *t, void *data)
+{
+	(void)t;
+	(void)data;
+	this_sched()->need_resched = true;
+}
+
+void scheduler_cpu_init(unsigned int cpu)
+{
+	list_init(&sched_cpus[cpu].runq);
+	timer_init(&sched_cpus[cpu].slice_timer, slice_expired, NULL, cpu);
+}
+
+bool sched_reschedule_pending(void)
+{
+	return this_sched()->need_resched;
+}
+
+void sched_request_reschedule(void)
+{
+	this_sched()->need_resched = true;
+}
+
+static void kick_cpu(unsigned int cpu)
+{
+	sched_cpus[cpu].need_resched = true;
+	if (cpu != smp_processor_id())
+		arch_send_event_check_ipi(cpu);
+}
+
+static uint64_t min_vruntime(void)
+{
+	uint64_t min = UINT64_MAX;
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct sched_cpu *sc = &sched_cpus[cpu];
+		struct list_head *pos;
+
+		if (sc->curr && sc->curr->vruntime < min)
+			min = sc->curr->vruntime;
+		list_for_each(pos, &sc->runq) {
+			struct vcpu *v = list_entry(pos, struct vcpu, run_link);
+			if (v->vruntime < min)
+				min = v->vruntime;
+		}
+	}
+	return min == UINT64_MAX ? 0 : min;
+}
+
+/* Charge the running vCPU of this CPU for the time since it started. */
+static void account_locked(struct vcpu *v)
+{
+	uint64_t now = now_ns();
+	uint64_t ran = now - v->last_start_ns;
+
+	v->cpu_time_ns += ran;
+	v->vruntime += ran * DOMAIN_DEFAULT_WEIGHT / v->domain->weight;
+	v->last_start_ns = now;
+}
+
+void sched_account_current(void)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	struct vcpu *v = this_sched()->curr;
+
+	if (v)
+		account_locked(v);
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+static unsigned int pick_cpu_locked(struct vcpu *v)
+{
+	if (!sched_cpus[v->processor].curr &&
+	    percpu_of(v->processor) && percpu_of(v->processor)->online)
+		return v->processor;
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (percpu_of(cpu) && percpu_of(cpu)->online &&
+		    !sched_cpus[cpu].curr && list_empty(&sched_cpus[cpu].runq))
+			return cpu;
+	return v->processor;
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+
+	if ((v->state == VCPU_DOWN || v->state == VCPU_BLOCKED) &&
+	    v->domain->state == DOMAIN_RUNNING && v->initialised) {
+		uint64_t floor = min_vruntime();
+
+		v->state = VCPU_RUNNABLE;
+		if (v->polling)
+			timer_stop(&v->poll_timer);
+		v->polling = false;
+		if (v->vruntime < floor)
+			v->vruntime = floor;
+		v->processor = pick_cpu_locked(v);
+		list_add_tail(&v->run_link, &sched_cpus[v->processor].runq);
+		struct vcpu *curr = sched_cpus[v->processor].curr;
+		if (!curr || v->vruntime + WAKEUP_PREEMPT_NS < curr->vruntime)
+			kick_cpu(v->processor);
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void vcpu_block_current(void)
+{
+	struct vcpu *v = current_vcpu();
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+
+	v->state = VCPU_BLOCKED;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* An event that arrived before the state change would have found the
+	 * vCPU running and not woken it: look once more. */
+	bool wake = READ_ONCE(v->vcpu_info->evtchn_upcall_pending);
+	for (unsigned int i = 0; v->polling && i < v->nr_poll_ports; i++)
+		if (evtchn_port_is_pending(v->domain, v->poll_ports[i]))
+			wake = true;
+	if (wake) {
+		v->state = VCPU_RUNNING;
+		v->polling = false;
+	} else {
+		this_sched()->need_resched = true;
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void vcpu_stop(struct vcpu *v)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+
+	if (v->state == VCPU_RUNNABLE)
+		list_del(&v->run_link);
+	if (v->state == VCPU_RUNNING)
+		kick_cpu(v->processor);
+	v->state = VCPU_DOWN;
+	v->polling = false;
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	enum vcpu_run_state state = v->state;
+	unsigned int cpu = v->processor;
+
+	spin_unlock_irqrestore(&sched_lock, flags);
+	if (state == VCPU_BLOCKED)
+		vcpu_wake(v);
+	else if (state == VCPU_RUNNING && cpu != smp_processor_id())
+		arch_send_event_check_ipi(cpu);	/* deliver on its way out */
+}
+
+bool domain_all_vcpus_off_cpu(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	bool off = true;
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (sched_cpus[cpu].curr && sched_cpus[cpu].curr->domain == d)
+			off = false;
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return off;
+}
+
+/* The runnable vCPU with the smallest vruntime on @sc's queue. */
+static struct vcpu *queue_min(struct sched_cpu *sc)
+{
+	struct vcpu *best = NULL;
+	struct list_head *pos;
+
+	list_for_each(pos, &sc->runq) {
+		struct vcpu *v = list_entry(pos, struct vcpu, run_link);
+		if (!best || v->vruntime < best->vruntime)
+			best = v;
+	}
+	return best;
+}
+
+static struct vcpu *pick_next_locked(unsigned int cpu)
+{
+	struct vcpu *next = queue_min(&sched_cpus[cpu]);
+
+	if (next)
+		return next;
+	/* Nothing here: take the best waiting vCPU of another CPU. */
+	for (unsigned int other = 0; other < NR_CPUS; other++) {
+		struct vcpu *v = queue_min(&sched_cpus[other]);
+		if (v && (!next || v->vruntime < next->vruntime))
+			next = v;
+	}
+	return next;
+}
+
+/* Make @next current on this CPU (lock held, @next dequeued). */
+static void set_running_locked(struct sched_cpu *sc, struct vcpu *next)
+{
+	list_del(&next->run_link);
+	next->state = VCPU_RUNNING;
+	next->processor = smp_processor_id();
+	next->last_start_ns = now_ns();
+	sc->curr = next;
+}
+
+/* Timers follow their vCPU to the CPU it now runs on. */
+static void vcpu_timers_follow(struct vcpu *v)
+{
+	timer_migrate(&v->oneshot_timer, v->processor);
+	timer_migrate(&v->poll_timer, v->processor);
+}
+
+static void arm_slice(struct sched_cpu *sc)
+{
+	timer_set(&sc->slice_timer, now_ns() + SCHED_SLICE_NS);
+}
+
+static __noreturn void enter_idle(void)
+{
+	idle_loop();
+}
+
+void schedule_on_exit(struct cpu_user_regs *regs)
+{
+	struct sched_cpu *sc = this_sched();
+
+	if (!sc->need_resched)
+		return;
+	sc->need_resched = false;
+
+	spin_lock(&sched_lock);
+	struct vcpu *prev = sc->curr;
+	account_locked(prev);
+	bool prev_runs = prev->state == VCPU_RUNNING;
+	struct vcpu *next = pick_next_locked(smp_processor_id());
+
+	bool yielded = prev->yielded;
+	prev->yielded = false;
+	if (prev_runs && (!next || (!yielded && prev->vruntime <= next->vruntime))) {
+		spin_unlock(&sched_lock);
+		arm_slice(sc);
+		return;		/* keep running prev */
+	}
+	if (prev_runs) {
+		prev->state = VCPU_RUNNABLE;
+		list_add_tail(&prev->run_link, &sc->runq);
+	}
+	if (!next) {
+		/* Nothing to run: park prev's state and idle. */
+		sc->curr = NULL;
+		prev->regs = *regs;
+		pv_save_fpu(prev);
+		spin_unlock(&sched_lock);
+		reset_stack_and_jump(enter_idle);
+	}
+	set_running_locked(sc, next);
+	spin_unlock(&sched_lock);
+	pv_context_switch(prev, next, regs);
+	vcpu_timers_follow(next);
+	arm_slice(sc);
+}
+
+void schedule_from_idle(void)
+{
+	struct sched_cpu *sc = this_sched();
+
+	spin_lock(&sched_lock);
+	struct vcpu *next = pick_next_locked(smp_processor_id());
+	if (!next) {
+		sc->need_resched = false;
+		spin_unlock(&sched_lock);
+		return;
+	}
+	set_running_locked(sc, next);
+	sc->need_resched = false;
+	spin_unlock(&sched_lock);
+
+	struct cpu_user_regs *regs = guest_regs();
+	pv_context_switch(NULL, next, regs);
+	vcpu_timers_follow(next);
+	arm_slice(sc);
+	jump_to_guest(regs);
+}
+
+/* sched_op and set_timer */
+
+static long sched_poll(unsigned long arg)
+{
+	struct vcpu *v = current_vcpu();
+	struct keel_sched_poll p;
+
+	if (copy_from_guest(&p, arg, sizeof(p)))
+		return -EFAULT;
+	if (p.nr_ports == 0 || p.nr_ports > KEEL_SCHED_POLL_MAX_PORTS)
+		return -EINVAL;
+	if (copy_from_guest(v->poll_ports, p.ports,
+			    p.nr_ports * sizeof(keel_port_t)))
+		return -EFAULT;
+	for (uint32_t i = 0; i < p.nr_ports; i++)
+		if (v->poll_ports[i] == 0 ||
+		    v->poll_ports[i] >= DOMAIN_MAX_PORTS)
+			return -EINVAL;
+	v->nr_poll_ports = p.nr_ports;
+	v->polling = true;
+	if (p.timeout) {
+		if (p.timeout <= now_ns()) {
+			v->polling = false;
+			return 0;
+		}
+		timer_set(&v->poll_timer, p.timeout);
+	}
+	vcpu_block_current();
+	return 0;
+}
+
+long do_sched_op(unsigned long cmd, unsigned long arg)
+{
+	struct vcpu *v = current_vcpu();
+	struct keel_sched_shutdown sd;
+
+	switch (cmd) {
+	case KEEL_SCHEDOP_yield:
+		v->yielded = true;
+		sched_request_reschedule();
+		return 0;
+	case KEEL_SCHEDOP_block:
+		/* Like sti; hlt: events are enabled by blocking. */
+		WRITE_ONCE(v->vcpu_info->evtchn_upcall_mask, 0);
+		vcpu_block_current();
+		return 0;
+	case KEEL_SCHEDOP_poll:
+		return sched_poll(arg);
+	case KEEL_SCHEDOP_shutdown:
+		if (copy_from_guest(&sd, arg, sizeof(sd)))
+			return -EFAULT;
+		if (sd.reason > KEEL_SHUTDOWN_crash)
+			return -EINVAL;
+		domain_shutdown(v->domain, sd.reason);
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}
+
+long do_set_timer(unsigned long deadline)
+{
+	struct vcpu *v = current_vcpu();
+
+	if (deadline == 0)
+		timer_stop(&v->oneshot_timer);
+	else
+		timer_set(&v->oneshot_timer, deadline);
+	return 0;
+}

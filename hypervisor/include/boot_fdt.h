@@ -1,0 +1,31 @@
+/* The boot device tree a PV guest receives in RSI (common/boot_fdt.c);
+ * every node and property is listed in hypercall-abi/docs/pv-boot-protocol.md. */
+#ifndef KEEL_BOOT_FDT_H
+#define KEEL_BOOT_FDT_H
+
+#include <types.h>
+
+struct boot_fdt_info {
+	uint32_t domid;
+	const char *name;
+	bool privileged;
+	uint32_t nr_vcpus;
+	const char *cmdline;
+	uint64_t nr_pages;
+	uint64_t virt_base;
+	uint64_t kernel_end;		/* first address past the image */
+	uint64_t p2m_vaddr;
+	uint64_t fdt_vaddr;
+	uint64_t stack_top;
+	uint64_t free_vaddr;		/* first free page */
+	uint64_t free_end;		/* end of free memory (user window) */
+	uint64_t shared_info_vaddr;
+	uint64_t user_window_vaddr;
+	uint64_t user_window_kernel_vaddr;
+	uint64_t user_window_size;
+};
+
+/* Build the tree into @buf. Returns its size, or a negative errno. */
+int boot_fdt_build(void *buf, size_t size, const struct boot_fdt_info *info);
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * Domains and vCPUs (common/domain.c).
+ *
+ * A domain owns guest memory, a shared-info page, event channels and up to
+ * KEEL_MAX_VCPUS vCPUs. Its life: created paused by the domain builder,
+ * unpaused, running; then shut down (by itself, with a reason, or crashed
+ * by the hypervisor); then destroyed, which returns every frame.
+ */
+#ifndef KEEL_DOMAIN_H
+#define KEEL_DOMAIN_H
+
+#include <keel/callbacks.h>
+#include <keel/sched.h>
+#include <keel/event_channel.h>
+#include <keel/shared_info.h>
+#include <list.h>
+#include <spinlock.h>
+#include <timer_queue.h>
+#include <types.h>
+#include <asm/domain.h>
+#include <asm/regs.h>
+
+#define DOMAIN_NAME_MAX      32
+#define DOMAIN_MAX_PORTS     1024	/* event channels per domain */
+#define DOMAIN_DEFAULT_WEIGHT 256
+
+struct domain;
+
+enum vcpu_run_state {
+	VCPU_DOWN,	/* not started, or taken down */
+	VCPU_RUNNABLE,	/* on a run queue */
+	VCPU_RUNNING,	/* current on some physical CPU */
+	VCPU_BLOCKED,	/* waiting for an event (block or poll) */
+};
+
+struct vcpu {
+	struct domain *domain;
+	unsigned int vcpu_id;
+	unsigned int processor;		/* physical CPU it runs or queues on */
+	enum vcpu_run_state state;
+	bool initialised;		/* has a context to start from */
+	bool kernel_mode;		/* guest kernel (true) or user mode */
+	bool virtual_ts;		/* fpu_taskswitch(1) in effect */
+	struct cpu_user_regs regs;	/* guest registers while not running */
+	struct keel_vcpu_info *vcpu_info;	/* in the shared-info page */
+
+	/* Scheduling. */
+	struct list_head run_link;	/* on a run queue when RUNNABLE */
+	uint64_t vruntime;		/* weighted run time, for fairness */
+	uint64_t cpu_time_ns;		/* real run time */
+	uint64_t last_start_ns;
+	bool yielded;			/* SCHEDOP_yield: let others go first */
+
+	/* Events and time. */
+	struct timer oneshot_timer;	/* set_timer */
+	keel_port_t virq_port[KEEL_NR_VIRQS];
+	bool polling;			/* in SCHEDOP_poll */
+	uint32_t nr_poll_ports;
+	keel_port_t poll_ports[KEEL_SCHED_POLL_MAX_PORTS];
+	struct timer poll_timer;
+
+	struct arch_vcpu arch;
+};
+
+enum evtchn_state {
+	EVTCHN_FREE = 0,
+	EVTCHN_UNBOUND,
+	EVTCHN_INTERDOMAIN,
+	EVTCHN_VIRQ,
+	EVTCHN_IPI,
+};
+
+struct evtchn {
+	uint8_t state;			/* enum evtchn_state */
+	uint8_t pad;
+	uint16_t notify_vcpu;
+	union {
+		uint16_t unbound_remote_domid;
+		struct {
+			struct domain *domain;
+			keel_port_t port;
+		} interdomain;
+		uint32_t virq;
+	} u;
+};
+
+enum domain_state {
+	DOMAIN_PAUSED,		/* built, not started */
+	DOMAIN_RUNNING,
+	DOMAIN_SHUTDOWN,	/* stopped; waiting to be destroyed */
+	DOMAIN_DEAD,		/* destroyed; struct about to be freed */
+};
+
+struct domain {
+	uint16_t domid;
+	char name[DOMAIN_NAME_MAX];
+	bool privileged;
+	unsigned int weight;
+	enum domain_state state;
+	uint32_t shutdown_reason;	/* KEEL_SHUTDOWN_* */
+	char crash_reason[96];		/* why the hypervisor crashed it */
+	struct list_head link;		/* domain list */
+	spinlock_t lock;
+	/* Short-lived references (domain_get/put) from code that found the
+	 * domain through another one; destroy waits for them to drop. */
+	uint32_t refcnt;
+
+	unsigned int nr_vcpus;
+	struct vcpu *vcpus[KEEL_MAX_VCPUS];
+
+	struct keel_shared_info *shared_info;
+
+	/* Guest memory: nr_pages frames, guest page n at p2m[n]. */
+	uint64_t nr_pages;
+	paddr_t *p2m;
+
+	/* Event channels. */
+	spinlock_t evtchn_lock;
+	struct evtchn *evtchn;		/* DOMAIN_MAX_PORTS entries */
+
+	/* Trap table and callbacks, shared by all vCPUs. */
+	uint64_t trap_handler[256];	/* 0: no handler */
+	uint8_t trap_flags[256];
+	struct keel_callbacks callbacks;
+
+	/* Console output not yet ended by a newline. */
+	spinlock_t console_lock;
+	char console_line[128];
+	unsigned int console_len;
+
+	struct arch_domain arch;
+};
+
+struct domain_config {
+	char name[DOMAIN_NAME_MAX];
+	uint64_t memory_bytes;
+	unsigned int nr_vcpus;
+	unsigned int weight;
+	bool privileged;
+	uint64_t user_window_bytes;
+	const char *cmdline;		/* the guest's own command line */
+};
+
+/* Create a paused domain with its vCPUs (none initialised). */
+int domain_create(const struct domain_config *cfg, struct domain **out);
+/* Start vCPU 0. */
+void domain_unpause(struct domain *d);
+/* Stop every vCPU and record why; idempotent (the first reason stays). */
+void domain_shutdown(struct domain *d, uint32_t reason);
+/* Shut the domain down as crashed, logging @why. For guest misbehaviour
+ * that leaves no sane way to continue (an unbounceable fault). */
+void domain_crash(struct domain *d, const char *why);
+/* Free everything of a shut-down domain whose vCPUs are all off-CPU. */
+void domain_destroy(struct domain *d);
+/* Take a domain that never ran off the list and destroy it. */
+void domain_discard(struct domain *d);
+/* Destroy shut-down domains that are ready; in test mode, end the machine
+ * when none is left. Called by CPU0's idle loop. */
+void domain_reap(void);
+
+/* Lookup by id; returns the domain with a reference the caller drops
+ * with domain_put(), or NULL. */
+struct domain *domain_by_id(uint16_t domid);
+
+static inline void domain_get(struct domain *d)
+{
+	__atomic_fetch_add(&d->refcnt, 1, __ATOMIC_SEQ_CST);
+}
+
+static inline void domain_put(struct domain *d)
+{
+	__atomic_fetch_sub(&d->refcnt, 1, __ATOMIC_SEQ_CST);
+}
+extern struct list_head domain_list;
+extern spinlock_t domain_list_lock;
+extern unsigned int nr_domains_created;
+
+/* The vCPU running on this CPU, or NULL in the idle loop. */
+struct vcpu *current_vcpu(void);
+
+static inline const char *shutdown_reason_name(uint32_t reason)
+{
+	switch (reason) {
+	case KEEL_SHUTDOWN_poweroff: return "poweroff";
+	case KEEL_SHUTDOWN_reboot:   return "reboot";
+	case KEEL_SHUTDOWN_crash:    return "crash";
+	default:                     return "unknown";
+	}
+}
+
+#endif

@@ -1,0 +1,13 @@
+/* Building boot-time domains from Multiboot2 modules (common/domain_build.c). */
+#ifndef KEEL_DOMAIN_BUILD_H
+#define KEEL_DOMAIN_BUILD_H
+
+#include <domain.h>
+#include <multiboot2.h>
+
+int domain_build_from_module(const struct boot_module *m, bool first_kernel,
+			     struct domain **out);
+/* Build a domain from every PV kernel module, then start them all. */
+void domain_build_all(const struct boot_info *bi);
+
+#endif

@@ -1,0 +1,18 @@
+/* Event channels (common/event_channel.c). */
+#ifndef KEEL_EVENT_CHANNEL_H
+#define KEEL_EVENT_CHANNEL_H
+
+#include <domain.h>
+
+int evtchn_domain_init(struct domain *d);
+void evtchn_domain_destroy(struct domain *d);
+/* Signal @port of @d as if by a send. */
+void evtchn_signal(struct domain *d, keel_port_t port);
+/* Raise a per-vCPU VIRQ on @v, if bound. */
+void evtchn_send_virq_vcpu(struct vcpu *v, unsigned int virq);
+/* Raise a global VIRQ on every domain that bound it. */
+void evtchn_send_virq_global(unsigned int virq);
+bool evtchn_port_is_pending(struct domain *d, keel_port_t port);
+long do_event_channel_op(unsigned long cmd, unsigned long arg);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * The vCPU scheduler (common/scheduler.c): a weighted fair share. Each
+ * vCPU's vruntime grows by its run time scaled by 256 / weight; a CPU runs
+ * the runnable vCPU with the smallest vruntime from its own queue, or
+ * steals one from another CPU's queue when its own is empty. A running
+ * vCPU is preempted after a 10 ms slice when another is waiting.
+ *
+ * Scheduling happens only on the way back to a guest (or in the idle
+ * loop): hypercalls and interrupt handlers ask for it with
+ * sched_request_reschedule() and never switch stacks themselves.
+ */
+#ifndef KEEL_SCHEDULER_H
+#define KEEL_SCHEDULER_H
+
+#include <domain.h>
+
+void scheduler_init(void);
+void scheduler_cpu_init(unsigned int cpu);
+/* Make a DOWN or BLOCKED vCPU runnable (and kick its CPU). */
+void vcpu_wake(struct vcpu *v);
+/* The calling vCPU blocks unless an event is already pending. */
+void vcpu_block_current(void);
+/* Take a vCPU off the CPUs for good (shutdown, vcpu down). */
+void vcpu_stop(struct vcpu *v);
+/* Ask this CPU to reschedule before it returns to a guest. */
+void sched_request_reschedule(void);
+bool sched_reschedule_pending(void);
+/* Make a vCPU that may be running elsewhere notice new events. */
+void vcpu_kick(struct vcpu *v);
+/* True when no vCPU of @d is on a CPU. */
+bool domain_all_vcpus_off_cpu(struct domain *d);
+/* Return-to-guest work: reschedule if asked. May switch the frame at
+ * @regs to another vCPU's, or leave for the idle loop and not return. */
+void schedule_on_exit(struct cpu_user_regs *regs);
+/* The idle loop's step: run a vCPU if one is ready (does not return
+ * then). */
+void schedule_from_idle(void);
+/* Account the running vCPU's time up to now. */
+void sched_account_current(void);
+
+long do_sched_op(unsigned long cmd, unsigned long arg);
+long do_set_timer(unsigned long deadline);
+
+#endif
