@@ -20,7 +20,7 @@ DEBIAN_PACKAGES := gcc make binutils python3 git pkg-config \
 	qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
 	libfdt-dev check
 
-.PHONY: all deps iso run check unit integration clean
+.PHONY: all deps iso run check unit integration guests clean
 
 all: deps $(BUILD)/keel.iso
 
@@ -42,6 +42,7 @@ deps:
 	fi
 
 include hypervisor/build.mk
+include tests/guests/guests.mk
 
 # GRUB boots the image with Multiboot2. make run uses this config; the
 # integration runner writes its own per scenario.
@@ -73,7 +74,7 @@ unit: deps
 integration: deps $(BUILD)/keel.elf
 	python3 tests/integration/run.py --build $(BUILD)
 
-check: deps $(BUILD)/keel.iso
+check: deps $(BUILD)/keel.iso guests
 	python3 tests/run-all.py --build $(BUILD)
 
 clean:

@@ -61,9 +61,16 @@ static void slice_expired(struct timer *t, void *data)
 	this_sched()->need_resched = true;
 }
 
+/* Every queue exists from the start: a CPU may look at another's queue
+ * (to steal) before that CPU has come online. */
+void scheduler_init(void)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		list_init(&sched_cpus[cpu].runq);
+}
+
 void scheduler_cpu_init(unsigned int cpu)
 {
-	list_init(&sched_cpus[cpu].runq);
 	timer_init(&sched_cpus[cpu].slice_timer, slice_expired, NULL, cpu);
 }
 

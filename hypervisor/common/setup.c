@@ -91,16 +91,17 @@ __noreturn void start_hypervisor(struct boot_info *bi, int parse_rc)
 	time_init();
 	arch_boot_cpu_init_late();
 	timer_cpu_init(0);
+	scheduler_init();
 	scheduler_cpu_init(0);
 	percpu_table[0]->online = true;
+	wallclock_init();
+	fpu_init_boot();
 	irq_enable();
 
 	smp_boot_cpus(opt_smp ? opt_smp : 1);
 	printk("SMP: %u CPU%s online\n", nr_cpus_online,
 	       nr_cpus_online == 1 ? "" : "s");
 
-	wallclock_init();
-	fpu_init_boot();
 	debug_fault_maybe_trigger();
 	bool ok = selftests_run();
 	domain_build_all(bi);

@@ -14,6 +14,7 @@
 #define KEEL_GUEST_USER_CS   0x2b
 #define KEEL_GUEST_DS        0x23
 
+#ifndef __ASSEMBLER__
 /* set_trap_table(table, count): replace the domain's virtual trap table
  * (shared by all its vCPUs) with `count` entries (0 clears it, at most
  * 256). An exception whose vector has no entry crashes the domain. */
@@ -86,6 +87,8 @@ struct keel_iret_frame {
 	uint64_t rsp;
 	uint64_t ss;
 };
+
+#endif /* !__ASSEMBLER__ */
 
 /* stack_switch(kernel_sp): the guest kernel stack used when a bounce
  * arrives while the vCPU is in user mode. */

@@ -18,10 +18,12 @@
 #ifndef KEEL_PUBLIC_KEEL_H
 #define KEEL_PUBLIC_KEEL_H
 
+#ifndef __ASSEMBLER__
 #if defined(__KERNEL__)
 #include <linux/types.h>
 #else
 #include <stdint.h>
+#endif
 #endif
 
 /* ABI version: major in bits 31..16, minor in 15..0. A guest built for
@@ -45,17 +47,24 @@
 #define KEEL_ENOSPC    28	/* no free slot (e.g. event channels) */
 #define KEEL_ENOSYS    38	/* no such hypercall or sub-command */
 
-/* Domain ids. */
-typedef uint16_t keel_domid_t;
 #define KEEL_DOMID_SELF 0x7ff0
 
-/* Hypercall numbers, from the single table. */
+/* Hypercall numbers, from the single table: an enum for C, symbols
+ * (KEEL_HC_<name>) for assembly. */
+#ifdef __ASSEMBLER__
+#define KEEL_HYPERCALL(nr, name, nargs, access) .equ KEEL_HC_##name, nr ;
+#include "hypercalls.def"
+#undef KEEL_HYPERCALL
+#else
+typedef uint16_t keel_domid_t;
+
 #define KEEL_HYPERCALL(nr, name, nargs, access) KEEL_HC_##name = nr,
 enum keel_hypercall_number {
 #include "hypercalls.def"
 	KEEL_HC_COUNT
 };
 #undef KEEL_HYPERCALL
+#endif
 
 /* version(cmd, arg): */
 #define KEEL_VERSION_ABI      0	/* returns KEEL_ABI_VERSION */
@@ -73,6 +82,7 @@ enum keel_hypercall_number {
 #define KEEL_ELFNOTE_NAME "Keel"
 #define KEEL_ELFNOTE_BOOT 1
 
+#ifndef __ASSEMBLER__
 struct keel_elfnote_boot {
 	uint32_t abi_version;	/* KEEL_ABI_VERSION the kernel was built for */
 	uint32_t flags;		/* none defined; must be 0 */
@@ -80,5 +90,6 @@ struct keel_elfnote_boot {
 	uint64_t virt_base;	/* virtual address of the first loaded byte's
 				 * page; guest memory is mapped from here */
 };
+#endif
 
 #endif

@@ -1,0 +1,51 @@
+# Guest test kernels: tests/guests/tests/NAME.c -> build/guests/NAME.elf,
+# each linked with the runtime in tests/guests/runtime/. Included by the
+# top-level Makefile.
+
+GUEST_SRC := tests/guests
+GUEST_OUT := $(BUILD)/guests
+
+GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -mcmodel=kernel \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -fno-tree-loop-distribute-patterns \
+	-Wall -Wextra -Werror -Wno-unused-parameter \
+	-Ihypercall-abi/include -I$(GUEST_SRC)/runtime -Ihypervisor/include \
+	-MMD -MP
+
+# The runtime reuses the hypervisor's own formatting and string code.
+GUEST_RUNTIME_SRCS := $(GUEST_SRC)/runtime/head.S $(GUEST_SRC)/runtime/runtime.c \
+	hypervisor/common/format.c hypervisor/common/string.c
+GUEST_RUNTIME_OBJS := $(GUEST_OUT)/runtime/head.o $(GUEST_OUT)/runtime/runtime.o \
+	$(GUEST_OUT)/runtime/format.o $(GUEST_OUT)/runtime/string.o
+
+GUEST_TESTS := $(basename $(notdir $(wildcard $(GUEST_SRC)/tests/*.c)))
+GUEST_ELFS  := $(addprefix $(GUEST_OUT)/,$(addsuffix .elf,$(GUEST_TESTS)))
+
+$(GUEST_OUT)/runtime/head.o: $(GUEST_SRC)/runtime/head.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+$(GUEST_OUT)/runtime/runtime.o: $(GUEST_SRC)/runtime/runtime.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+$(GUEST_OUT)/runtime/%.o: hypervisor/common/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (guest)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+$(GUEST_OUT)/tests/%.o: $(GUEST_SRC)/tests/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/%.elf: $(GUEST_OUT)/tests/%.o $(GUEST_RUNTIME_OBJS) $(GUEST_SRC)/runtime/guest.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 \
+		-z noexecstack --build-id=none --no-warn-rwx-segments \
+		-T $(GUEST_SRC)/runtime/guest.ld -o $@ $< $(GUEST_RUNTIME_OBJS) \
+		/usr/lib/x86_64-linux-gnu/libfdt.a
+
+guests: $(GUEST_ELFS)
+
+-include $(GUEST_RUNTIME_OBJS:.o=.d) $(wildcard $(GUEST_OUT)/tests/*.d)

@@ -1,0 +1,159 @@
+/*
+ * The guest test runtime: what a test kernel gets.
+ *
+ * A test is one C file that defines
+ *     const char test_name[] = "...";
+ *     void test_main(void);
+ * and uses the helpers below. test_main() returns normally; the runtime
+ * then prints "RESULT: PASS|FAIL|SKIP <name>" and shuts the domain down
+ * (poweroff). Any check that fails makes the result FAIL.
+ */
+#ifndef KEELTEST_H
+#define KEELTEST_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <keel/callbacks.h>
+#include <keel/console.h>
+#include <keel/domctl.h>
+#include <keel/event_channel.h>
+#include <keel/hypercall.h>
+#include <keel/keel.h>
+#include <keel/sched.h>
+#include <keel/shared_info.h>
+#include <keel/vcpu.h>
+
+extern const char test_name[];
+void test_main(void);
+
+/* --- results --- */
+void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void test_fail_at(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* End the test now with SKIP (the reason is printed). */
+__attribute__((noreturn)) void test_skip(const char *why);
+__attribute__((noreturn)) void test_shutdown(uint32_t reason);
+extern unsigned int test_failures;
+
+#define CHECK(cond, ...)                                                  \
+	do {                                                              \
+		if (!(cond))                                              \
+			test_fail_at(__FILE__, __LINE__, __VA_ARGS__);    \
+	} while (0)
+#define CHECK_EQ(got, want)                                               \
+	do {                                                              \
+		long long __g = (long long)(got), __w = (long long)(want); \
+		if (__g != __w)                                           \
+			test_fail_at(__FILE__, __LINE__,                  \
+				     "%s == %lld, expected %lld", #got,   \
+				     __g, __w);                           \
+	} while (0)
+
+/* --- what the boot FDT said --- */
+struct rt_boot {
+	uint32_t domid;
+	char name[32];
+	bool privileged;
+	uint32_t nr_vcpus;
+	const char *cmdline;
+	uint64_t nr_pages;
+	uint64_t virt_base;
+	uint64_t p2m_vaddr;
+	uint64_t free_vaddr, free_end;
+	uint64_t user_window_vaddr, user_window_kernel_vaddr, user_window_size;
+	struct keel_shared_info *shared_info;
+};
+extern struct rt_boot rt_boot;
+/* A word of the guest command line ("key=value"): its value, or NULL. */
+const char *rt_cmdline_value(const char *key);
+
+/* --- traps --- */
+/* Register frame of a trap, as the stubs in head.S lay it out. */
+struct rt_regs {
+	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	uint64_t rax, rcx, rdx, rsi, rdi;
+	uint64_t vector;
+	uint64_t error_code, rip, cs, rflags, rsp, ss;
+};
+
+struct rt_trap_record {
+	unsigned int count;
+	unsigned int vector;
+	uint64_t error_code;
+	uint64_t rip;
+	uint64_t cs;
+	uint64_t fault_address;		/* from vcpu_info */
+	uint32_t vinfo_error_code, vinfo_vector;
+};
+/* The last trap taken through the exception table (see RT_EXPECT_TRAP). */
+extern struct rt_trap_record rt_last_trap;
+void rt_trap_reset(void);
+
+/* Mark the instruction at label 1 as allowed to fault: on a trap there,
+ * the runtime records it and resumes at label 2. */
+#define RT_EXTABLE(from, to)                                              \
+	".pushsection .rt_extable, \"a\"\n\t.balign 8\n\t"                \
+	".quad " #from ", " #to "\n\t.popsection\n\t"
+
+/* A trap hook for tests that want to see every trap themselves. Return
+ * true if handled (the frame may be changed). */
+extern bool (*rt_trap_hook)(struct rt_regs *regs);
+
+/* --- events --- */
+typedef void (*rt_event_handler)(keel_port_t port, void *data);
+void rt_event_set_handler(keel_port_t port, rt_event_handler fn, void *data);
+/* Virtual interrupt flag of the calling vCPU. */
+void rt_events_enable(void);
+void rt_events_disable(void);
+struct keel_vcpu_info *rt_vcpu_info(void);
+/* Wait until *flag becomes nonzero or @timeout_ns passes (blocking). */
+bool rt_wait_for(volatile int *flag, uint64_t timeout_ns);
+long rt_evtchn_op(unsigned int cmd, void *arg);
+long rt_bind_ipi(unsigned int vcpu, keel_port_t *port);
+long rt_bind_virq(unsigned int virq, unsigned int vcpu, keel_port_t *port);
+long rt_send(keel_port_t port);
+long rt_unmask(keel_port_t port);
+void rt_mask(keel_port_t port);
+
+/* --- time --- */
+uint64_t rt_now_ns(void);		/* pvclock */
+long rt_block(void);
+long rt_yield(void);
+void rt_sleep_ns(uint64_t ns);		/* timer + block */
+
+/* --- vCPUs --- */
+unsigned int rt_vcpu_id(void);
+/* Start vCPU @id running fn(arg) on its own stack. */
+long rt_vcpu_start(unsigned int id, void (*fn)(void *), void *arg);
+
+/* --- user mode --- */
+/* Run the user-mode function @fn (which must live in the .user_text
+ * section, see RT_USER) in guest user mode with @arg in RDI. Returns what
+ * it passed to the exit system call (RT_SYS_exit). */
+long rt_run_in_user(void (*fn)(void), uint64_t arg);
+#define RT_USER __attribute__((section(".user_text"), noinline, used))
+/* System calls the runtime serves for user mode. */
+#define RT_SYS_exit   60
+#define RT_SYS_write  1
+#define RT_SYS_getpid 39
+/* A test may serve other numbers: return true if handled. */
+extern bool (*rt_syscall_hook)(struct rt_regs *regs);
+
+/* --- memory --- */
+void *memcpy(void *d, const void *s, size_t n);
+void *memset(void *d, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+/* Pages from the free memory the boot FDT names; never returned. */
+void *rt_alloc_pages(unsigned int n);
+
+static inline void rt_barrier(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+#endif

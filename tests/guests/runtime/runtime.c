@@ -1,0 +1,541 @@
+/*
+ * The guest test runtime: boot from the FDT, traps, events, time, vCPUs,
+ * user mode, and the RESULT line.
+ */
+#include <format.h>
+#include <libfdt.h>
+#include "keeltest.h"
+
+#define MAX_VCPUS    8
+#define STACK_SIZE   16384
+#define RT_VECTOR_EVENT    256
+#define RT_VECTOR_SYSCALL  257
+#define RT_VECTOR_FAILSAFE 258
+
+struct rt_boot rt_boot;
+unsigned int test_failures;
+struct rt_trap_record rt_last_trap;
+bool (*rt_trap_hook)(struct rt_regs *regs);
+bool (*rt_syscall_hook)(struct rt_regs *regs);
+
+/* head.S: 32 exception stubs, then event, syscall and failsafe. */
+extern const uint64_t trap_stub_table[35];
+extern char secondary_entry[];
+extern char __user_blob_start[], __user_blob_end[];
+extern const struct { uint64_t from, to; } __extable_start[], __extable_end[];
+int rt_setjmp(uint64_t *buf);
+__attribute__((noreturn)) void rt_longjmp(uint64_t *buf, long value);
+__attribute__((noreturn)) void rt_enter_user(struct keel_iret_frame *frame,
+					     uint64_t arg);
+void runtime_start(const void *fdt);
+void runtime_secondary_start(void *start);
+void runtime_trap(struct rt_regs *regs);
+
+/* libfdt reads its stack canary at %fs:0x28. */
+static uint64_t canary_block[8] = { [5] = 0x6775657374436e79ULL };
+
+struct rt_percpu {
+	unsigned int id;
+	void (*fn)(void *);
+	void *arg;
+};
+static struct rt_percpu percpu[MAX_VCPUS];
+static uint8_t vcpu_stacks[MAX_VCPUS][STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t user_trap_stack[STACK_SIZE] __attribute__((aligned(16)));
+
+static rt_event_handler handlers[1024];
+static void *handler_data[1024];
+
+/* ---------------------------------------------------------------- output */
+
+void printf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = format_string_va(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 1)
+		n = sizeof(buf) - 1;
+	keel_hypercall_console_write((unsigned long)buf, n);
+}
+
+void test_fail_at(const char *file, int line, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	format_string_va(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	printf("FAIL: %s:%d: %s\n", file, line, buf);
+	test_failures++;
+}
+
+__attribute__((noreturn)) void test_shutdown(uint32_t reason)
+{
+	struct keel_sched_shutdown sd = { .reason = reason };
+
+	for (;;)
+		keel_hypercall_sched_op(KEEL_SCHEDOP_shutdown, (unsigned long)&sd);
+}
+
+__attribute__((noreturn)) static void finish(const char *result,
+					     const char *why)
+{
+	printf("RESULT: %s %s%s%s\n", result, test_name, why ? " " : "",
+	       why ? why : "");
+	test_shutdown(KEEL_SHUTDOWN_poweroff);
+}
+
+__attribute__((noreturn)) void test_skip(const char *why)
+{
+	finish("SKIP", why);
+}
+
+/* ------------------------------------------------------------------ boot */
+
+static uint64_t prop_u64(const void *fdt, const char *path, const char *name)
+{
+	int node = fdt_path_offset(fdt, path);
+	int len;
+	const fdt64_t *p = node < 0 ? NULL : fdt_getprop(fdt, node, name, &len);
+
+	if (!p || len != 8) {
+		printf("boot FDT lacks %s/%s\n", path, name);
+		finish("FAIL", "(bad boot FDT)");
+	}
+	return fdt64_to_cpu(*p);
+}
+
+static uint32_t prop_u32(const void *fdt, const char *path, const char *name)
+{
+	int node = fdt_path_offset(fdt, path);
+	int len;
+	const fdt32_t *p = node < 0 ? NULL : fdt_getprop(fdt, node, name, &len);
+
+	if (!p || len != 4) {
+		printf("boot FDT lacks %s/%s\n", path, name);
+		finish("FAIL", "(bad boot FDT)");
+	}
+	return fdt32_to_cpu(*p);
+}
+
+static void read_boot_fdt(const void *fdt)
+{
+	int len;
+
+	if (fdt_check_header(fdt))
+		finish("FAIL", "(boot FDT header invalid)");
+	rt_boot.domid = prop_u32(fdt, "/keel", "domain-id");
+	rt_boot.nr_vcpus = prop_u32(fdt, "/keel", "nr-vcpus");
+	rt_boot.privileged = fdt_getprop(fdt, fdt_path_offset(fdt, "/keel"),
+					 "privileged", &len) != NULL;
+	const char *name = fdt_getprop(fdt, fdt_path_offset(fdt, "/keel"),
+				       "domain-name", &len);
+	for (int i = 0; name && i < len && i < 31; i++)
+		rt_boot.name[i] = name[i];
+	rt_boot.cmdline = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"),
+				      "bootargs", &len);
+	rt_boot.shared_info = (void *)prop_u64(fdt, "/keel", "shared-info-vaddr");
+	rt_boot.nr_pages = prop_u64(fdt, "/keel/memory", "nr-pages");
+	rt_boot.virt_base = prop_u64(fdt, "/keel/memory", "virt-base");
+	rt_boot.p2m_vaddr = prop_u64(fdt, "/keel/memory", "p2m-vaddr");
+	rt_boot.free_vaddr = prop_u64(fdt, "/keel/layout", "free-vaddr");
+	rt_boot.free_end = prop_u64(fdt, "/keel/layout", "free-end");
+	rt_boot.user_window_vaddr = prop_u64(fdt, "/keel/user-window", "vaddr");
+	rt_boot.user_window_kernel_vaddr =
+		prop_u64(fdt, "/keel/user-window", "kernel-vaddr");
+	rt_boot.user_window_size = prop_u64(fdt, "/keel/user-window", "size");
+}
+
+const char *rt_cmdline_value(const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = rt_boot.cmdline; p && *p; p++) {
+		if ((p == rt_boot.cmdline || p[-1] == ' ') &&
+		    !strncmp(p, key, n) && p[n] == '=')
+			return p + n + 1;
+	}
+	return NULL;
+}
+
+static void timer_event(keel_port_t port, void *data)
+{
+	(void)port;
+	(void)data;
+}
+
+/* Per-vCPU set-up: identity in GS, a timer VIRQ to wake blocks. */
+static void vcpu_setup(unsigned int id)
+{
+	keel_port_t port;
+
+	percpu[id].id = id;
+	keel_hypercall_set_segment_base(KEEL_SEGBASE_GS_KERNEL,
+					(unsigned long)&percpu[id]);
+	if (rt_bind_virq(KEEL_VIRQ_TIMER, id, &port) == 0)
+		rt_event_set_handler(port, timer_event, NULL);
+}
+
+void runtime_start(const void *fdt)
+{
+	struct keel_trap_info traps[32];
+	struct keel_callbacks cb = {
+		.event = trap_stub_table[32],
+		.syscall = trap_stub_table[33],
+		.failsafe = trap_stub_table[34],
+	};
+
+	keel_hypercall_set_segment_base(KEEL_SEGBASE_FS,
+					(unsigned long)canary_block);
+	read_boot_fdt(fdt);
+
+	for (unsigned int v = 0; v < 32; v++)
+		traps[v] = (struct keel_trap_info){
+			.vector = (uint8_t)v,
+			.flags = (v == 3 || v == 4) ? KEEL_TRAP_USER_INT : 0,
+			.address = trap_stub_table[v],
+		};
+	if (keel_hypercall_set_trap_table((unsigned long)traps, 32))
+		finish("FAIL", "(set_trap_table refused)");
+	if (keel_hypercall_set_callbacks((unsigned long)&cb))
+		finish("FAIL", "(set_callbacks refused)");
+	keel_hypercall_stack_switch((unsigned long)user_trap_stack + STACK_SIZE);
+	vcpu_setup(0);
+
+	test_main();
+	finish(test_failures ? "FAIL" : "PASS", NULL);
+}
+
+/* -------------------------------------------------------------- events */
+
+struct keel_vcpu_info *rt_vcpu_info(void)
+{
+	return &rt_boot.shared_info->vcpu_info[rt_vcpu_id()];
+}
+
+void rt_event_set_handler(keel_port_t port, rt_event_handler fn, void *data)
+{
+	if (port < 1024) {
+		handler_data[port] = data;
+		handlers[port] = fn;
+	}
+}
+
+static void dispatch_events(void)
+{
+	struct keel_vcpu_info *vi = rt_vcpu_info();
+	struct keel_shared_info *s = rt_boot.shared_info;
+
+	while (__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
+		uint64_t sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0,
+						   __ATOMIC_SEQ_CST);
+		while (sel) {
+			unsigned int w = __builtin_ctzll(sel);
+			sel &= sel - 1;
+			uint64_t bits;
+			while ((bits = __atomic_load_n(&s->evtchn_pending[w],
+						       __ATOMIC_SEQ_CST) &
+				       ~__atomic_load_n(&s->evtchn_mask[w],
+							__ATOMIC_SEQ_CST))) {
+				unsigned int b = __builtin_ctzll(bits);
+				keel_port_t port = w * 64 + b;
+				__atomic_fetch_and(&s->evtchn_pending[w],
+						   ~(1ULL << b), __ATOMIC_SEQ_CST);
+				if (port < 1024 && handlers[port])
+					handlers[port](port, handler_data[port]);
+			}
+		}
+	}
+}
+
+void rt_events_disable(void)
+{
+	__atomic_store_n(&rt_vcpu_info()->evtchn_upcall_mask, 1,
+			 __ATOMIC_SEQ_CST);
+}
+
+void rt_events_enable(void)
+{
+	struct keel_vcpu_info *vi = rt_vcpu_info();
+
+	__atomic_store_n(&vi->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
+	/* Something may have arrived while masked: any hypercall lets Keel
+	 * deliver it on the way back. */
+	if (__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+		keel_hypercall_version(KEEL_VERSION_ABI, 0);
+}
+
+long rt_evtchn_op(unsigned int cmd, void *arg)
+{
+	return keel_hypercall_event_channel_op(cmd, (unsigned long)arg);
+}
+
+long rt_bind_ipi(unsigned int vcpu, keel_port_t *port)
+{
+	struct keel_evtchn_bind_ipi b = { .vcpu = vcpu };
+	long rc = rt_evtchn_op(KEEL_EVTCHNOP_bind_ipi, &b);
+
+	*port = b.port;
+	return rc;
+}
+
+long rt_bind_virq(unsigned int virq, unsigned int vcpu, keel_port_t *port)
+{
+	struct keel_evtchn_bind_virq b = { .virq = virq, .vcpu = vcpu };
+	long rc = rt_evtchn_op(KEEL_EVTCHNOP_bind_virq, &b);
+
+	*port = b.port;
+	return rc;
+}
+
+long rt_send(keel_port_t port)
+{
+	struct keel_evtchn_send s = { .port = port };
+
+	return rt_evtchn_op(KEEL_EVTCHNOP_send, &s);
+}
+
+long rt_unmask(keel_port_t port)
+{
+	struct keel_evtchn_unmask u = { .port = port };
+
+	return rt_evtchn_op(KEEL_EVTCHNOP_unmask, &u);
+}
+
+void rt_mask(keel_port_t port)
+{
+	__atomic_fetch_or(&rt_boot.shared_info->evtchn_mask[port / 64],
+			  1ULL << (port % 64), __ATOMIC_SEQ_CST);
+}
+
+/* ---------------------------------------------------------------- time */
+
+uint64_t rt_now_ns(void)
+{
+	const struct keel_vcpu_time_info *t = &rt_vcpu_info()->time;
+	uint32_t version;
+	uint64_t ns;
+
+	do {
+		version = __atomic_load_n(&t->version, __ATOMIC_SEQ_CST);
+		uint32_t lo, hi;
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		uint64_t delta = ((uint64_t)hi << 32 | lo) - t->tsc_timestamp;
+		if (t->tsc_shift >= 0)
+			delta <<= t->tsc_shift;
+		else
+			delta >>= -t->tsc_shift;
+		ns = t->system_time +
+		     (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+	} while ((version & 1) ||
+		 version != __atomic_load_n(&t->version, __ATOMIC_SEQ_CST));
+	return ns;
+}
+
+long rt_block(void)
+{
+	return keel_hypercall_sched_op(KEEL_SCHEDOP_block, 0);
+}
+
+long rt_yield(void)
+{
+	return keel_hypercall_sched_op(KEEL_SCHEDOP_yield, 0);
+}
+
+void rt_sleep_ns(uint64_t ns)
+{
+	uint64_t deadline = rt_now_ns() + ns;
+
+	while (rt_now_ns() < deadline) {
+		keel_hypercall_set_timer(deadline);
+		rt_block();
+	}
+}
+
+bool rt_wait_for(volatile int *flag, uint64_t timeout_ns)
+{
+	uint64_t deadline = rt_now_ns() + timeout_ns;
+
+	while (!*flag) {
+		uint64_t now = rt_now_ns();
+		if (now >= deadline)
+			return false;
+		keel_hypercall_set_timer(now + 1000000 < deadline ?
+					 now + 1000000 : deadline);
+		rt_block();
+	}
+	return true;
+}
+
+/* -------------------------------------------------------------- vCPUs */
+
+unsigned int rt_vcpu_id(void)
+{
+	unsigned int id;
+
+	__asm__ volatile("movl %%gs:0, %0" : "=r"(id));
+	return id;
+}
+
+void runtime_secondary_start(void *start)
+{
+	struct rt_percpu *pc = start;
+
+	vcpu_setup(pc->id);
+	pc->fn(pc->arg);
+	keel_hypercall_vcpu_op(KEEL_VCPUOP_down, pc->id, 0);
+	for (;;)
+		rt_block();
+}
+
+long rt_vcpu_start(unsigned int id, void (*fn)(void *), void *arg)
+{
+	if (id == 0 || id >= MAX_VCPUS)
+		return -KEEL_EINVAL;
+	percpu[id].id = id;
+	percpu[id].fn = fn;
+	percpu[id].arg = arg;
+	struct keel_vcpu_context ctx = {
+		.rip = (uint64_t)secondary_entry,
+		.rsp = (uint64_t)vcpu_stacks[id] + STACK_SIZE,
+		.rdi = (uint64_t)&percpu[id],
+	};
+	long rc = keel_hypercall_vcpu_op(KEEL_VCPUOP_initialise, id,
+					 (unsigned long)&ctx);
+	if (rc)
+		return rc;
+	return keel_hypercall_vcpu_op(KEEL_VCPUOP_up, id, 0);
+}
+
+/* ----------------------------------------------------------- user mode */
+
+static uint64_t user_jmp[8];
+static long user_exit_code;
+static bool user_blob_copied;
+
+long rt_run_in_user(void (*fn)(void), uint64_t arg)
+{
+	uint64_t blob_size = __user_blob_end - __user_blob_start;
+
+	if (!user_blob_copied) {
+		if (blob_size + 4096 > rt_boot.user_window_size)
+			finish("FAIL", "(user code does not fit the user window)");
+		memcpy((void *)rt_boot.user_window_kernel_vaddr,
+		       __user_blob_start, blob_size);
+		user_blob_copied = true;
+	}
+	uint8_t saved_mask = rt_vcpu_info()->evtchn_upcall_mask;
+	if (rt_setjmp(user_jmp) == 0) {
+		struct keel_iret_frame frame = {
+			.rip = rt_boot.user_window_vaddr +
+			       ((uint64_t)fn - (uint64_t)__user_blob_start),
+			.cs = KEEL_GUEST_USER_CS,
+			.rflags = 0x202,
+			.rsp = rt_boot.user_window_vaddr +
+			       rt_boot.user_window_size - 64,
+			.ss = KEEL_GUEST_DS,
+		};
+		rt_enter_user(&frame, arg);
+	}
+	rt_vcpu_info()->evtchn_upcall_mask = saved_mask;
+	return user_exit_code;
+}
+
+static void user_syscall(struct rt_regs *regs)
+{
+	if (rt_syscall_hook && rt_syscall_hook(regs))
+		return;
+	switch (regs->rax) {
+	case RT_SYS_exit:
+		user_exit_code = (long)regs->rdi;
+		rt_longjmp(user_jmp, 1);
+	case RT_SYS_write:
+		regs->rax = keel_hypercall_console_write(regs->rsi, regs->rdx);
+		break;
+	case RT_SYS_getpid:
+		regs->rax = rt_boot.domid;
+		break;
+	default:
+		regs->rax = (uint64_t)-KEEL_ENOSYS;
+		break;
+	}
+}
+
+/* --------------------------------------------------------------- traps */
+
+void rt_trap_reset(void)
+{
+	memset(&rt_last_trap, 0, sizeof(rt_last_trap));
+}
+
+void runtime_trap(struct rt_regs *regs)
+{
+	struct keel_vcpu_info *vi = rt_vcpu_info();
+
+	if (regs->vector == RT_VECTOR_EVENT) {
+		dispatch_events();
+		return;
+	}
+	if (regs->vector == RT_VECTOR_SYSCALL) {
+		user_syscall(regs);
+		return;
+	}
+	if (regs->vector == RT_VECTOR_FAILSAFE) {
+		rt_last_trap.count++;
+		rt_last_trap.vector = RT_VECTOR_FAILSAFE;
+		if (rt_trap_hook && rt_trap_hook(regs))
+			return;
+		finish("FAIL", "(failsafe callback: the iret frame was refused)");
+	}
+	if (rt_trap_hook && rt_trap_hook(regs))
+		return;
+	for (const __typeof__(__extable_start[0]) *e = __extable_start;
+	     e < __extable_end; e++) {
+		if (e->from == regs->rip) {
+			rt_last_trap.count++;
+			rt_last_trap.vector = (unsigned int)regs->vector;
+			rt_last_trap.error_code = regs->error_code;
+			rt_last_trap.rip = regs->rip;
+			rt_last_trap.cs = regs->cs;
+			rt_last_trap.fault_address = vi->fault_address;
+			rt_last_trap.vinfo_error_code = vi->fault_error_code;
+			rt_last_trap.vinfo_vector = vi->fault_vector;
+			regs->rip = e->to;
+			return;
+		}
+	}
+	printf("unexpected trap %llu, error %#llx, at rip %#llx (cs %#llx), "
+	       "fault address %#llx\n", (unsigned long long)regs->vector,
+	       (unsigned long long)regs->error_code,
+	       (unsigned long long)regs->rip, (unsigned long long)regs->cs,
+	       (unsigned long long)vi->fault_address);
+	finish("FAIL", "(unexpected trap)");
+}
+
+/* ---------------------------------------------------------------- memory */
+
+void *rt_alloc_pages(unsigned int n)
+{
+	static uint64_t next;
+
+	if (!next)
+		next = rt_boot.free_vaddr;
+	if (next + n * 4096ULL > rt_boot.free_end)
+		finish("FAIL", "(out of guest memory)");
+	void *p = (void *)next;
+	next += n * 4096ULL;
+	memset(p, 0, n * 4096ULL);
+	return p;
+}
+
+/* libfdt's stack protector lands here on a smashed frame. */
+__attribute__((noreturn)) void __stack_chk_fail(void);
+__attribute__((noreturn)) void __stack_chk_fail(void)
+{
+	finish("FAIL", "(stack protector tripped in libfdt)");
+}
