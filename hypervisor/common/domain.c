@@ -10,6 +10,7 @@
  * running (on its way out) on another CPU when its domain shuts down.
  */
 #include <domain.h>
+#include <domain_build.h>
 #include <errno_values.h>
 #include <event_channel.h>
 #include <hypercall.h>
@@ -236,8 +237,10 @@ void domain_reap(void)
 		if (none_left && opt_test) {
 			struct mm_stats st;
 			mm_get_stats(&st);
-			printk("All domains exited; %llu frames free\n",
-			       (unsigned long long)st.free_frames);
+			printk("All domains exited; %llu frames free, %llu "
+			       "before the first domain\n",
+			       (unsigned long long)st.free_frames,
+			       (unsigned long long)frames_free_before_domains);
 			test_exit(TEST_EXIT_SUCCESS);
 		}
 	}

@@ -29,6 +29,8 @@
 #define USER_WINDOW_VADDR  0x400000ULL
 #define MIN_FREE_PAGES     16
 
+uint64_t frames_free_before_domains;
+
 struct module_options {
 	char name[DOMAIN_NAME_MAX];
 	uint64_t mem;
@@ -243,6 +245,10 @@ void domain_build_all(const struct boot_info *bi)
 	struct domain *built[BOOT_MAX_MODULES];
 	unsigned int n = 0;
 	bool first_kernel = true;
+	struct mm_stats st;
+
+	mm_get_stats(&st);
+	frames_free_before_domains = st.free_frames;
 
 	for (unsigned int i = 0; i < bi->nr_modules; i++) {
 		struct domain *d;
@@ -252,6 +258,9 @@ void domain_build_all(const struct boot_info *bi)
 		first_kernel = false;
 		built[n++] = d;
 	}
+	if (n)
+		printk("Domains: %u built; %llu frames were free before the "
+		       "first\n", n, (unsigned long long)frames_free_before_domains);
 	/* Start them together, once all exist: tests bind across domains. */
 	for (unsigned int i = 0; i < n; i++)
 		domain_unpause(built[i]);

@@ -9,5 +9,8 @@ int domain_build_from_module(const struct boot_module *m, bool first_kernel,
 			     struct domain **out);
 /* Build a domain from every PV kernel module, then start them all. */
 void domain_build_all(const struct boot_info *bi);
+/* Free frames just before the boot-time domains were built, so that the
+ * count after they all exit can be compared (test mode). */
+extern uint64_t frames_free_before_domains;
 
 #endif

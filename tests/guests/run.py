@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Run the guest tests: each tests/guests/tests/NAME.c is a PV kernel.
+
+A test file may start with a header comment line
+    /* keel-test: key=value ... */
+with these keys (all optional):
+    group=NAME    tests of one group boot together (they talk to each
+                  other); ungrouped tests are packed several per boot
+    vcpus=N mem=SIZE weight=N privileged=0|1 user=SIZE
+                  the domain's configuration (module command line)
+    args="..."    the guest's own command line
+    cpus=N        physical CPUs for the boot (the largest in a boot wins)
+    exit=REASON   the shutdown reason the test must end with (default
+                  poweroff); with exit=crash no RESULT line is expected
+    timeout=S     seconds for the boot
+
+A test passes when its domain printed "RESULT: PASS <name>" and exited
+with the expected reason, the hypervisor survived (KEEL-EXIT: success),
+and the boot ended with as many free frames as before the first domain.
+A missing RESULT line is a CRASH. Ends with "guests: N passed, N failed".
+"""
+import argparse
+import os
+import re
+import shlex
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+import keeltest  # noqa: E402
+from keeltest import Module, SUCCESS  # noqa: E402
+
+PACK = 6           # ungrouped tests per boot
+DEFAULT_MEM = "4M"
+
+
+def read_header(path):
+    opts = {}
+    with open(path) as f:
+        for line in f.readlines()[:5]:
+            m = re.search(r"keel-test:(.*?)\*/", line)
+            if m:
+                for word in shlex.split(m.group(1)):
+                    k, _, v = word.partition("=")
+                    opts[k] = v
+    return opts
+
+
+def load_tests(build, only):
+    tests = []
+    for name in sorted(os.listdir(os.path.join(HERE, "tests"))):
+        if not name.endswith(".c"):
+            continue
+        test = name[:-2]
+        if only and test not in only:
+            continue
+        opts = read_header(os.path.join(HERE, "tests", name))
+        opts["name"] = test
+        opts["elf"] = os.path.join(build, "guests", test + ".elf")
+        tests.append(opts)
+    return tests
+
+
+def plan_boots(tests, only):
+    groups, loose = {}, []
+    for t in tests:
+        if "group" in t:
+            groups.setdefault(t["group"], []).append(t)
+        else:
+            loose.append(t)
+    boots = list(groups.values())
+    boots += [loose[i:i + PACK] for i in range(0, len(loose), PACK)]
+    return boots
+
+
+def module_cmdline(t):
+    words = [f"name={t['name']}", f"mem={t.get('mem', DEFAULT_MEM)}",
+             f"vcpus={t.get('vcpus', '1')}",
+             f"privileged={t.get('privileged', '0')}"]
+    for k in ("weight", "user"):
+        if k in t:
+            words.append(f"{k}={t[k]}")
+    if t.get("args"):
+        words += ["--", t["args"]]
+    return " ".join(words)
+
+
+def run_boot(boot):
+    cpus = max(int(t.get("cpus", "2")) for t in boot)
+    timeout = max(int(t.get("timeout", "60")) for t in boot)
+    mem_mb = 256
+    with tempfile.TemporaryDirectory(prefix="keel-guests-") as workdir:
+        modules = [Module(t["elf"], module_cmdline(t)) for t in boot]
+        iso = keeltest.build_iso(workdir, os.path.join(BUILD, "keel.elf"),
+                                 "test loglvl=info", modules)
+        r = keeltest.run_qemu(iso, cpus=cpus, mem_mb=mem_mb,
+                              timeout=timeout, cpu_model="max")
+    results = []
+    boot_problems = []
+    if r.status != SUCCESS:
+        boot_problems.append(f"hypervisor ended with {r.status} "
+                             f"(QEMU exit {r.exit_code})")
+    m = next((re.search(r"All domains exited; (\d+) frames free, (\d+) "
+                        r"before", l) for l in r.lines
+              if "All domains exited" in l), None)
+    if m and m.group(1) != m.group(2):
+        boot_problems.append(f"frames leaked: {m.group(1)} free after, "
+                             f"{m.group(2)} before")
+    for t in boot:
+        problems = list(boot_problems)
+        domid = None
+        exit_reason = None
+        for line in r.lines:
+            dm = re.match(rf"Domain (\d+) \({re.escape(t['name'])}\)", line)
+            if dm and domid is None:
+                domid = dm.group(1)
+            em = re.match(rf"Domain \d+ \({re.escape(t['name'])}\) exited: "
+                          r"(\w+)", line)
+            if em:
+                exit_reason = em.group(1)
+        want_exit = t.get("exit", "poweroff")
+        result = None
+        if domid is not None:
+            for line in r.lines:
+                rm = re.match(rf"\(d{domid}\) RESULT: (\w+) "
+                              rf"{re.escape(t['name'])}\b(.*)", line)
+                if rm:
+                    result = rm.group(1)
+        skipped = result == "SKIP"
+        if domid is None:
+            problems.append("the domain was never built")
+        elif want_exit == "crash":
+            if result and result != "PASS":
+                problems.append(f"RESULT {result}")
+        elif result is None:
+            problems.append("CRASH: no RESULT line")
+        elif result not in ("PASS", "SKIP"):
+            problems.append(f"RESULT {result}")
+        if exit_reason != want_exit:
+            problems.append(f"exited with {exit_reason}, expected {want_exit}")
+        results.append((t["name"], problems, skipped, r, domid))
+    return results
+
+
+def main():
+    global BUILD
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--only", nargs="*")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    BUILD = args.build
+    tests = load_tests(args.build, args.only)
+    passed = failed = skipped = 0
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for results in pool.map(run_boot, plan_boots(tests, args.only)):
+            for name, problems, skip, r, domid in results:
+                if problems:
+                    failed += 1
+                    print(f"FAIL {name}")
+                    for p in problems:
+                        print(f"    - {p}")
+                    mine = [l for l in r.lines
+                            if domid and l.startswith(f"(d{domid}) ")]
+                    tail = mine[-15:] + ["..."] + r.lines[-12:]
+                    for line in tail:
+                        print(f"    | {line}")
+                elif skip:
+                    skipped += 1
+                    print(f"SKIP {name}")
+                else:
+                    passed += 1
+                    print(f"PASS {name}")
+                    if args.verbose:
+                        for l in r.lines:
+                            if domid and l.startswith(f"(d{domid}) "):
+                                print(f"    | {l}")
+                sys.stdout.flush()
+    print(f"guests: {passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
