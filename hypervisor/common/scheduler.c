@@ -151,10 +151,18 @@ void vcpu_wake(struct vcpu *v)
 	    v->domain->state == DOMAIN_RUNNING && v->initialised) {
 		uint64_t floor = min_vruntime();
 
-		v->state = VCPU_RUNNABLE;
 		if (v->polling)
 			timer_stop(&v->poll_timer);
 		v->polling = false;
+		if (sched_cpus[v->processor].curr == v) {
+			/* It blocked but has not left its CPU yet (its
+			 * registers are still live there): it just goes on
+			 * running, and nobody else may pick it up. */
+			v->state = VCPU_RUNNING;
+			spin_unlock_irqrestore(&sched_lock, flags);
+			return;
+		}
+		v->state = VCPU_RUNNABLE;
 		if (v->vruntime < floor)
 			v->vruntime = floor;
 		v->processor = pick_cpu_locked(v);
@@ -294,30 +302,33 @@ void schedule_on_exit(struct cpu_user_regs *regs)
 	struct vcpu *prev = sc->curr;
 	account_locked(prev);
 	bool prev_runs = prev->state == VCPU_RUNNING;
-	struct vcpu *next = pick_next_locked(smp_processor_id());
-
 	bool yielded = prev->yielded;
 	prev->yielded = false;
+	struct vcpu *next = pick_next_locked(smp_processor_id());
+
 	if (prev_runs && (!next || (!yielded && prev->vruntime <= next->vruntime))) {
 		spin_unlock(&sched_lock);
 		arm_slice(sc);
 		return;		/* keep running prev */
 	}
+	/*
+	 * prev leaves this CPU. Save its registers and FPU state before the
+	 * lock is dropped: from then on another CPU may pick it up and must
+	 * find its real state.
+	 */
+	pv_save_context(prev, regs);
 	if (prev_runs) {
 		prev->state = VCPU_RUNNABLE;
 		list_add_tail(&prev->run_link, &sc->runq);
 	}
 	if (!next) {
-		/* Nothing to run: park prev's state and idle. */
 		sc->curr = NULL;
-		prev->regs = *regs;
-		pv_save_fpu(prev);
 		spin_unlock(&sched_lock);
 		reset_stack_and_jump(enter_idle);
 	}
 	set_running_locked(sc, next);
 	spin_unlock(&sched_lock);
-	pv_context_switch(prev, next, regs);
+	pv_load_context(next, regs);
 	vcpu_timers_follow(next);
 	arm_slice(sc);
 }
@@ -338,7 +349,7 @@ void schedule_from_idle(void)
 	spin_unlock(&sched_lock);
 
 	struct cpu_user_regs *regs = guest_regs();
-	pv_context_switch(NULL, next, regs);
+	pv_load_context(next, regs);
 	vcpu_timers_follow(next);
 	arm_slice(sc);
 	jump_to_guest(regs);

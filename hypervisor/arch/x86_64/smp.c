@@ -75,7 +75,8 @@ static bool start_cpu(unsigned int cpu, uint32_t apic_id)
 	stack_block_cpu_info(block)->percpu = pc;
 	percpu_table[cpu] = pc;
 
-	ap_boot_stack = (uint64_t)stack_block_cpu_info(block);
+	/* Start below the cpu_info and the guest-frame slot (asm/pv.h). */
+	ap_boot_stack = (uint64_t)stack_block_cpu_info(block) - 256;
 	ap_boot_cr3 = idle_pml4_phys;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 

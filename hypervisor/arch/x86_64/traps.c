@@ -114,7 +114,7 @@ static void print_backtrace(uint64_t rip, uint64_t rsp, uint64_t rbp)
 		print_symbol("   ", rip);
 	/* A jump or call to a bad address leaves RIP meaningless, but a call
 	 * pushed its return address at RSP: show it as the likely caller. */
-	if (rip && !symbol_lookup(&keel_symbols, rip, &offset, &size) &&
+	if (rsp && !symbol_lookup(&keel_symbols, rip, &offset, &size) &&
 	    on_this_stack(rsp, 8))
 		print_symbol(" ? ", *(const uint64_t *)rsp);
 	for (unsigned int depth = 0; depth < 32; depth++) {

@@ -66,7 +66,7 @@ multiboot2_header_end:
 start32:
 	cli
 	cld
-	mov	$sym_phys(boot_stack_block) + STACK_SIZE - 64, %esp
+	mov	$sym_phys(boot_stack_block) + STACK_SIZE - 256, %esp
 	mov	%eax, %edi		/* keep the magic ... */
 	mov	%ebx, %esi		/* ... and the information pointer */
 
@@ -136,10 +136,11 @@ start64_low:
 start64:
 	LOAD_HYPERVISOR_DATA_SEGMENTS
 
-	/* The boot CPU runs on boot_stack_block; its cpu_info sits at the
-	 * top of the block, which .bss zeroing below clears. */
+	/* The boot CPU runs on boot_stack_block. Its top holds the cpu_info
+	 * (32 bytes) and below it the slot for a guest's register frame (176
+	 * bytes, asm/pv.h: guest_regs()); the stack proper starts under both. */
 	lea	boot_stack_block(%rip), %rsp
-	add	$STACK_SIZE - 64, %rsp
+	add	$STACK_SIZE - 256, %rsp
 
 	/* GRUB zeroes .bss, but do not rely on it. The boot stack is in .bss
 	 * too, and nothing is on it yet; the information pointer waits in

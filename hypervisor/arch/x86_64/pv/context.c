@@ -166,27 +166,23 @@ void pv_vcpu_time_update(struct vcpu *v)
 	WRITE_ONCE(t->version, t->version + 1);
 }
 
-void pv_save_fpu(struct vcpu *v)
+void pv_save_context(struct vcpu *v, const struct cpu_user_regs *regs)
 {
+	/* TS may be set for v's virtual TS; the FPU must be usable to save
+	 * it. */
 	asm volatile("clts");
+	v->regs = *regs;
 	fpu_save(v->arch.fpu_state);
 }
 
-void pv_context_switch(struct vcpu *prev, struct vcpu *next,
-		       struct cpu_user_regs *regs)
+void pv_load_context(struct vcpu *v, struct cpu_user_regs *regs)
 {
-	/* TS may be set for prev's virtual TS; the FPU must be usable to
-	 * save and restore it. */
 	asm volatile("clts");
-	if (prev) {
-		prev->regs = *regs;
-		fpu_save(prev->arch.fpu_state);
-	}
-	*regs = next->regs;
-	fpu_restore(next->arch.fpu_state);
-	wrmsr(MSR_FS_BASE, next->arch.fs_base);
-	pv_switch_mode(next, next->kernel_mode);
-	if (next->virtual_ts)
+	*regs = v->regs;
+	fpu_restore(v->arch.fpu_state);
+	wrmsr(MSR_FS_BASE, v->arch.fs_base);
+	pv_switch_mode(v, v->kernel_mode);
+	if (v->virtual_ts)
 		write_cr0(read_cr0() | X86_CR0_TS);
-	pv_vcpu_time_update(next);
+	pv_vcpu_time_update(v);
 }

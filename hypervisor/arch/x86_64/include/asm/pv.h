@@ -51,10 +51,12 @@ int arch_pv_build_address_space(struct domain *d, uint64_t virt_base,
 
 /* Context (pv/context.c). */
 void pv_switch_mode(struct vcpu *v, bool kernel_mode);
-void pv_context_switch(struct vcpu *prev, struct vcpu *next,
-		       struct cpu_user_regs *regs);
+/* Save a vCPU leaving this CPU (its frame is at @regs), and load one
+ * arriving. Saving happens under the scheduler lock: once it is dropped,
+ * another CPU may run the vCPU. */
+void pv_save_context(struct vcpu *v, const struct cpu_user_regs *regs);
+void pv_load_context(struct vcpu *v, struct cpu_user_regs *regs);
 void pv_vcpu_time_update(struct vcpu *v);
-void pv_save_fpu(struct vcpu *v);
 int arch_vcpu_init(struct vcpu *v);
 void arch_vcpu_destroy(struct vcpu *v);
 void arch_domain_destroy(struct domain *d);
