@@ -28,7 +28,7 @@ static int build(void *buf, size_t size, const struct boot_fdt_info *in)
 	TRY(fdt_begin_node(buf, "keel"));
 	TRY(fdt_property_u32(buf, "abi-version", KEEL_ABI_VERSION));
 	TRY(fdt_property_u32(buf, "domain-id", in->domid));
-	TRY(fdt_property_string(buf, "domain-name", in->name));
+	TRY(fdt_property_string(buf, "domain-name", in->name ? in->name : ""));
 	if (in->privileged)
 		TRY(fdt_property(buf, "privileged", NULL, 0));
 	TRY(fdt_property_u32(buf, "nr-vcpus", in->nr_vcpus));

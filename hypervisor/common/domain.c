@@ -254,6 +254,10 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
 
 	if (v->state != VCPU_DOWN)
 		return -EEXIST;
+	/* Taken down but not yet off its CPU: its old registers are about
+	 * to be saved over anything written now. */
+	if (vcpu_is_on_cpu(v))
+		return -EBUSY;
 	if (copy_from_guest(&ctx, arg, sizeof(ctx)))
 		return -EFAULT;
 	if (!guest_range_ok(ctx.rip, 1) || !guest_range_ok(ctx.rsp, 0))

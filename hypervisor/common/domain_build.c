@@ -163,6 +163,17 @@ int domain_build_from_module(const struct boot_module *m, bool first_kernel,
 
 	uint64_t base = img.virt_base;
 	struct arch_domain *ad = &d->arch;
+	/* Guest memory, the guard page and shared info must be guest
+	 * addresses, and must not meet the user window. */
+	uint64_t span = (nr_pages + 2) * PAGE_SIZE;
+	if (!rc && (!guest_range_ok(base, span) ||
+		    (base < USER_WINDOW_VADDR + user_pages * PAGE_SIZE &&
+		     base + span > USER_WINDOW_VADDR))) {
+		printk(LOG_ERR "Domain builder: %s: the image's virtual range "
+		       "[%#llx, %#llx) is not usable by a guest\n", o.name,
+		       (unsigned long long)base, (unsigned long long)(base + span));
+		rc = -EINVAL;
+	}
 	ad->shared_info_vaddr = base + (nr_pages + 1) * PAGE_SIZE;
 	ad->user_window_vaddr = USER_WINDOW_VADDR;
 	ad->user_window_size = user_pages * PAGE_SIZE;
@@ -214,8 +225,8 @@ int domain_build_from_module(const struct boot_module *m, bool first_kernel,
 		xfree(fdt);
 	}
 	if (rc) {
-		printk(LOG_ERR "Domain builder: %s: out of memory building the "
-		       "domain\n", o.name);
+		printk(LOG_ERR "Domain builder: %s: cannot build the domain "
+		       "(%d)\n", o.name, rc);
 		d->state = DOMAIN_SHUTDOWN;
 		domain_discard(d);
 		return rc;

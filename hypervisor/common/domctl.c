@@ -78,7 +78,8 @@ long do_version(unsigned long cmd, unsigned long arg)
 		return KEEL_ABI_VERSION;
 	case KEEL_VERSION_FEATURES:
 		return KEEL_FEATURE_PVCLOCK | KEEL_FEATURE_ONESHOT |
-		       KEEL_FEATURE_XSAVE | KEEL_FEATURE_SMP;
+		       KEEL_FEATURE_SMP |
+		       (fpu_uses_xsave() ? KEEL_FEATURE_XSAVE : 0);
 	case KEEL_VERSION_STRING:
 		memset(str, 0, sizeof(str));
 		format_string(str, sizeof(str), "Keel %s (git %s)",

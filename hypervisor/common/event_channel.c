@@ -104,7 +104,8 @@ void evtchn_send_virq_global(unsigned int virq)
 
 	list_for_each(pos, &domain_list) {
 		struct domain *d = list_entry(pos, struct domain, link);
-		if (d->state == DOMAIN_RUNNING && d->nr_vcpus)
+		/* Global VIRQs (console) are for control domains only. */
+		if (d->state == DOMAIN_RUNNING && d->nr_vcpus && d->privileged)
 			evtchn_send_virq_vcpu(d->vcpus[0], virq);
 	}
 	spin_unlock_irqrestore(&domain_list_lock, flags);
@@ -124,7 +125,11 @@ static void close_port_locked(struct domain *d, keel_port_t port)
 		break;
 	}
 	case EVTCHN_VIRQ:
-		d->vcpus[ch->notify_vcpu]->virq_port[ch->u.virq] = 0;
+		/* bind_vcpu may have moved a global VIRQ's port: clear it
+		 * wherever it is recorded. */
+		for (unsigned int i = 0; i < d->nr_vcpus; i++)
+			if (d->vcpus[i]->virq_port[ch->u.virq] == port)
+				d->vcpus[i]->virq_port[ch->u.virq] = 0;
 		break;
 	default:
 		break;
@@ -245,7 +250,11 @@ static long op_bind_interdomain(struct domain *d, unsigned long arg)
 	if (rc)
 		return rc;
 	b.local_port = (keel_port_t)port;
-	return copy_to_guest(arg, &b, sizeof(b)) ? -EFAULT : 0;
+	if (copy_to_guest(arg, &b, sizeof(b))) {
+		evtchn_close(d, b.local_port);
+		return -EFAULT;
+	}
+	return 0;
 }
 
 static long op_bind_virq(struct domain *d, unsigned long arg)

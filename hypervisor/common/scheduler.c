@@ -189,6 +189,8 @@ void vcpu_block_current(void)
 			wake = true;
 	if (wake) {
 		v->state = VCPU_RUNNING;
+		if (v->polling)
+			timer_stop(&v->poll_timer);
 		v->polling = false;
 	} else {
 		this_sched()->need_resched = true;
@@ -220,6 +222,15 @@ void vcpu_kick(struct vcpu *v)
 		vcpu_wake(v);
 	else if (state == VCPU_RUNNING && cpu != smp_processor_id())
 		arch_send_event_check_ipi(cpu);	/* deliver on its way out */
+}
+
+bool vcpu_is_on_cpu(struct vcpu *v)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	bool on = sched_cpus[v->processor].curr == v;
+
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return on;
 }
 
 bool domain_all_vcpus_off_cpu(struct domain *d)

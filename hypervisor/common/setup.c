@@ -104,6 +104,7 @@ __noreturn void start_hypervisor(struct boot_info *bi, int parse_rc)
 
 	debug_fault_maybe_trigger();
 	bool ok = selftests_run();
+	bench_bare_syscall();
 	domain_build_all(bi);
 
 	struct mm_stats st;

@@ -27,6 +27,8 @@ void sched_request_reschedule(void);
 bool sched_reschedule_pending(void);
 /* Make a vCPU that may be running elsewhere notice new events. */
 void vcpu_kick(struct vcpu *v);
+/* True while @v's registers are live on some CPU. */
+bool vcpu_is_on_cpu(struct vcpu *v);
 /* True when no vCPU of @d is on a CPU. */
 bool domain_all_vcpus_off_cpu(struct domain *d);
 /* Return-to-guest work: reschedule if asked. May switch the frame at

@@ -25,13 +25,13 @@ struct keel_trap_info {
 	uint32_t pad1;
 	uint64_t address;	/* guest kernel virtual address of the handler */
 };
-#define KEEL_TRAP_USER_INT (1u << 0)	/* guest user mode may raise it with
-					 * `int n` (as DPL 3 would allow) */
+#define KEEL_TRAP_USER_INT (1u << 0)	/* guest code may raise it with `int n`
+					 * (as a DPL-3 gate would allow) */
 #define KEEL_TRAP_TABLE_MAX 256
 
 /* set_callbacks(callbacks): the domain's entry points for events, for
- * guest system calls, and for the failsafe path (a bad iret frame).
- * 0 leaves one unset. */
+ * guest system calls, and for the failsafe path (a bad iret frame). All
+ * three are replaced; 0 means none. */
 struct keel_callbacks {
 	uint64_t event;		/* upcall: events pending, vcpu_info says which */
 	uint64_t syscall;	/* `syscall` executed in guest user mode */

@@ -35,7 +35,7 @@
 
 /* Errors (returned negated). The values are Linux's. */
 #define KEEL_EPERM      1	/* not allowed for this caller */
-#define KEEL_ENOENT     2	/* no such object (domain, port, ...) */
+#define KEEL_ENOENT     2	/* no such object (a vCPU index) */
 #define KEEL_ESRCH      3	/* no such domain */
 #define KEEL_EBADF      9	/* bad event-channel port */
 #define KEEL_EAGAIN    11	/* try again */

@@ -19,9 +19,11 @@ struct keel_sched_shutdown {
 	uint32_t pad;
 };
 
-/* Sleep until one of the ports is pending or the deadline (system time,
- * ns) has passed; 0 means no deadline. Events stay masked: this does not
- * deliver an upcall. Returns 0 when woken by a port or the deadline. */
+/* Sleep until one of the ports is pending, an upcall is pending for the
+ * vCPU, or the deadline (system time, ns) has passed; 0 means no
+ * deadline. The upcall mask is left as it is, so with events masked no
+ * upcall is delivered. Returns 0 in every one of these cases; the caller
+ * looks at its ports. */
 #define KEEL_SCHED_POLL_MAX_PORTS 128
 struct keel_sched_poll {
 	uint64_t ports;		/* guest address of a uint32_t array */

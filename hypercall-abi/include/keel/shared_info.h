@@ -1,7 +1,7 @@
 /*
  * The shared-info page: one page per domain, owned by the hypervisor and
  * mapped read-write into the guest at the address the boot FDT gives
- * (/keel/shared-info: vaddr).
+ * (property shared-info-vaddr of node /keel).
  */
 #ifndef KEEL_PUBLIC_SHARED_INFO_H
 #define KEEL_PUBLIC_SHARED_INFO_H

@@ -58,9 +58,11 @@ struct keel_vcpu_info {
 
 /* vcpu_op(cmd, vcpu, arg) */
 #define KEEL_VCPUOP_initialise  0	/* arg: struct keel_vcpu_context; the
-					 * vCPU must be down. -EEXIST if up. */
+					 * vCPU must be down. -EEXIST if up,
+					 * -EBUSY while it is still leaving
+					 * its CPU after a down. */
 #define KEEL_VCPUOP_up          1	/* start an initialised vCPU; -EINVAL if
-					 * it was never initialised */
+					 * it is not (never, or not since down) */
 #define KEEL_VCPUOP_down        2	/* stop a vCPU (may be the caller) */
 #define KEEL_VCPUOP_is_up       3	/* returns 1 if up, 0 if down */
 #define KEEL_VCPUOP_get_runstate 4	/* arg: struct keel_vcpu_runstate */

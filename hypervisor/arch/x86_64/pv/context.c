@@ -32,6 +32,11 @@ static bool use_xsave;
 static uint64_t xsave_mask;
 static void *fpu_template;	/* the state of a freshly reset FPU */
 
+bool fpu_uses_xsave(void)
+{
+	return use_xsave;
+}
+
 static void xsetbv(uint32_t reg, uint64_t v)
 {
 	asm volatile("xsetbv" : : "c"(reg), "a"((uint32_t)v),

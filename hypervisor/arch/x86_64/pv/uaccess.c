@@ -24,11 +24,13 @@ size_t raw_copy_guarded(void *dst, const void *src, size_t len);
 
 bool guest_range_ok(uint64_t addr, uint64_t len)
 {
-	uint64_t end = addr + len;
+	/* Check the first and the last byte; a zero-length range is checked
+	 * as its one address, which may become a base or a stack pointer. */
+	uint64_t last = addr + (len ? len - 1 : 0);
 
-	if (end < addr)
+	if (last < addr)
 		return false;
-	if (end <= USER_HALF_END)
+	if (last < USER_HALF_END)
 		return true;
 	/* Upper half: only above the hypervisor's slots. */
 	return addr >= HYPERVISOR_VIRT_END;

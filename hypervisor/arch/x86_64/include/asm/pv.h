@@ -62,6 +62,10 @@ void arch_vcpu_destroy(struct vcpu *v);
 void arch_domain_destroy(struct domain *d);
 void pv_cpu_init(unsigned int cpu);
 void fpu_init_boot(void);
+bool fpu_uses_xsave(void);
+
+/* bench_syscall: the bare syscall/sysret baseline (pv/bench.c). */
+void bench_bare_syscall(void);
 
 /* entry.S */
 __noreturn void jump_to_guest(struct cpu_user_regs *regs);
