@@ -20,7 +20,7 @@ DEBIAN_PACKAGES := gcc make binutils python3 git pkg-config \
 	qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
 	libfdt-dev check
 
-.PHONY: all deps iso run check unit integration guests clean
+.PHONY: all deps iso run check unit integration guests bench bench-guests clean
 
 all: deps $(BUILD)/keel.iso
 
@@ -76,6 +76,10 @@ integration: deps $(BUILD)/keel.elf
 
 check: deps $(BUILD)/keel.iso guests
 	python3 tests/run-all.py --build $(BUILD)
+
+# Benchmarks are not tests: they write bench/results/*.json.
+bench: deps $(BUILD)/keel.elf bench-guests
+	python3 bench/pv-core/run.py $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -19,8 +19,11 @@ def suites(build):
     return [
         ("unit", ["make", "--no-print-directory", "-C", "tests/unit", "run",
                   f"BUILD={build}"]),
+        ("docs", [sys.executable, "hypercall-abi/tools/check-docs.py"]),
         ("integration", [sys.executable, "tests/integration/run.py",
                          "--build", build]),
+        ("guests", [sys.executable, "tests/guests/run.py",
+                    "--build", build]),
     ]
 
 

@@ -206,6 +206,12 @@ void domain_discard(struct domain *d)
 
 void domain_reap(void)
 {
+	/* One reaper at a time: otherwise a CPU could find the list empty
+	 * and report the frame count while another still frees a domain. */
+	static spinlock_t reap_lock = SPINLOCK_INIT;
+
+	if (!spin_trylock(&reap_lock))
+		return;
 	for (;;) {
 		struct domain *victim = NULL;
 		struct list_head *pos;
@@ -227,6 +233,7 @@ void domain_reap(void)
 		spin_unlock_irqrestore(&domain_list_lock, flags);
 
 		if (!victim) {
+			spin_unlock(&reap_lock);
 			return;
 		}
 		printk("Domain %u (%s) exited: %s%s%s\n", victim->domid,

@@ -335,6 +335,9 @@ void schedule_on_exit(struct cpu_user_regs *regs)
 	if (!next) {
 		sc->curr = NULL;
 		spin_unlock(&sched_lock);
+		/* prev's domain may be destroyed while this CPU idles: stop
+		 * using its page tables now. */
+		pv_switch_to_idle_address_space();
 		reset_stack_and_jump(enter_idle);
 	}
 	set_running_locked(sc, next);

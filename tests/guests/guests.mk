@@ -49,3 +49,20 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/tests/%.o $(GUEST_RUNTIME_OBJS) $(GUEST_SRC)/ru
 guests: $(GUEST_ELFS)
 
 -include $(GUEST_RUNTIME_OBJS:.o=.d) $(wildcard $(GUEST_OUT)/tests/*.d)
+
+# Benchmark guests (bench/pv-core/) share the runtime.
+BENCH_GUEST_ELFS := $(patsubst bench/pv-core/%.c,$(BUILD)/bench/%.elf,$(wildcard bench/pv-core/*.c))
+
+$(BUILD)/bench/%.o: bench/pv-core/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/%.elf: $(BUILD)/bench/%.o $(GUEST_RUNTIME_OBJS) $(GUEST_SRC)/runtime/guest.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 \
+		-z noexecstack --build-id=none --no-warn-rwx-segments \
+		-T $(GUEST_SRC)/runtime/guest.ld -o $@ $< $(GUEST_RUNTIME_OBJS) \
+		/usr/lib/x86_64-linux-gnu/libfdt.a
+
+bench-guests: $(BENCH_GUEST_ELFS)

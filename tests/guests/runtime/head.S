@@ -141,11 +141,12 @@ rt_longjmp:
 	mov	%rsi, %rax
 	jmp	*56(%rdi)
 
-/* rt_enter_user(frame): iret to the user-mode frame at frame (a struct
- * keel_iret_frame on the kernel stack). */
+/* rt_enter_user(frame, arg): iret to the user-mode frame at frame (a
+ * struct keel_iret_frame on the kernel stack), with arg in RDI. */
 	.globl rt_enter_user
 rt_enter_user:
 	mov	%rdi, %rsp
+	mov	%rsi, %rdi		/* the user function's argument */
 	mov	$KEEL_HC_iret, %eax
 	syscall
 	ud2

@@ -16,6 +16,7 @@
 #include <system_time.h>
 #include <asm/cpu.h>
 #include <asm/layout.h>
+#include <asm/paging.h>
 #include <asm/pv.h>
 
 #define MSR_STAR   0xc0000081
@@ -77,8 +78,9 @@ void pv_cpu_init(unsigned int cpu)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	syscall_scratch[cpu][1] = (uint64_t)get_cpu_info();
 
+	/* AM lets a guest that sets RFLAGS.AC get alignment checks (#AC). */
 	write_cr0((read_cr0() & ~(X86_CR0_EM | X86_CR0_TS)) | X86_CR0_MP |
-		  X86_CR0_NE);
+		  X86_CR0_NE | X86_CR0_AM);
 	uint64_t cr4 = read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 	if (f->xsave)
 		cr4 |= X86_CR4_OSXSAVE;
@@ -125,6 +127,11 @@ void arch_vcpu_destroy(struct vcpu *v)
 	if (v->arch.fpu_state)
 		frame_free(virt_to_phys(v->arch.fpu_state), 0);
 	v->arch.fpu_state = NULL;
+}
+
+void pv_switch_to_idle_address_space(void)
+{
+	write_cr3(idle_pml4_phys);
 }
 
 void pv_switch_mode(struct vcpu *v, bool kernel_mode)

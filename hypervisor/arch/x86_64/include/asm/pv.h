@@ -51,6 +51,8 @@ int arch_pv_build_address_space(struct domain *d, uint64_t virt_base,
 
 /* Context (pv/context.c). */
 void pv_switch_mode(struct vcpu *v, bool kernel_mode);
+/* Leave every guest's page tables for the hypervisor's own (going idle). */
+void pv_switch_to_idle_address_space(void);
 /* Save a vCPU leaving this CPU (its frame is at @regs), and load one
  * arriving. Saving happens under the scheduler lock: once it is dropped,
  * another CPU may run the vCPU. */

@@ -1,0 +1,97 @@
+/*
+ * PV-core benchmark guest: cycles per null hypercall, per guest system
+ * call bounced through the hypervisor (user -> guest kernel -> user), and
+ * per inter-domain event round trip (with pv_core_peer). Prints
+ * "BENCH <name> <cycles> cycles/op" lines for bench/pv-core/run.py.
+ */
+#include "keeltest.h"
+
+const char test_name[] = "pv_core";
+
+#define ITERATIONS 100000
+#define PINGPONG   10000
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* In guest user mode: time @rdi getpid system calls, exit with cycles. */
+RT_USER static void user_syscall_loop(void)
+{
+	__asm__ volatile(
+		"mov %rdi, %r9\n\t"
+		"rdtsc\n\t"
+		"shl $32, %rdx\n\t"
+		"or %rdx, %rax\n\t"
+		"mov %rax, %r8\n\t"
+		"1: mov $39, %eax\n\t"
+		"syscall\n\t"
+		"dec %r9\n\t"
+		"jnz 1b\n\t"
+		"rdtsc\n\t"
+		"shl $32, %rdx\n\t"
+		"or %rdx, %rax\n\t"
+		"sub %r8, %rax\n\t"
+		"mov %rax, %rdi\n\t"
+		"mov $60, %eax\n\t"
+		"syscall\n\t"
+		"ud2");
+}
+
+static bool wait_port(keel_port_t port)
+{
+	struct keel_shared_info *s = rt_boot.shared_info;
+	uint64_t bit = 1ULL << (port % 64);
+	uint64_t deadline = rt_now_ns() + 5000000000ULL;
+
+	for (;;) {
+		if (__atomic_fetch_and(&s->evtchn_pending[port / 64], ~bit,
+				       __ATOMIC_SEQ_CST) & bit)
+			return true;
+		if (rt_now_ns() > deadline)
+			return false;
+		struct keel_sched_poll poll = { .ports = (uint64_t)&port,
+						.nr_ports = 1,
+						.timeout = deadline };
+		keel_hypercall_sched_op(KEEL_SCHEDOP_poll, (unsigned long)&poll);
+	}
+}
+
+void test_main(void)
+{
+	/* Offer the event channel first: the peer binds while we measure. */
+	struct keel_evtchn_alloc_unbound a = { .dom = KEEL_DOMID_SELF,
+					       .remote_dom = 1 };
+	CHECK_EQ(rt_evtchn_op(KEEL_EVTCHNOP_alloc_unbound, &a), 0);
+	rt_mask(a.port);
+
+	uint64_t t0 = rdtsc();
+	for (unsigned int i = 0; i < ITERATIONS; i++)
+		keel_hypercall_version(KEEL_VERSION_ABI, 0);
+	printf("BENCH null_hypercall_roundtrip %llu cycles/op\n",
+	       (unsigned long long)((rdtsc() - t0) / ITERATIONS));
+
+	long cycles = rt_run_in_user(user_syscall_loop, ITERATIONS);
+	printf("BENCH syscall_bounce_roundtrip %llu cycles/op\n",
+	       (unsigned long long)(cycles / ITERATIONS));
+
+	/* Event ping-pong with the peer domain (domain 1). */
+	if (!wait_port(a.port)) {
+		CHECK(false, "the peer never bound");
+		return;
+	}
+	t0 = rdtsc();
+	for (unsigned int i = 0; i < PINGPONG; i++) {
+		rt_send(a.port);
+		if (!wait_port(a.port)) {
+			CHECK(false, "lost round trip %u", i);
+			return;
+		}
+	}
+	printf("BENCH evtchn_pingpong_roundtrip %llu cycles/op\n",
+	       (unsigned long long)((rdtsc() - t0) / PINGPONG));
+}
