@@ -103,7 +103,10 @@ extern bool (*rt_trap_hook)(struct rt_regs *regs);
 
 /* --- events --- */
 typedef void (*rt_event_handler)(keel_port_t port, void *data);
+/* Handle @port on the calling vCPU (the one it notifies). */
 void rt_event_set_handler(keel_port_t port, rt_event_handler fn, void *data);
+/* The port now notifies @vcpu (after EVTCHNOP_bind_vcpu). */
+void rt_event_set_vcpu(keel_port_t port, unsigned int vcpu);
 /* Virtual interrupt flag of the calling vCPU. */
 void rt_events_enable(void);
 void rt_events_disable(void);

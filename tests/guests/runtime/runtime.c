@@ -45,6 +45,7 @@ static uint8_t user_trap_stack[STACK_SIZE] __attribute__((aligned(16)));
 
 static rt_event_handler handlers[1024];
 static void *handler_data[1024];
+static uint8_t handler_vcpu[1024];	/* the vCPU a port notifies */
 
 /* ---------------------------------------------------------------- output */
 
@@ -221,14 +222,28 @@ void rt_event_set_handler(keel_port_t port, rt_event_handler fn, void *data)
 {
 	if (port < 1024) {
 		handler_data[port] = data;
+		handler_vcpu[port] = (uint8_t)rt_vcpu_id();
 		handlers[port] = fn;
 	}
 }
 
+void rt_event_set_vcpu(keel_port_t port, unsigned int vcpu)
+{
+	if (port < 1024)
+		handler_vcpu[port] = (uint8_t)vcpu;
+}
+
+/*
+ * Handle this vCPU's pending, unmasked ports. The pending bitmap is
+ * shared by all vCPUs of the domain; a word may hold ports of several
+ * vCPUs, so only ports bound to this one are taken (the others' owners
+ * got their own notification).
+ */
 static void dispatch_events(void)
 {
 	struct keel_vcpu_info *vi = rt_vcpu_info();
 	struct keel_shared_info *s = rt_boot.shared_info;
+	unsigned int me = rt_vcpu_id();
 
 	while (__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST)) {
 		__atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
@@ -237,15 +252,21 @@ static void dispatch_events(void)
 		while (sel) {
 			unsigned int w = __builtin_ctzll(sel);
 			sel &= sel - 1;
-			uint64_t bits;
-			while ((bits = __atomic_load_n(&s->evtchn_pending[w],
-						       __ATOMIC_SEQ_CST) &
-				       ~__atomic_load_n(&s->evtchn_mask[w],
-							__ATOMIC_SEQ_CST))) {
+			uint64_t bits = __atomic_load_n(&s->evtchn_pending[w],
+							__ATOMIC_SEQ_CST) &
+					~__atomic_load_n(&s->evtchn_mask[w],
+							 __ATOMIC_SEQ_CST);
+			while (bits) {
 				unsigned int b = __builtin_ctzll(bits);
 				keel_port_t port = w * 64 + b;
-				__atomic_fetch_and(&s->evtchn_pending[w],
-						   ~(1ULL << b), __ATOMIC_SEQ_CST);
+				bits &= bits - 1;
+				if (port < 1024 && handler_vcpu[port] != me)
+					continue;
+				if (!(__atomic_fetch_and(&s->evtchn_pending[w],
+							 ~(1ULL << b),
+							 __ATOMIC_SEQ_CST) &
+				      (1ULL << b)))
+					continue;
 				if (port < 1024 && handlers[port])
 					handlers[port](port, handler_data[port]);
 			}
@@ -347,29 +368,53 @@ long rt_yield(void)
 	return keel_hypercall_sched_op(KEEL_SCHEDOP_yield, 0);
 }
 
+/*
+ * Waiting follows the sti;hlt pattern: look at the condition with events
+ * masked, arm the timer, and block, which unmasks and sleeps in one step.
+ * An event (or the timer) arriving after the look stays pending, so block
+ * returns at once instead of sleeping through it.
+ */
 void rt_sleep_ns(uint64_t ns)
 {
 	uint64_t deadline = rt_now_ns() + ns;
+	struct keel_vcpu_info *vi = rt_vcpu_info();
+	uint8_t mask = vi->evtchn_upcall_mask;
 
-	while (rt_now_ns() < deadline) {
+	for (;;) {
+		rt_events_disable();
+		if (rt_now_ns() >= deadline)
+			break;
 		keel_hypercall_set_timer(deadline);
 		rt_block();
 	}
+	vi->evtchn_upcall_mask = mask;
 }
 
 bool rt_wait_for(volatile int *flag, uint64_t timeout_ns)
 {
 	uint64_t deadline = rt_now_ns() + timeout_ns;
+	struct keel_vcpu_info *vi = rt_vcpu_info();
+	uint8_t mask = vi->evtchn_upcall_mask;
+	bool ok;
 
-	while (!*flag) {
+	for (;;) {
+		rt_events_disable();
+		if (*flag) {
+			ok = true;
+			break;
+		}
 		uint64_t now = rt_now_ns();
-		if (now >= deadline)
-			return false;
+		if (now >= deadline) {
+			ok = false;
+			break;
+		}
 		keel_hypercall_set_timer(now + 1000000 < deadline ?
 					 now + 1000000 : deadline);
-		rt_block();
+		rt_block();	/* unmasks; the upcall runs on the way back */
 	}
-	return true;
+	if (!mask)
+		rt_events_enable();
+	return ok;
 }
 
 /* -------------------------------------------------------------- vCPUs */
