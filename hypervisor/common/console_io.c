@@ -9,8 +9,40 @@
 #include <hypercall.h>
 #include <printk.h>
 #include <scheduler.h>
+#include <event_channel.h>
+#include <system_time.h>
+#include <timer.h>
 #include <keel/console.h>
 #include <asm/pv.h>
+
+/*
+ * VIRQ_CONSOLE tells control domains that the hypervisor log has new
+ * bytes for console_read. printk itself cannot raise it (it runs under
+ * locks the event path takes), so CPU0 looks every 20 ms.
+ */
+#define CONSOLE_VIRQ_PERIOD_NS (20 * NSEC_PER_MSEC)
+
+static struct timer console_virq_timer;
+static uint64_t console_notified_bytes;
+
+static void console_virq_check(struct timer *t, void *data)
+{
+	uint64_t total = log_total_bytes();
+
+	(void)data;
+	if (total != console_notified_bytes) {
+		console_notified_bytes = total;
+		evtchn_send_virq_global(KEEL_VIRQ_CONSOLE);
+	}
+	timer_set(t, now_ns() + CONSOLE_VIRQ_PERIOD_NS);
+}
+
+void console_virq_init(void)
+{
+	console_notified_bytes = log_total_bytes();
+	timer_init(&console_virq_timer, console_virq_check, NULL, 0);
+	timer_set(&console_virq_timer, now_ns() + CONSOLE_VIRQ_PERIOD_NS);
+}
 
 static void flush_line_locked(struct domain *d)
 {

@@ -17,6 +17,7 @@
 #include <domain.h>
 #include <domain_build.h>
 #include <elf_image.h>
+#include <event_channel.h>
 #include <errno_values.h>
 #include <format.h>
 #include <mm.h>
@@ -272,6 +273,8 @@ void domain_build_all(const struct boot_info *bi)
 	if (n)
 		printk("Domains: %u built; %llu frames were free before the "
 		       "first\n", n, (unsigned long long)frames_free_before_domains);
+	if (n)
+		console_virq_init();
 	/* Start them together, once all exist: tests bind across domains. */
 	for (unsigned int i = 0; i < n; i++)
 		domain_unpause(built[i]);

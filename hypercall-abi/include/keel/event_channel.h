@@ -11,8 +11,11 @@ typedef uint32_t keel_port_t;
 
 /* Virtual interrupts the hypervisor raises. */
 #define KEEL_VIRQ_TIMER   0	/* per vCPU: the one-shot timer expired */
-#define KEEL_VIRQ_DEBUG   1	/* per vCPU: debug request */
-#define KEEL_VIRQ_CONSOLE 2	/* global: console input (control domain) */
+#define KEEL_VIRQ_DEBUG   1	/* per vCPU: debug request (bindable; not
+				 * raised by this version) */
+#define KEEL_VIRQ_CONSOLE 2	/* global, control domains: the hypervisor
+				 * log has new bytes for console_read
+				 * (checked every 20 ms) */
 #define KEEL_NR_VIRQS     3
 
 #define KEEL_EVTCHNOP_alloc_unbound    0
