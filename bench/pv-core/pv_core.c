@@ -44,21 +44,7 @@ RT_USER static void user_syscall_loop(void)
 
 static bool wait_port(keel_port_t port)
 {
-	struct keel_shared_info *s = rt_boot.shared_info;
-	uint64_t bit = 1ULL << (port % 64);
-	uint64_t deadline = rt_now_ns() + 5000000000ULL;
-
-	for (;;) {
-		if (__atomic_fetch_and(&s->evtchn_pending[port / 64], ~bit,
-				       __ATOMIC_SEQ_CST) & bit)
-			return true;
-		if (rt_now_ns() > deadline)
-			return false;
-		struct keel_sched_poll poll = { .ports = (uint64_t)&port,
-						.nr_ports = 1,
-						.timeout = deadline };
-		keel_hypercall_sched_op(KEEL_SCHEDOP_poll, (unsigned long)&poll);
-	}
+	return rt_wait_port(port, rt_now_ns() + 5000000000ULL);
 }
 
 void test_main(void)

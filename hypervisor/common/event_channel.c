@@ -257,6 +257,39 @@ static long op_bind_interdomain(struct domain *d, unsigned long arg)
 	return 0;
 }
 
+/* Allocate a port of @state notifying @vcpu, and return it to the guest
+ * in the structure at @arg, whose port field is at @port_out. */
+static long bind_local_port(struct domain *d, enum evtchn_state state,
+			    unsigned int vcpu, unsigned int virq,
+			    unsigned long arg, void *out, size_t out_size,
+			    keel_port_t *port_out)
+{
+	unsigned long flags = spin_lock_irqsave(&d->evtchn_lock);
+	long port;
+
+	if (state == EVTCHN_VIRQ && d->vcpus[vcpu]->virq_port[virq])
+		port = -EEXIST;
+	else
+		port = alloc_port_locked(d);
+	if (port > 0) {
+		d->evtchn[port].state = state;
+		d->evtchn[port].notify_vcpu = vcpu;
+		if (state == EVTCHN_VIRQ) {
+			d->evtchn[port].u.virq = virq;
+			d->vcpus[vcpu]->virq_port[virq] = (keel_port_t)port;
+		}
+	}
+	spin_unlock_irqrestore(&d->evtchn_lock, flags);
+	if (port < 0)
+		return port;
+	*port_out = (keel_port_t)port;
+	if (copy_to_guest(arg, out, out_size)) {
+		evtchn_close(d, (keel_port_t)port);
+		return -EFAULT;
+	}
+	return 0;
+}
+
 static long op_bind_virq(struct domain *d, unsigned long arg)
 {
 	struct keel_evtchn_bind_virq b;
@@ -267,24 +300,8 @@ static long op_bind_virq(struct domain *d, unsigned long arg)
 		return -EINVAL;
 	if (b.virq == KEEL_VIRQ_CONSOLE && b.vcpu != 0)
 		return -EINVAL;		/* global VIRQs go to vCPU 0 */
-	struct vcpu *v = d->vcpus[b.vcpu];
-	unsigned long flags = spin_lock_irqsave(&d->evtchn_lock);
-	long port = v->virq_port[b.virq] ? -EEXIST : alloc_port_locked(d);
-	if (port > 0) {
-		d->evtchn[port].state = EVTCHN_VIRQ;
-		d->evtchn[port].notify_vcpu = b.vcpu;
-		d->evtchn[port].u.virq = b.virq;
-		v->virq_port[b.virq] = (keel_port_t)port;
-	}
-	spin_unlock_irqrestore(&d->evtchn_lock, flags);
-	if (port < 0)
-		return port;
-	b.port = (keel_port_t)port;
-	if (copy_to_guest(arg, &b, sizeof(b))) {
-		evtchn_close(d, b.port);
-		return -EFAULT;
-	}
-	return 0;
+	return bind_local_port(d, EVTCHN_VIRQ, b.vcpu, b.virq, arg, &b,
+			       sizeof(b), &b.port);
 }
 
 static long op_bind_ipi(struct domain *d, unsigned long arg)
@@ -295,21 +312,8 @@ static long op_bind_ipi(struct domain *d, unsigned long arg)
 		return -EFAULT;
 	if (b.vcpu >= d->nr_vcpus)
 		return -EINVAL;
-	unsigned long flags = spin_lock_irqsave(&d->evtchn_lock);
-	long port = alloc_port_locked(d);
-	if (port > 0) {
-		d->evtchn[port].state = EVTCHN_IPI;
-		d->evtchn[port].notify_vcpu = b.vcpu;
-	}
-	spin_unlock_irqrestore(&d->evtchn_lock, flags);
-	if (port < 0)
-		return port;
-	b.port = (keel_port_t)port;
-	if (copy_to_guest(arg, &b, sizeof(b))) {
-		evtchn_close(d, b.port);
-		return -EFAULT;
-	}
-	return 0;
+	return bind_local_port(d, EVTCHN_IPI, b.vcpu, 0, arg, &b, sizeof(b),
+			       &b.port);
 }
 
 static long op_send(struct domain *d, unsigned long arg)

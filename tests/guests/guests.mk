@@ -11,6 +11,7 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -mcmodel=kernel \
 	-fcf-protection=none -fno-tree-loop-distribute-patterns \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
 	-Ihypercall-abi/include -I$(GUEST_SRC)/runtime -Ihypervisor/include \
+	-Ihypervisor/arch/x86_64/include \
 	-MMD -MP
 
 # The runtime reuses the hypervisor's own formatting and string code.

@@ -11,6 +11,7 @@
  * Only the hypervisor runs in ring 0 for now, so there is no swapgs and no
  * guest state to save here; the PV entry paths will extend this.
  */
+#include <asm/entry_regs.h>
 #include <asm/layout.h>
 
 /* Vectors for which the CPU pushes an error code. */
@@ -34,21 +35,7 @@ interrupt_stubs:
 	.endr
 
 interrupt_common:
-	push	%rdi
-	push	%rsi
-	push	%rdx
-	push	%rcx
-	push	%rax
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	SAVE_ALL_GPRS
 	cld
 	mov	%rsp, %rdi
 	call	do_interrupt
@@ -66,20 +53,6 @@ interrupt_common:
 	cmp	$18, %rax
 	je	1f
 	jmp	return_to_guest
-1:	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rax
-	pop	%rcx
-	pop	%rdx
-	pop	%rsi
-	pop	%rdi
+1:	RESTORE_ALL_GPRS
 	add	$16, %rsp		/* vector and error code */
 	iretq

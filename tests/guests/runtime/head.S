@@ -4,6 +4,8 @@
  * Keel starts vCPU 0 at _start in guest kernel mode (ring 3), with RSP on
  * the stack the builder set up and RSI pointing at the boot FDT.
  */
+/* The register frame is the hypervisor's struct cpu_user_regs layout. */
+#include <asm/entry_regs.h>
 #include <keel/keel.h>
 #include <keel/callbacks.h>
 
@@ -71,39 +73,11 @@ trap_stub_table:
 	.endr
 
 trap_common:
-	push	%rdi
-	push	%rsi
-	push	%rdx
-	push	%rcx
-	push	%rax
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	SAVE_ALL_GPRS
 	mov	%rsp, %rdi
 	cld
 	call	runtime_trap
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rax
-	pop	%rcx
-	pop	%rdx
-	pop	%rsi
-	pop	%rdi
+	RESTORE_ALL_GPRS
 	add	$16, %rsp		/* vector and error code */
 	/* RSP: rip, cs, rflags, rsp, ss: complete the iret frame. */
 	pushq	$0			/* flags */

@@ -119,6 +119,13 @@ long rt_bind_virq(unsigned int virq, unsigned int vcpu, keel_port_t *port);
 long rt_send(keel_port_t port);
 long rt_unmask(keel_port_t port);
 void rt_mask(keel_port_t port);
+/* Sleep in SCHEDOP_poll until the masked @port is pending (then consume
+ * it) or system time @deadline passes. Returns whether it was pending. */
+bool rt_wait_port(keel_port_t port, uint64_t deadline);
+/* Bind to the port @remote_dom offered us with alloc_unbound, whatever its
+ * number (low ports are tried until one binds), for up to @timeout_ns. */
+long rt_bind_peer(unsigned int remote_dom, uint64_t timeout_ns,
+		  keel_port_t *local_port);
 
 /* --- time --- */
 uint64_t rt_now_ns(void);		/* pvclock */

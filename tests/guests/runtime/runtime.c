@@ -334,6 +334,46 @@ void rt_mask(keel_port_t port)
 			  1ULL << (port % 64), __ATOMIC_SEQ_CST);
 }
 
+bool rt_wait_port(keel_port_t port, uint64_t deadline)
+{
+	struct keel_shared_info *s = rt_boot.shared_info;
+	uint64_t bit = 1ULL << (port % 64);
+
+	for (;;) {
+		if (__atomic_fetch_and(&s->evtchn_pending[port / 64], ~bit,
+				       __ATOMIC_SEQ_CST) & bit)
+			return true;
+		if (rt_now_ns() >= deadline)
+			return false;
+		struct keel_sched_poll poll = { .ports = (uint64_t)&port,
+						.nr_ports = 1,
+						.timeout = deadline };
+		keel_hypercall_sched_op(KEEL_SCHEDOP_poll, (unsigned long)&poll);
+	}
+}
+
+long rt_bind_peer(unsigned int remote_dom, uint64_t timeout_ns,
+		  keel_port_t *local_port)
+{
+	struct keel_evtchn_bind_interdomain b = {
+		.remote_dom = (keel_domid_t)remote_dom,
+	};
+	uint64_t deadline = rt_now_ns() + timeout_ns;
+	long rc = -KEEL_EINVAL;
+
+	while (rt_now_ns() < deadline) {
+		for (b.remote_port = 1; b.remote_port < 16; b.remote_port++) {
+			rc = rt_evtchn_op(KEEL_EVTCHNOP_bind_interdomain, &b);
+			if (!rc) {
+				*local_port = b.local_port;
+				return 0;
+			}
+		}
+		rt_yield();
+	}
+	return rc;
+}
+
 /* ---------------------------------------------------------------- time */
 
 uint64_t rt_now_ns(void)

@@ -18,6 +18,7 @@
  * from ring 3 would have built. The stubs are ordinary text: nothing is
  * generated at run time, and text stays read-only.
  */
+#include <asm/entry_regs.h>
 #include <asm/layout.h>
 
 #define NR_CPUS 64
@@ -49,21 +50,7 @@ syscall_stubs:
 syscall_common:
 	pushq	$0			/* error code */
 	pushq	$VECTOR_SYSCALL
-	push	%rdi
-	push	%rsi
-	push	%rdx
-	push	%rcx
-	push	%rax
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	SAVE_ALL_GPRS
 	cld
 	xor	%ebp, %ebp		/* backtraces stop at guest entry */
 	mov	%rsp, %rdi
@@ -80,21 +67,7 @@ return_to_guest:
 	cli
 	mov	%rsp, %rdi
 	call	exit_to_guest_prepare
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rax
-	pop	%rcx
-	pop	%rdx
-	pop	%rsi
-	pop	%rdi
+	RESTORE_ALL_GPRS
 	add	$16, %rsp		/* vector and error code */
 	iretq
 
