@@ -6,7 +6,10 @@
 #include <stdint.h>
 
 Suite *acpi_suite(void);
+Suite *boot_fdt_suite(void);
 Suite *cmdline_suite(void);
+Suite *elf_image_suite(void);
+Suite *event_bitmap_suite(void);
 Suite *format_suite(void);
 Suite *frame_suite(void);
 Suite *heap_suite(void);

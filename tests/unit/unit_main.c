@@ -8,7 +8,10 @@ int main(void)
 {
 	SRunner *sr = srunner_create(acpi_suite());
 
+	srunner_add_suite(sr, boot_fdt_suite());
 	srunner_add_suite(sr, cmdline_suite());
+	srunner_add_suite(sr, elf_image_suite());
+	srunner_add_suite(sr, event_bitmap_suite());
 	srunner_add_suite(sr, format_suite());
 	srunner_add_suite(sr, frame_suite());
 	srunner_add_suite(sr, heap_suite());
