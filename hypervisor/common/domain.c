@@ -139,7 +139,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 void domain_unpause(struct domain *d)
 {
 	d->state = DOMAIN_RUNNING;
-	vcpu_wake(d->vcpus[0]);
+	vcpu_start(d->vcpus[0]);
 }
 
 void domain_shutdown(struct domain *d, uint32_t reason)
@@ -297,12 +297,10 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpu_id, unsigned long arg)
 	case KEEL_VCPUOP_up:
 		if (!v->initialised)
 			return -EINVAL;
-		if (v->state == VCPU_DOWN)
-			vcpu_wake(v);
+		vcpu_start(v);
 		return 0;
 	case KEEL_VCPUOP_down:
 		vcpu_stop(v);
-		v->initialised = false;
 		return 0;
 	case KEEL_VCPUOP_is_up:
 		return v->state != VCPU_DOWN;

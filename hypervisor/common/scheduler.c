@@ -143,11 +143,14 @@ static unsigned int pick_cpu_locked(struct vcpu *v)
 	return v->processor;
 }
 
-void vcpu_wake(struct vcpu *v)
+/* Make @v runnable if it is blocked, or, with @start, if it is down (and
+ * initialised): only VCPUOP_up and unpausing start a vCPU; events and
+ * timeouts only end a block. */
+static void wake(struct vcpu *v, bool start)
 {
 	unsigned long flags = spin_lock_irqsave(&sched_lock);
 
-	if ((v->state == VCPU_DOWN || v->state == VCPU_BLOCKED) &&
+	if ((v->state == VCPU_BLOCKED || (start && v->state == VCPU_DOWN)) &&
 	    v->domain->state == DOMAIN_RUNNING && v->initialised) {
 		uint64_t floor = min_vruntime();
 
@@ -172,6 +175,16 @@ void vcpu_wake(struct vcpu *v)
 			kick_cpu(v->processor);
 	}
 	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+	wake(v, false);
+}
+
+void vcpu_start(struct vcpu *v)
+{
+	wake(v, true);
 }
 
 void vcpu_block_current(void)
@@ -208,6 +221,9 @@ void vcpu_stop(struct vcpu *v)
 		kick_cpu(v->processor);
 	v->state = VCPU_DOWN;
 	v->polling = false;
+	/* Under the lock, so nothing can start it again before it is given
+	 * a new context. */
+	v->initialised = false;
 	spin_unlock_irqrestore(&sched_lock, flags);
 }
 

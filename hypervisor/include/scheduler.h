@@ -16,11 +16,14 @@
 
 void scheduler_init(void);
 void scheduler_cpu_init(unsigned int cpu);
-/* Make a DOWN or BLOCKED vCPU runnable (and kick its CPU). */
+/* End a block: make a BLOCKED vCPU runnable (and kick its CPU). */
 void vcpu_wake(struct vcpu *v);
+/* Start an initialised DOWN vCPU (VCPUOP_up, unpause). */
+void vcpu_start(struct vcpu *v);
 /* The calling vCPU blocks unless an event is already pending. */
 void vcpu_block_current(void);
-/* Take a vCPU off the CPUs for good (shutdown, vcpu down). */
+/* Take a vCPU off the CPUs for good (shutdown, vcpu down); it needs a
+ * new context (VCPUOP_initialise) before it can start again. */
 void vcpu_stop(struct vcpu *v);
 /* Ask this CPU to reschedule before it returns to a guest. */
 void sched_request_reschedule(void);

@@ -40,11 +40,12 @@ static void read_new(void)
 	}
 }
 
-/* Is @line (without its newline) a whole line of what read_new got? */
+/* Is @line (without its newline) a whole line of what read_new got?
+ * Lines in the log start with a "[    s.micros] " time stamp. */
 static bool has_line(const char *line, size_t m)
 {
-	for (size_t i = 0; i + m < loglen + 1; i++) {
-		if ((i == 0 || logbuf[i - 1] == '\n') &&
+	for (size_t i = 2; i + m < loglen + 1; i++) {
+		if (logbuf[i - 1] == ' ' && logbuf[i - 2] == ']' &&
 		    !memcmp(logbuf + i, line, m) &&
 		    (i + m == loglen || logbuf[i + m] == '\n'))
 			return true;

@@ -72,6 +72,7 @@ void test_main(void)
 	long rc = bind_vcpu(port, 1);
 	printf("bind_vcpu(%u, 1) = %ld\n", port, rc);
 	CHECK_EQ(rc, 0);
+	rt_event_set_vcpu(port, 1);	/* vCPU 1's upcall handles it now */
 	CHECK_EQ(status(port, &st), 0);
 	CHECK_EQ(st.status, KEEL_EVTCHNSTAT_ipi);
 	CHECK_EQ(st.vcpu, 1);
@@ -98,6 +99,7 @@ void test_main(void)
 
 	/* And back. */
 	CHECK_EQ(bind_vcpu(port, 0), 0);
+	rt_event_set_vcpu(port, 0);
 	CHECK(send_and_wait(port), "no delivery after bind_vcpu(0)");
 	CHECK_EQ(last_vcpu, 0);
 	printf("bind_vcpu(%u, 0): handler on vCPU %u\n", port, last_vcpu);

@@ -44,13 +44,6 @@ void test_main(void)
 	CHECK(t->flags & KEEL_PVCLOCK_TSC_STABLE, "TSC_STABLE not set");
 	CHECK(t->system_time > 0, "system_time 0");
 
-	/* pvclock runs at the TSC's rate: compare against rdtsc and the
-	 * scale itself over 2 ms. */
-	uint64_t a = rt_now_ns();
-	while (rt_now_ns() - a < 2000000)
-		;
-	CHECK(rt_now_ns() - a < 100000000, "2 ms spin took over 100 ms");
-
 	/* update_time: version +2 (retry if a reschedule also rewrote it). */
 	unsigned int exact = 0;
 	for (int i = 0; i < 10; i++) {

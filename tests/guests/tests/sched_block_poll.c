@@ -171,6 +171,7 @@ void test_main(void)
 	/* Block sleeps until an event: nothing but the timer (+20 ms). */
 	timer_calls = 0;
 	uint64_t deadline = rt_now_ns() + 20 * MS;
+	rt_events_disable();
 	CHECK_EQ(keel_hypercall_set_timer(deadline), 0);
 	CHECK_EQ(rt_block(), 0);
 	dt = rt_now_ns();
@@ -188,6 +189,7 @@ void test_main(void)
 	clear_pending(ipi);
 	timer_calls = 0;
 	deadline = rt_now_ns() + 40 * MS;
+	rt_events_disable();
 	CHECK_EQ(keel_hypercall_set_timer(deadline), 0);
 	CHECK_EQ(rt_block(), 0);
 	dt = rt_now_ns();
