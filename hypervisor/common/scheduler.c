@@ -200,6 +200,10 @@ void vcpu_block_current(void)
 	for (unsigned int i = 0; v->polling && i < v->nr_poll_ports; i++)
 		if (evtchn_port_is_pending(v->domain, v->poll_ports[i]))
 			wake = true;
+	/* The poll's timeout may have fired while the vCPU still ran (its
+	 * wake-up then found nothing to wake): the deadline itself says so. */
+	if (v->polling && v->poll_deadline && now_ns() >= v->poll_deadline)
+		wake = true;
 	if (wake) {
 		v->state = VCPU_RUNNING;
 		if (v->polling)
@@ -404,6 +408,7 @@ static long sched_poll(unsigned long arg)
 		    v->poll_ports[i] >= DOMAIN_MAX_PORTS)
 			return -EINVAL;
 	v->nr_poll_ports = p.nr_ports;
+	v->poll_deadline = p.timeout;
 	v->polling = true;
 	if (p.timeout) {
 		if (p.timeout <= now_ns()) {

@@ -55,6 +55,7 @@ struct vcpu {
 	struct timer oneshot_timer;	/* set_timer */
 	keel_port_t virq_port[KEEL_NR_VIRQS];
 	bool polling;			/* in SCHEDOP_poll */
+	uint64_t poll_deadline;		/* its timeout (system time), or 0 */
 	uint32_t nr_poll_ports;
 	keel_port_t poll_ports[KEEL_SCHED_POLL_MAX_PORTS];
 	struct timer poll_timer;
