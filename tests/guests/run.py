@@ -13,6 +13,9 @@ with these keys (all optional):
     exit=REASON   the shutdown reason the test must end with (default
                   poweroff); with exit=crash no RESULT line is expected
     timeout=S     seconds for the boot
+    icount=1      run the boot under -icount shift=0: virtual time follows
+                  executed instructions, so timing checks do not depend on
+                  the host's load
 
 A test passes when its domain printed "RESULT: PASS <name>" and exited
 with the expected reason, the hypervisor survived (KEEL-EXIT: success),
@@ -91,12 +94,15 @@ def run_boot(boot):
     cpus = max(int(t.get("cpus", "2")) for t in boot)
     timeout = max(int(t.get("timeout", "60")) for t in boot)
     mem_mb = 256
+    extra = (["-icount", "shift=0"]
+             if any(t.get("icount") == "1" for t in boot) else [])
     with tempfile.TemporaryDirectory(prefix="keel-guests-") as workdir:
         modules = [Module(t["elf"], module_cmdline(t)) for t in boot]
         iso = keeltest.build_iso(workdir, os.path.join(BUILD, "keel.elf"),
                                  "test loglvl=info", modules)
         r = keeltest.run_qemu(iso, cpus=cpus, mem_mb=mem_mb,
-                              timeout=timeout, cpu_model="max")
+                              timeout=timeout, cpu_model="max",
+                              extra_args=extra)
     results = []
     boot_problems = []
     if r.status != SUCCESS:

@@ -1,4 +1,4 @@
-/* keel-test: group=timer_accuracy */
+/* keel-test: group=timer_accuracy icount=1 */
 /* set_timer: wake-ups for 1-20 ms deadlines are never early and less than
  * 5 ms late (median; the test boots alone so other domains do not compete
  * for the CPUs); set_timer(0) cancels; a later set_timer replaces the earlier
