@@ -20,7 +20,7 @@ DEBIAN_PACKAGES := gcc make binutils python3 git pkg-config \
 	qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
 	libfdt-dev check
 
-.PHONY: all deps iso run check unit integration guests bench bench-guests clean
+.PHONY: all deps iso run check unit integration guests bench bench-guests fuzz clean
 
 all: deps $(BUILD)/keel.iso
 
@@ -76,6 +76,12 @@ integration: deps $(BUILD)/keel.elf
 
 check: deps $(BUILD)/keel.iso guests
 	python3 tests/run-all.py --build $(BUILD)
+
+# Hypercall fuzzing for FUZZ_SECONDS (make check runs a short fixed-seed
+# round as part of the guest tests).
+FUZZ_SECONDS ?= 300
+fuzz: deps $(BUILD)/keel.elf guests
+	python3 tests/guests/fuzz.py --build $(BUILD) --seconds $(FUZZ_SECONDS)
 
 # Benchmarks are not tests: they write bench/results/*.json.
 bench: deps $(BUILD)/keel.elf bench-guests

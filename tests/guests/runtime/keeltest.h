@@ -135,6 +135,8 @@ void rt_sleep_ns(uint64_t ns);		/* timer + block */
 
 /* --- vCPUs --- */
 unsigned int rt_vcpu_id(void);
+/* The per-vCPU block GS_KERNEL points at (for code that changed GS). */
+void *rt_percpu_self(void);
 /* Start vCPU @id running fn(arg) on its own stack. */
 long rt_vcpu_start(unsigned int id, void (*fn)(void *), void *arg);
 

@@ -459,6 +459,11 @@ bool rt_wait_for(volatile int *flag, uint64_t timeout_ns)
 
 /* -------------------------------------------------------------- vCPUs */
 
+void *rt_percpu_self(void)
+{
+	return &percpu[rt_vcpu_id() < MAX_VCPUS ? rt_vcpu_id() : 0];
+}
+
 unsigned int rt_vcpu_id(void)
 {
 	unsigned int id;

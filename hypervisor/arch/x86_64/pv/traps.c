@@ -62,8 +62,13 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	if (from_user)
 		pv_switch_mode(v, true);
 	if (copy_to_guest(sp, &frame, sizeof(frame))) {
-		domain_crash(v->domain, "the guest kernel stack cannot take a "
-			     "trap frame");
+		char why[96];
+		format_string(why, sizeof(why), "cannot write a trap frame at "
+			      "%#llx (from %s mode, rip %#llx)",
+			      (unsigned long long)sp,
+			      from_user ? "user" : "kernel",
+			      (unsigned long long)regs->rip);
+		domain_crash(v->domain, why);
 		return false;
 	}
 
@@ -113,6 +118,10 @@ void do_guest_trap(struct cpu_user_regs *regs)
 	vi->fault_error_code = (uint32_t)regs->error_code;
 	vi->fault_vector = vector;
 
+	printk(LOG_DEBUG "d%u: %s at %#llx, error %#llx, address %#llx, "
+	       "rsp %#llx\n", d->domid, exception_name(vector),
+	       (unsigned long long)regs->rip, (unsigned long long)regs->error_code,
+	       (unsigned long long)fault_address, (unsigned long long)regs->rsp);
 	uint64_t handler = d->trap_handler[vector];
 	if (!handler) {
 		char why[96];
