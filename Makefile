@@ -41,6 +41,10 @@ deps:
 		fi; \
 	fi
 
+# Keep objects that pattern rules chain through (the guest kernels'):
+# deleting them would only make the next build redo them.
+.SECONDARY:
+
 include hypervisor/build.mk
 include tests/guests/guests.mk
 
