@@ -170,6 +170,11 @@ void domain_crash(struct domain *d, const char *why)
 void domain_destroy(struct domain *d)
 {
 	evtchn_domain_destroy(d);
+	/* No channel points here any more and lookups no longer find the
+	 * domain: wait out the short references taken before that (an event
+	 * send, a domctl) before freeing anything they may touch. */
+	while (__atomic_load_n(&d->refcnt, __ATOMIC_SEQ_CST))
+		cpu_relax();
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
 
@@ -188,10 +193,6 @@ void domain_destroy(struct domain *d)
 			   frame_order_for(d->nr_pages * sizeof(paddr_t)));
 	if (d->shared_info)
 		frame_free(virt_to_phys(d->shared_info), 0);
-	/* Someone may still hold a short reference (an event send in
-	 * flight); it ends without blocking. */
-	while (__atomic_load_n(&d->refcnt, __ATOMIC_SEQ_CST))
-		cpu_relax();
 	xfree(d);
 }
 

@@ -227,6 +227,8 @@ static long op_bind_interdomain(struct domain *d, unsigned long arg)
 	long port = alloc_port_locked(d);
 	if (port < 0) {
 		rc = port;
+	} else if (rd->state != DOMAIN_RUNNING) {
+		rc = -ESRCH;	/* shut down since the lookup */
 	} else if (b.remote_port == 0 || b.remote_port >= DOMAIN_MAX_PORTS ||
 		   rd->evtchn[b.remote_port].state != EVTCHN_UNBOUND ||
 		   rd->evtchn[b.remote_port].u.unbound_remote_domid != d->domid ||

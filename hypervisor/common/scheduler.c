@@ -192,6 +192,11 @@ void vcpu_block_current(void)
 	struct vcpu *v = current_vcpu();
 	unsigned long flags = spin_lock_irqsave(&sched_lock);
 
+	/* Stopped meanwhile (shutdown, vcpu down): stay stopped. */
+	if (v->state != VCPU_RUNNING) {
+		spin_unlock_irqrestore(&sched_lock, flags);
+		return;
+	}
 	v->state = VCPU_BLOCKED;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	/* An event that arrived before the state change would have found the
@@ -224,6 +229,8 @@ void vcpu_stop(struct vcpu *v)
 	if (v->state == VCPU_RUNNING)
 		kick_cpu(v->processor);
 	v->state = VCPU_DOWN;
+	if (v->polling)
+		timer_stop(&v->poll_timer);
 	v->polling = false;
 	/* Under the lock, so nothing can start it again before it is given
 	 * a new context. */
@@ -260,6 +267,10 @@ bool domain_all_vcpus_off_cpu(struct domain *d)
 
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		if (sched_cpus[cpu].curr && sched_cpus[cpu].curr->domain == d)
+			off = false;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i]->state == VCPU_RUNNABLE ||
+		    d->vcpus[i]->state == VCPU_RUNNING)
 			off = false;
 	spin_unlock_irqrestore(&sched_lock, flags);
 	return off;
@@ -332,6 +343,9 @@ void schedule_on_exit(struct cpu_user_regs *regs)
 	spin_lock(&sched_lock);
 	struct vcpu *prev = sc->curr;
 	account_locked(prev);
+	/* A vCPU of a domain that has shut down does not run again. */
+	if (prev->state == VCPU_RUNNING && prev->domain->state != DOMAIN_RUNNING)
+		prev->state = VCPU_DOWN;
 	bool prev_runs = prev->state == VCPU_RUNNING;
 	bool yielded = prev->yielded;
 	prev->yielded = false;
@@ -348,6 +362,9 @@ void schedule_on_exit(struct cpu_user_regs *regs)
 	 * find its real state.
 	 */
 	pv_save_context(prev, regs);
+	/* Leave prev's page tables while the lock still keeps its domain
+	 * from being destroyed (the reaper waits until it is off-CPU). */
+	pv_switch_to_idle_address_space();
 	if (prev_runs) {
 		prev->state = VCPU_RUNNABLE;
 		list_add_tail(&prev->run_link, &sc->runq);
@@ -355,9 +372,6 @@ void schedule_on_exit(struct cpu_user_regs *regs)
 	if (!next) {
 		sc->curr = NULL;
 		spin_unlock(&sched_lock);
-		/* prev's domain may be destroyed while this CPU idles: stop
-		 * using its page tables now. */
-		pv_switch_to_idle_address_space();
 		reset_stack_and_jump(enter_idle);
 	}
 	set_running_locked(sc, next);

@@ -108,6 +108,13 @@ void timer_migrate(struct timer *t, unsigned int cpu)
 	if (t->cpu == cpu)
 		return;
 	flags = spin_lock_irqsave(&old->timer_lock);
+	/* Its function may be running on the old CPU: timer_kill() looks
+	 * only at the timer's current CPU, so do not move it until done. */
+	while (old->running_timer == t) {
+		spin_unlock_irqrestore(&old->timer_lock, flags);
+		cpu_relax();
+		flags = spin_lock_irqsave(&old->timer_lock);
+	}
 	was_active = t->active;
 	timer_queue_remove(&old->timers, t);
 	t->cpu = cpu;

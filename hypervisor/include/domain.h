@@ -156,7 +156,7 @@ void domain_destroy(struct domain *d);
 /* Take a domain that never ran off the list and destroy it. */
 void domain_discard(struct domain *d);
 /* Destroy shut-down domains that are ready; in test mode, end the machine
- * when none is left. Called by CPU0's idle loop. */
+ * when none is left. Called by every CPU's idle loop, one at a time. */
 void domain_reap(void);
 
 /* Lookup by id; returns the domain with a reference the caller drops

@@ -113,7 +113,11 @@ void arch_cpu_init(struct percpu *pc)
 	a->gdt[0] = 0;
 	a->gdt[GDT_HYP_CS / 8] = 0x00af9a000000ffffULL;
 	a->gdt[GDT_HYP_DS / 8] = 0x00cf92000000ffffULL;
-	a->gdt[GDT_USER_CS32 / 8] = 0x00cffa000000ffffULL;
+	/* The 32-bit slot only anchors sysret's selector arithmetic
+	 * (STAR[63:48]): sysretq to 64-bit mode never reads it. It stays
+	 * null, so no guest can enter compatibility mode, whose `syscall`
+	 * would go through CSTAR. */
+	a->gdt[GDT_USER_CS32 / 8] = 0;
 	a->gdt[GDT_USER_DS / 8] = 0x00cff2000000ffffULL;
 	a->gdt[GDT_USER_CS64 / 8] = 0x00affa000000ffffULL;
 
@@ -142,6 +146,8 @@ void arch_cpu_init(struct percpu *pc)
 	asm volatile("ltr %w0" : : "r"(GDT_TSS));
 	idt_load();
 
-	write_cr4(read_cr4() | X86_CR4_PGE);
+	/* SMEP: ring 0 never executes a user page, i.e. guest memory. */
+	write_cr4(read_cr4() | X86_CR4_PGE |
+		  (boot_cpu_features.smep ? X86_CR4_SMEP : 0));
 	write_cr0(read_cr0() | X86_CR0_WP);
 }

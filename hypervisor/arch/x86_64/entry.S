@@ -8,8 +8,9 @@
  * the general registers in the order of struct cpu_user_regs (regs.h),
  * passes that frame to do_interrupt(), and unwinds it with iretq.
  *
- * Only the hypervisor runs in ring 0 for now, so there is no swapgs and no
- * guest state to save here; the PV entry paths will extend this.
+ * Keel never uses GS (per-CPU data is found from the stack), so there is
+ * no swapgs. Entries from ring 3 leave through return_to_guest
+ * (pv/entry.S), which may reschedule and deliver events.
  */
 #include <asm/entry_regs.h>
 #include <asm/layout.h>

@@ -2,9 +2,11 @@
  * Exceptions and interrupts taken in the hypervisor.
  *
  * entry.S builds a struct cpu_user_regs for every vector and calls
- * do_interrupt(). There are no guests yet, so any exception is the
- * hypervisor's own bug: it is dumped with a symbolized backtrace and ends
- * in panic(). NMIs are how a panicking CPU stops the others.
+ * do_interrupt(). An exception from a guest (ring 3) is the guest's and
+ * is bounced to it (pv/traps.c); one from the hypervisor is its own bug,
+ * unless it hit a guarded guest access (fixup_exception): it is dumped
+ * with a symbolized backtrace and ends in panic(). NMIs are how a
+ * panicking CPU stops the others.
  */
 #include <arch.h>
 #include <panic.h>
@@ -183,7 +185,9 @@ void do_interrupt(struct cpu_user_regs *regs)
 		do_nmi();
 		return;
 	}
-	if (vector < 32 && regs_from_guest(regs)) {
+	/* #DF and #MC arrive on IST stacks and are fatal wherever they come
+	 * from; everything else a guest causes is the guest's. */
+	if (vector < 32 && regs_from_guest(regs) && vector != 8 && vector != 18) {
 		do_guest_trap(regs);
 		return;
 	}

@@ -118,7 +118,8 @@ void do_guest_trap(struct cpu_user_regs *regs)
 	vi->fault_error_code = (uint32_t)regs->error_code;
 	vi->fault_vector = vector;
 
-	printk(LOG_DEBUG "d%u: %s at %#llx, error %#llx, address %#llx, "
+	if (console_loglevel >= 7)	/* guests could flood the log */
+		printk(LOG_DEBUG "d%u: %s at %#llx, error %#llx, address %#llx, "
 	       "rsp %#llx\n", d->domid, exception_name(vector),
 	       (unsigned long long)regs->rip, (unsigned long long)regs->error_code,
 	       (unsigned long long)fault_address, (unsigned long long)regs->rsp);
@@ -168,6 +169,11 @@ void exit_to_guest_prepare(struct cpu_user_regs *regs)
 		if (callback && READ_ONCE(vi->evtchn_upcall_pending) &&
 		    !READ_ONCE(vi->evtchn_upcall_mask))
 			pv_bounce(v, regs, callback, 0);
+		/* iretq to a non-canonical RIP or RSP would fault in ring 0
+		 * (e.g. a syscall at the very top of the lower half). */
+		if (!guest_range_ok(regs->rip, 1) || !guest_range_ok(regs->rsp, 0))
+			domain_crash(v->domain, "return to a non-canonical "
+				     "address");
 		if (!sched_reschedule_pending())
 			break;
 	}
