@@ -278,7 +278,9 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
 	v->arch.kernel_sp = ctx.kernel_sp;
 	v->kernel_mode = true;
 	v->vcpu_info->evtchn_upcall_mask = 1;
-	v->initialised = true;
+	/* Published last: a sibling's VCPUOP_up starts the vCPU only once
+	 * it sees this, and then sees the registers above too. */
+	__atomic_store_n(&v->initialised, true, __ATOMIC_RELEASE);
 	return 0;
 }
 
