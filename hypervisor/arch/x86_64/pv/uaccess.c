@@ -20,22 +20,6 @@ struct exception_entry {
 extern const struct exception_entry __ex_table_start[], __ex_table_end[];
 size_t raw_copy_guarded(void *dst, const void *src, size_t len);
 
-#define USER_HALF_END 0x0000800000000000ULL
-
-bool guest_range_ok(uint64_t addr, uint64_t len)
-{
-	/* Check the first and the last byte; a zero-length range is checked
-	 * as its one address, which may become a base or a stack pointer. */
-	uint64_t last = addr + (len ? len - 1 : 0);
-
-	if (last < addr)
-		return false;
-	if (last < USER_HALF_END)
-		return true;
-	/* Upper half: only above the hypervisor's slots. */
-	return addr >= HYPERVISOR_VIRT_END;
-}
-
 int copy_to_guest(uint64_t dst, const void *src, size_t len)
 {
 	if (!guest_range_ok(dst, len))

@@ -3,6 +3,7 @@
 #define ASM_PV_H
 
 #include <domain.h>
+#include <asm/layout.h>
 #include <asm/percpu.h>
 #include <asm/regs.h>
 
@@ -23,8 +24,22 @@ static inline bool regs_from_guest(const struct cpu_user_regs *regs)
 }
 
 /* A guest address range the hypervisor may access on the guest's behalf:
- * canonical, not wrapping, and clear of the hypervisor's slots. */
-bool guest_range_ok(uint64_t addr, uint64_t len);
+ * canonical, not wrapping, and clear of the hypervisor's slots. The first
+ * and the last byte are checked; a zero-length range is checked as its
+ * one address, which may become a base or a stack pointer. Inline: it
+ * runs on every exit to a guest. */
+static inline bool guest_range_ok(uint64_t addr, uint64_t len)
+{
+	const uint64_t user_half_end = 0x0000800000000000ULL;
+	uint64_t last = addr + (len ? len - 1 : 0);
+
+	if (last < addr)
+		return false;
+	if (last < user_half_end)
+		return true;
+	/* Upper half: only above the hypervisor's slots. */
+	return addr >= HYPERVISOR_VIRT_END;
+}
 /* Copy to or from the current guest's address space. Return 0, or
  * -EFAULT when the range is refused or a page is missing. */
 int copy_to_guest(uint64_t dst, const void *src, size_t len);
