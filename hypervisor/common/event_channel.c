@@ -180,32 +180,6 @@ void evtchn_domain_destroy(struct domain *d)
 	d->evtchn = NULL;
 }
 
-static long op_alloc_unbound(struct domain *d, unsigned long arg)
-{
-	struct keel_evtchn_alloc_unbound a;
-
-	if (copy_from_guest(&a, arg, sizeof(a)))
-		return -EFAULT;
-	if (a.dom != KEEL_DOMID_SELF && a.dom != d->domid)
-		return -EPERM;
-	unsigned long flags = spin_lock_irqsave(&d->evtchn_lock);
-	long port = alloc_port_locked(d);
-	if (port > 0) {
-		d->evtchn[port].state = EVTCHN_UNBOUND;
-		d->evtchn[port].u.unbound_remote_domid =
-			a.remote_dom == KEEL_DOMID_SELF ? d->domid : a.remote_dom;
-	}
-	spin_unlock_irqrestore(&d->evtchn_lock, flags);
-	if (port < 0)
-		return port;
-	a.port = (keel_port_t)port;
-	if (copy_to_guest(arg, &a, sizeof(a))) {
-		evtchn_close(d, a.port);
-		return -EFAULT;
-	}
-	return 0;
-}
-
 static long op_bind_interdomain(struct domain *d, unsigned long arg)
 {
 	struct keel_evtchn_bind_interdomain b;
@@ -260,16 +234,18 @@ static long op_bind_interdomain(struct domain *d, unsigned long arg)
 }
 
 /* Allocate a port of @state notifying @vcpu, and return it to the guest
- * in the structure at @arg, whose port field is at @port_out. */
+ * in the structure @out (copied back to @arg), whose port field is
+ * @port_out. @detail is the VIRQ of a VIRQ port, or the domain allowed to
+ * bind an unbound one. */
 static long bind_local_port(struct domain *d, enum evtchn_state state,
-			    unsigned int vcpu, unsigned int virq,
+			    unsigned int vcpu, unsigned int detail,
 			    unsigned long arg, void *out, size_t out_size,
 			    keel_port_t *port_out)
 {
 	unsigned long flags = spin_lock_irqsave(&d->evtchn_lock);
 	long port;
 
-	if (state == EVTCHN_VIRQ && d->vcpus[vcpu]->virq_port[virq])
+	if (state == EVTCHN_VIRQ && d->vcpus[vcpu]->virq_port[detail])
 		port = -EEXIST;
 	else
 		port = alloc_port_locked(d);
@@ -277,8 +253,10 @@ static long bind_local_port(struct domain *d, enum evtchn_state state,
 		d->evtchn[port].state = state;
 		d->evtchn[port].notify_vcpu = vcpu;
 		if (state == EVTCHN_VIRQ) {
-			d->evtchn[port].u.virq = virq;
-			d->vcpus[vcpu]->virq_port[virq] = (keel_port_t)port;
+			d->evtchn[port].u.virq = detail;
+			d->vcpus[vcpu]->virq_port[detail] = (keel_port_t)port;
+		} else if (state == EVTCHN_UNBOUND) {
+			d->evtchn[port].u.unbound_remote_domid = (uint16_t)detail;
 		}
 	}
 	spin_unlock_irqrestore(&d->evtchn_lock, flags);
@@ -290,6 +268,20 @@ static long bind_local_port(struct domain *d, enum evtchn_state state,
 		return -EFAULT;
 	}
 	return 0;
+}
+
+static long op_alloc_unbound(struct domain *d, unsigned long arg)
+{
+	struct keel_evtchn_alloc_unbound a;
+
+	if (copy_from_guest(&a, arg, sizeof(a)))
+		return -EFAULT;
+	if (a.dom != KEEL_DOMID_SELF && a.dom != d->domid)
+		return -EPERM;
+	unsigned int remote = a.remote_dom == KEEL_DOMID_SELF ? d->domid :
+								 a.remote_dom;
+	return bind_local_port(d, EVTCHN_UNBOUND, 0, remote, arg, &a,
+			       sizeof(a), &a.port);
 }
 
 static long op_bind_virq(struct domain *d, unsigned long arg)
