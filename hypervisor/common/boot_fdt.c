@@ -38,6 +38,16 @@ static int build(void *buf, size_t size, const struct boot_fdt_info *in)
 	TRY(fdt_property_u64(buf, "nr-pages", in->nr_pages));
 	TRY(fdt_property_u64(buf, "virt-base", in->virt_base));
 	TRY(fdt_property_u64(buf, "p2m-vaddr", in->p2m_vaddr));
+	TRY(fdt_property_u64(buf, "max-pages", in->max_pages));
+	TRY(fdt_property_u64(buf, "m2p-vaddr", in->m2p_vaddr));
+	TRY(fdt_property_u64(buf, "m2p-entries", in->m2p_entries));
+	TRY(fdt_end_node(buf));
+
+	TRY(fdt_begin_node(buf, "page-tables"));
+	TRY(fdt_property_u64(buf, "kernel-root", in->kernel_root_mfn));
+	TRY(fdt_property_u64(buf, "user-root", in->user_root_mfn));
+	TRY(fdt_property_u64(buf, "vaddr", in->page_tables_vaddr));
+	TRY(fdt_property_u64(buf, "pages", in->page_tables_pages));
 	TRY(fdt_end_node(buf));
 
 	TRY(fdt_begin_node(buf, "layout"));

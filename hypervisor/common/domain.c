@@ -14,6 +14,7 @@
 #include <errno_values.h>
 #include <event_channel.h>
 #include <hypercall.h>
+#include <memory.h>
 #include <mm.h>
 #include <panic.h>
 #include <percpu.h>
@@ -106,6 +107,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 		return trace_error(-ENOMEM);
 	}
 	d->shared_info = phys_to_virt(si);
+
 	d->shared_info->wc_sec = (uint32_t)wallclock_boot_sec;
 	d->shared_info->wc_sec_hi = (uint32_t)(wallclock_boot_sec >> 32);
 	d->shared_info->wc_nsec = wallclock_boot_nsec;
@@ -114,6 +116,12 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	unsigned long flags = spin_lock_irqsave(&domain_list_lock);
 	d->domid = next_domid++;
 	spin_unlock_irqrestore(&domain_list_lock, flags);
+	/* Keel's page, shared with the domain: it may map it writable, and
+	 * can never make it a page table or give it away. */
+	spin_lock(&memory_lock);
+	frame_assign(&machine_frames, si >> PAGE_SHIFT, d->domid, true);
+	spin_unlock(&memory_lock);
+	d->max_pages = cfg->max_pages;
 
 	int rc = evtchn_domain_init(d);
 	for (unsigned int i = 0; !rc && i < cfg->nr_vcpus; i++) {
@@ -176,23 +184,16 @@ void domain_destroy(struct domain *d)
 	while (__atomic_load_n(&d->refcnt, __ATOMIC_SEQ_CST))
 		cpu_relax();
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		struct vcpu *v = d->vcpus[i];
-
-		timer_kill(&v->oneshot_timer);
-		timer_kill(&v->poll_timer);
-		arch_vcpu_destroy(v);
-		xfree(v);
+		timer_kill(&d->vcpus[i]->oneshot_timer);
+		timer_kill(&d->vcpus[i]->poll_timer);
+	}
+	/* Roots, grant mappings, page tables, memory, shared info. */
+	domain_memory_release(d);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		arch_vcpu_destroy(d->vcpus[i]);
+		xfree(d->vcpus[i]);
 		d->vcpus[i] = NULL;
 	}
-	arch_domain_destroy(d);
-	for (uint64_t n = 0; d->p2m && n < d->nr_pages; n++)
-		if (d->p2m[n])
-			frame_free(d->p2m[n], 0);
-	if (d->p2m)
-		frame_free(virt_to_phys(d->p2m),
-			   frame_order_for(d->nr_pages * sizeof(paddr_t)));
-	if (d->shared_info)
-		frame_free(virt_to_phys(d->shared_info), 0);
 	xfree(d);
 }
 
@@ -270,6 +271,12 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
 		return -EFAULT;
 	if (!guest_range_ok(ctx.rip, 1) || !guest_range_ok(ctx.rsp, 0))
 		return -EINVAL;
+	/* It starts on the caller's page tables. */
+	struct vcpu *self = current_vcpu();
+	int rc = pv_vcpu_set_roots(v, self->arch.kernel_root,
+				   self->arch.user_root);
+	if (rc)
+		return rc;
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.rip = ctx.rip;
 	v->regs.rsp = ctx.rsp;

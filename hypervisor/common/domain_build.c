@@ -3,7 +3,7 @@
  * with a Keel note, to a paused domain ready to run.
  *
  * The module's command line configures the domain: words before "--" are
- * Keel's (name=, mem=, vcpus=, weight=, user=, privileged=), the rest is
+ * Keel's (name=, mem=, maxmem=, vcpus=, weight=, user=, privileged=), the rest is
  * the guest's own command line. The first kernel module becomes the
  * control domain (dom0) unless it says privileged=0.
  *
@@ -20,6 +20,8 @@
 #include <event_channel.h>
 #include <errno_values.h>
 #include <format.h>
+#include <keel/memory.h>
+#include <memory.h>
 #include <mm.h>
 #include <printk.h>
 #include <string_ops.h>
@@ -35,6 +37,7 @@ uint64_t frames_free_before_domains;
 struct module_options {
 	char name[DOMAIN_NAME_MAX];
 	uint64_t mem;
+	uint64_t maxmem;
 	uint32_t vcpus;
 	uint32_t weight;
 	uint64_t user;
@@ -53,6 +56,7 @@ static void parse_module_cmdline(const char *cmdline, struct module_options *o,
 	const struct option opts[] = {
 		{ "name", OPTION_STRING, o->name, sizeof(o->name) },
 		{ "mem", OPTION_SIZE, &o->mem, sizeof(o->mem) },
+		{ "maxmem", OPTION_SIZE, &o->maxmem, sizeof(o->maxmem) },
 		{ "vcpus", OPTION_UINT, &o->vcpus, sizeof(o->vcpus) },
 		{ "weight", OPTION_UINT, &o->weight, sizeof(o->weight) },
 		{ "user", OPTION_SIZE, &o->user, sizeof(o->user) },
@@ -70,7 +74,7 @@ static void parse_module_cmdline(const char *cmdline, struct module_options *o,
 	cmdline_parse(keel_part, opts, opts + ARRAY_SIZE(opts), report_option);
 }
 
-static void copy_to_guest_pages(struct domain *d, uint64_t virt_base,
+static void copy_to_guest_pages(const uint64_t *p2m, uint64_t virt_base,
 				uint64_t vaddr, const void *src, uint64_t len)
 {
 	const uint8_t *s = src;
@@ -80,7 +84,8 @@ static void copy_to_guest_pages(struct domain *d, uint64_t virt_base,
 		uint64_t off = vaddr & (PAGE_SIZE - 1);
 		uint64_t n = MIN(len, PAGE_SIZE - off);
 
-		memcpy((uint8_t *)phys_to_virt(d->p2m[page]) + off, s, n);
+		memcpy((uint8_t *)phys_to_virt(p2m[page] << PAGE_SHIFT) + off,
+		       s, n);
 		vaddr += n;
 		s += n;
 		len -= n;
@@ -131,6 +136,7 @@ int domain_build_from_module(const struct boot_module *m, bool first_kernel,
 		.privileged = o.privileged == 2 ? first_kernel : o.privileged,
 		.user_window_bytes = user_pages * PAGE_SIZE,
 		.cmdline = guest_cmdline,
+		.max_pages = MAX(nr_pages, MIN(o.maxmem, GiB(64)) >> PAGE_SHIFT),
 	};
 	if (!o.name[0])
 		format_string(o.name, sizeof(o.name), "domain%u",
@@ -148,19 +154,25 @@ int domain_build_from_module(const struct boot_module *m, bool first_kernel,
 		return rc;
 	}
 
-	/* Memory, one frame at a time: guest pages need not be contiguous. */
-	d->nr_pages = nr_pages;
-	paddr_t p2m_pa = frame_alloc(frame_order_for(nr_pages * sizeof(paddr_t)));
-	d->p2m = p2m_pa ? phys_to_virt(p2m_pa) : NULL;
-	for (uint64_t n = 0; d->p2m && n < nr_pages; n++) {
-		d->p2m[n] = frame_alloc(0);
-		if (!d->p2m[n]) {
+	/* Memory, one frame at a time: guest pages need not be contiguous.
+	 * The builder's own P2M (MFNs) is temporary; the guest's copy is in
+	 * guest memory. */
+	unsigned int p2m_order = frame_order_for(nr_pages * sizeof(uint64_t));
+	paddr_t p2m_pa = frame_alloc(p2m_order);
+	uint64_t *p2m = p2m_pa ? phys_to_virt(p2m_pa) : NULL;
+
+	if (!p2m)
+		rc = -ENOMEM;
+	spin_lock(&memory_lock);
+	for (uint64_t n = 0; p2m && n < nr_pages; n++) {
+		p2m[n] = domain_memory_add_frame(d);
+		if (!p2m[n]) {
 			rc = -ENOMEM;
 			break;
 		}
+		m2p_table[p2m[n]] = n;
 	}
-	if (!d->p2m)
-		rc = -ENOMEM;
+	spin_unlock(&memory_lock);
 
 	uint64_t base = img.virt_base;
 	struct arch_domain *ad = &d->arch;
@@ -179,8 +191,6 @@ int domain_build_from_module(const struct boot_module *m, bool first_kernel,
 	ad->user_window_vaddr = USER_WINDOW_VADDR;
 	ad->user_window_size = user_pages * PAGE_SIZE;
 	ad->user_window_kernel_vaddr = base + (nr_pages - user_pages) * PAGE_SIZE;
-	if (!rc)
-		rc = arch_pv_build_address_space(d, base, nr_pages - user_pages);
 
 	struct boot_fdt_info info = {
 		.domid = d->domid,
@@ -189,6 +199,7 @@ int domain_build_from_module(const struct boot_module *m, bool first_kernel,
 		.nr_vcpus = d->nr_vcpus,
 		.cmdline = guest_cmdline,
 		.nr_pages = nr_pages,
+		.max_pages = d->max_pages,
 		.virt_base = base,
 		.kernel_end = img.virt_end,
 		.p2m_vaddr = img.virt_end,
@@ -197,34 +208,57 @@ int domain_build_from_module(const struct boot_module *m, bool first_kernel,
 		.user_window_vaddr = ad->user_window_vaddr,
 		.user_window_kernel_vaddr = ad->user_window_kernel_vaddr,
 		.user_window_size = ad->user_window_size,
+		.m2p_vaddr = KEEL_M2P_VADDR,
+		.m2p_entries = m2p_entries,
 	};
 	info.stack_top = info.fdt_vaddr + (FDT_PAGES + STACK_PAGES) * PAGE_SIZE;
-	info.free_vaddr = info.stack_top;
+	struct pv_layout layout = {
+		.virt_base = base,
+		.nr_pages = nr_pages,
+		.pt_first_page = (info.stack_top - base) >> PAGE_SHIFT,
+		.user_pages = user_pages,
+		.user_window_vaddr = ad->user_window_vaddr,
+		.shared_info_vaddr = ad->shared_info_vaddr,
+		.shared_info_mfn = virt_to_phys(d->shared_info) >> PAGE_SHIFT,
+	};
+	layout.pt_pages = arch_pv_page_table_pages(&layout);
+	info.page_tables_vaddr = info.stack_top;
+	info.page_tables_pages = layout.pt_pages;
+	info.free_vaddr = info.stack_top + layout.pt_pages * PAGE_SIZE;
 	info.free_end = ad->user_window_kernel_vaddr;
-
+	if (!rc && info.free_vaddr + MIN_FREE_PAGES * PAGE_SIZE > info.free_end) {
+		printk(LOG_ERR "Domain builder: %s: mem=%lluK leaves no room "
+		       "for %llu pages of page tables\n", o.name,
+		       (unsigned long long)(o.mem >> 10),
+		       (unsigned long long)layout.pt_pages);
+		rc = -EINVAL;
+	}
+	if (!rc)
+		rc = arch_pv_build_address_space(d, p2m, &layout);
 	if (!rc) {
+		info.kernel_root_mfn = p2m[layout.pt_first_page];
+		info.user_root_mfn = p2m[layout.pt_first_page + 1];
 		/* The image: file bytes; the rest of each segment stays zero
 		 * (frames come zeroed). */
 		for (unsigned int i = 0; i < img.nr_segments; i++) {
 			const struct elf_segment *s = &img.segments[i];
-			copy_to_guest_pages(d, base, s->vaddr,
+			copy_to_guest_pages(p2m, base, s->vaddr,
 					    data + s->file_offset, s->file_size);
 		}
 		/* The guest's P2M: machine frame numbers. */
-		for (uint64_t n = 0; n < nr_pages; n++) {
-			uint64_t mfn = d->p2m[n] >> PAGE_SHIFT;
-			copy_to_guest_pages(d, base, info.p2m_vaddr + n * 8,
-					    &mfn, 8);
-		}
+		copy_to_guest_pages(p2m, base, info.p2m_vaddr, p2m,
+				    nr_pages * sizeof(uint64_t));
 		void *fdt = xmalloc(FDT_PAGES * PAGE_SIZE);
 		int size = fdt ? boot_fdt_build(fdt, FDT_PAGES * PAGE_SIZE, &info) :
 				 -ENOMEM;
 		if (size < 0)
 			rc = size;
 		else
-			copy_to_guest_pages(d, base, info.fdt_vaddr, fdt, size);
+			copy_to_guest_pages(p2m, base, info.fdt_vaddr, fdt, size);
 		xfree(fdt);
 	}
+	if (p2m)
+		frame_free(p2m_pa, p2m_order);
 	if (rc) {
 		printk(LOG_ERR "Domain builder: %s: cannot build the domain "
 		       "(%d)\n", o.name, rc);

@@ -42,7 +42,7 @@ static long domctl_getinfo(unsigned long arg)
 	info.shutdown_reason = d->shutdown_reason;
 	info.nr_vcpus = d->nr_vcpus;
 	info.weight = d->weight;
-	info.nr_pages = d->nr_pages;
+	info.nr_pages = d->tot_pages;
 	strlcpy(info.name, d->name, sizeof(info.name));
 	domain_put(d);
 	return copy_to_guest(arg, &info, sizeof(info)) ? -EFAULT : 0;

@@ -41,21 +41,22 @@ static const struct hypercall_entry hypercall_table[KEEL_HC_COUNT] = {
 #undef KEEL_HYPERCALL
 };
 
-void do_hypercall(struct cpu_user_regs *regs)
+long hypercall_dispatch(unsigned long nr, const unsigned long args[5])
 {
-	unsigned long nr = regs->rax;
-	const unsigned long args[5] = { regs->rdi, regs->rsi, regs->rdx,
-					regs->r10, regs->r8 };
 	const struct hypercall_entry *e;
 
-	if (nr >= KEEL_HC_COUNT || !hypercall_table[nr].call) {
-		regs->rax = (uint64_t)-KEEL_ENOSYS;
-		return;
-	}
+	if (nr >= KEEL_HC_COUNT || !hypercall_table[nr].call)
+		return -KEEL_ENOSYS;
 	e = &hypercall_table[nr];
-	if (e->access == CONTROL && !current_vcpu()->domain->privileged) {
-		regs->rax = (uint64_t)-KEEL_EPERM;
-		return;
-	}
-	regs->rax = (uint64_t)e->call(args);
+	if (e->access == CONTROL && !current_vcpu()->domain->privileged)
+		return -KEEL_EPERM;
+	return e->call(args);
+}
+
+void do_hypercall(struct cpu_user_regs *regs)
+{
+	const unsigned long args[5] = { regs->rdi, regs->rsi, regs->rdx,
+					regs->r10, regs->r8 };
+
+	regs->rax = (uint64_t)hypercall_dispatch(regs->rax, args);
 }

@@ -157,6 +157,12 @@ void frame_free(paddr_t pa, unsigned int order)
 		      (unsigned long long)pa, order);
 }
 
+struct frame *mm_frame_table(uint64_t *nr_frames)
+{
+	*nr_frames = frame_pool.nr_frames;
+	return frame_pool.frames;
+}
+
 void mm_get_stats(struct mm_stats *st)
 {
 	unsigned long flags = spin_lock_irqsave(&frame_lock);

@@ -12,6 +12,13 @@ struct boot_fdt_info {
 	uint32_t nr_vcpus;
 	const char *cmdline;
 	uint64_t nr_pages;
+	uint64_t max_pages;		/* memory_op limit */
+	uint64_t m2p_vaddr;		/* the read-only M2P window */
+	uint64_t m2p_entries;
+	uint64_t kernel_root_mfn;	/* the initial roots, pinned */
+	uint64_t user_root_mfn;
+	uint64_t page_tables_vaddr;	/* the initial page tables */
+	uint64_t page_tables_pages;
 	uint64_t virt_base;
 	uint64_t kernel_end;		/* first address past the image */
 	uint64_t p2m_vaddr;

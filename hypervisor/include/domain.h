@@ -25,6 +25,7 @@
 #define DOMAIN_DEFAULT_WEIGHT 256
 
 struct domain;
+struct grant_table;
 
 enum vcpu_run_state {
 	VCPU_DOWN,	/* not started, or taken down */
@@ -111,9 +112,13 @@ struct domain {
 
 	struct keel_shared_info *shared_info;
 
-	/* Guest memory: nr_pages frames, guest page n at p2m[n]. */
-	uint64_t nr_pages;
-	paddr_t *p2m;
+	/* Guest memory, under the memory lock (common/memory.c): the frames
+	 * the domain holds with an allocation reference, and its limit. */
+	uint64_t tot_pages;
+	uint64_t max_pages;
+
+	/* Grant table and grant mappings (common/grant_table.c). */
+	struct grant_table *grant_table;
 
 	/* Event channels. */
 	spinlock_t evtchn_lock;
@@ -135,6 +140,7 @@ struct domain {
 struct domain_config {
 	char name[DOMAIN_NAME_MAX];
 	uint64_t memory_bytes;
+	uint64_t max_pages;		/* memory_op limit */
 	unsigned int nr_vcpus;
 	unsigned int weight;
 	bool privileged;

@@ -20,14 +20,23 @@ enum frame_state {
 	FRAME_STATE_ALLOCATED,		/* part of an allocated block */
 };
 
+/*
+ * One per machine frame. The first fields belong to the buddy allocator;
+ * the rest is the ownership and type accounting of guest frames
+ * (frame_type.h, docs/memory-model.md), all zero for frames the
+ * hypervisor keeps for itself.
+ */
 struct frame {
 	uint32_t next;		/* free-list links (frame numbers), heads only */
 	uint32_t prev;
 	uint8_t order;		/* block order, valid for block heads */
 	uint8_t state;		/* enum frame_state */
 	uint8_t is_head;	/* first frame of a free or allocated block */
-	uint8_t pad;
-	uint32_t reserved;	/* owner/type accounting comes here later */
+	uint8_t type;		/* enum frame_type, while type_count > 0 */
+	uint16_t owner;		/* domain id, or FRAME_OWNER_NONE */
+	uint16_t flags;		/* FRAME_FLAG_* */
+	uint32_t type_count;	/* references that need the type */
+	uint32_t ref_count;	/* references of any kind */
 };
 
 struct frame_pool {

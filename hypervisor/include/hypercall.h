@@ -21,5 +21,8 @@
 /* Run the hypercall in regs->rax with the arguments in rdi, rsi, rdx,
  * r10, r8; put the result in regs->rax. */
 void do_hypercall(struct cpu_user_regs *regs);
+/* Run hypercall @nr with @args for the current vCPU: the dispatcher's
+ * checks (number, control-only mark), then the handler. */
+long hypercall_dispatch(unsigned long nr, const unsigned long args[5]);
 
 #endif

@@ -20,6 +20,8 @@ void mm_init(const struct boot_info *bi);
  * first or 0 when none are left. Frames are zeroed. */
 paddr_t frame_alloc(unsigned int order);
 void frame_free(paddr_t pa, unsigned int order);
+/* The frame table: one struct frame per machine frame. */
+struct frame *mm_frame_table(uint64_t *nr_frames);
 /* The order of the smallest block holding @bytes. */
 static inline unsigned int frame_order_for(uint64_t bytes)
 {

@@ -27,6 +27,8 @@
 #include <asm/cpu.h>
 #include <asm/layout.h>
 #include <asm/paging.h>
+#include <asm/pt_validate.h>
+#include <memory.h>
 
 extern char __image_start[], _etext[], _srodata[], _erodata[], _sdata[],
 	__bss_end[], __symbols_start[], __symbols_end[];
@@ -187,6 +189,35 @@ void pt_copy_hypervisor_slots(uint64_t *root)
 {
 	for (unsigned int i = HYPERVISOR_L4_FIRST; i <= HYPERVISOR_L4_LAST; i++)
 		root[i] = idle_pml4[i];
+}
+
+void pt_fill_hypervisor_slots(uint64_t *l4)
+{
+	pt_copy_hypervisor_slots(l4);
+}
+
+void pt_clear_hypervisor_slots(uint64_t *l4)
+{
+	for (unsigned int i = HYPERVISOR_L4_FIRST; i <= HYPERVISOR_L4_LAST; i++)
+		l4[i] = 0;
+}
+
+/*
+ * The M2P window: the M2P table mapped at KEEL_M2P_VADDR (L4 slot 256)
+ * with the user bit and without the write bit at every level, so that a
+ * guest in ring 3 can read it and nobody can write it there. Keel itself
+ * writes the table through the direct map.
+ */
+void arch_map_m2p(paddr_t pa, uint64_t bytes)
+{
+	const uint64_t link = PTE_PRESENT | PTE_USER;
+
+	idle_pml4[HYPERVISOR_L4_FIRST] |= PTE_USER;
+	idle_pml4[HYPERVISOR_L4_FIRST] &= ~PTE_WRITE;
+	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE)
+		*pt_walk_create(idle_pml4, M2P_WINDOW_START + off, 1,
+				alloc_table, NULL, link) =
+			(pa + off) | PTE_PRESENT | PTE_USER | PTE_NX;
 }
 
 bool directmap_covers(paddr_t pa, size_t len)

@@ -8,6 +8,7 @@
  * user root in guest user mode. The FPU state is switched eagerly, with
  * XSAVE when the CPU has it: guests never see another vCPU's registers.
  */
+#include <frame_type.h>
 #include <mm.h>
 #include <panic.h>
 #include <percpu.h>
@@ -77,6 +78,7 @@ void pv_cpu_init(unsigned int cpu)
 	wrmsr(MSR_FMASK, 0x200 | 0x100 | 0x400 | 0x40000 | 0x4000);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	syscall_scratch[cpu][1] = (uint64_t)get_cpu_info();
+	pv_mmu_cpu_init(cpu);
 
 	/* AM lets a guest that sets RFLAGS.AC get alignment checks (#AC). */
 	write_cr0((read_cr0() & ~(X86_CR0_EM | X86_CR0_TS)) | X86_CR0_MP |
@@ -131,15 +133,17 @@ void arch_vcpu_destroy(struct vcpu *v)
 
 void pv_switch_to_idle_address_space(void)
 {
-	write_cr3(idle_pml4_phys);
+	pv_load_page_table(FRAME_OWNER_NONE, idle_pml4_phys);
 }
 
+/* The iret hypercall enters user mode only when the vCPU has a user
+ * root, so the root for either mode exists here. */
 void pv_switch_mode(struct vcpu *v, bool kernel_mode)
 {
-	struct arch_domain *ad = &v->domain->arch;
+	uint64_t root = kernel_mode ? v->arch.kernel_root : v->arch.user_root;
 
 	v->kernel_mode = kernel_mode;
-	write_cr3(kernel_mode ? ad->kernel_root : ad->user_root);
+	pv_load_page_table(v->domain->domid, root << PAGE_SHIFT);
 	wrmsr(MSR_GS_BASE, kernel_mode ? v->arch.gs_base_kernel :
 					 v->arch.gs_base_user);
 }

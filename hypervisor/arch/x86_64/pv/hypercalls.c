@@ -123,6 +123,7 @@ long do_iret(void)
 	if (copy_from_guest(&f, regs->rsp, sizeof(f)) ||
 	    !guest_code_address_ok(f.rip) || !guest_range_ok(f.rsp, 0) ||
 	    (f.cs != KEEL_GUEST_KERNEL_CS && f.cs != KEEL_GUEST_USER_CS) ||
+	    (f.cs == KEEL_GUEST_USER_CS && !v->arch.user_root) ||
 	    f.flags != 0) {
 		uint64_t failsafe = v->domain->callbacks.failsafe;
 

@@ -1,111 +1,115 @@
 /*
- * The address space the domain builder gives a PV guest (ABI 1.0).
+ * The initial page tables of a PV guest, built by the domain builder.
  *
- * This is the fixed, hypervisor-built layout of the PV-core milestone;
- * guest-managed, validated page tables replace it in the PV-memory work.
- * Two roots per domain:
+ * They live in the guest's own frames (the page-table area of its
+ * layout, hypercall-abi/docs/pv-boot-protocol.md), exactly as the guest's
+ * later tables will. The builder writes the entries directly while the
+ * frames are still plain memory, and then pins both roots through the
+ * same validation code that mmu_update and mmuext_op use: if the builder
+ * got something wrong, the pin fails and no domain is built. Two roots:
  *
  *   kernel root: all guest memory at [virt_base, virt_base + pages),
- *                the shared-info page just above it (after a guard page),
- *                and the user window at its user address too, so the
- *                kernel reaches user memory by user pointers;
- *   user root:   only the user window, at user_window_vaddr.
+ *                the page-table area read-only, the shared-info page
+ *                just above it (after a guard page), and the user window
+ *                at its user address too;
+ *   user root:   only the user window, at its user address.
  *
- * Both carry the hypervisor's L4 slots without the user bit, so the
- * hypervisor is mapped (no CR3 switch on entry) but ring 3 cannot touch
- * it. Every guest mapping has the user bit at every level: guest kernel
- * and guest user both run in ring 3, and the roots are what separate them.
+ * Every entry has the user bit, as guest kernel and user both run in
+ * ring 3. Validation fills in the hypervisor's L4 slots.
  */
 #include <domain.h>
 #include <errno_values.h>
+#include <memory.h>
 #include <mm.h>
-#include <string_ops.h>
 #include <asm/paging.h>
 #include <asm/pv.h>
 
 #define GUEST_TABLE_FLAGS (PTE_PRESENT | PTE_WRITE | PTE_USER)
 
-static uint64_t *guest_alloc_table(void *ctx)
-{
-	struct arch_domain *ad = ctx;
+struct pt_builder {
+	const uint64_t *p2m;	/* guest page -> MFN */
+	uint64_t next, end;	/* free guest pages of the page-table area */
+};
 
-	if (ad->nr_pt_frames == ad->max_pt_frames)
+static uint64_t *builder_alloc_table(void *ctx)
+{
+	struct pt_builder *b = ctx;
+
+	if (b->next == b->end)
 		return NULL;
-	paddr_t pa = frame_alloc(0);
-	if (!pa)
-		return NULL;
-	ad->pt_frames[ad->nr_pt_frames++] = pa;
-	return phys_to_virt(pa);
+	return phys_to_virt(b->p2m[b->next++] << PAGE_SHIFT);
 }
 
-static int map_guest_page(struct arch_domain *ad, paddr_t root, uint64_t va,
-			  paddr_t pa, uint64_t flags)
+static int map_guest_page(struct pt_builder *b, uint64_t root, uint64_t va,
+			  uint64_t mfn, uint64_t flags)
 {
-	uint64_t *pte = pt_walk_create(phys_to_virt(root), va, 1,
-				       guest_alloc_table, ad, GUEST_TABLE_FLAGS);
+	uint64_t *pte = pt_walk_create(phys_to_virt(root << PAGE_SHIFT), va, 1,
+				       builder_alloc_table, b,
+				       GUEST_TABLE_FLAGS);
 	if (!pte)
 		return -ENOMEM;
-	*pte = pa | flags;
+	*pte = (mfn << PAGE_SHIFT) | flags;
 	return 0;
 }
 
-int arch_pv_build_address_space(struct domain *d, uint64_t virt_base,
-				uint64_t user_first_page)
+/* Tables a mapping of @pages pages at @va needs below the root, at most. */
+static uint64_t tables_for_range(uint64_t va, uint64_t pages)
 {
-	struct arch_domain *ad = &d->arch;
+	uint64_t last = va + pages * PAGE_SIZE - 1;
+
+	return ((last >> 21) - (va >> 21) + 1) + ((last >> 30) - (va >> 30) + 1) +
+	       ((last >> 39) - (va >> 39) + 1);
+}
+
+uint64_t arch_pv_page_table_pages(const struct pv_layout *l)
+{
+	return 2 + tables_for_range(l->virt_base, l->nr_pages + 2) +
+	       2 * tables_for_range(l->user_window_vaddr, l->user_pages);
+}
+
+int arch_pv_build_address_space(struct domain *d, const uint64_t *p2m,
+				const struct pv_layout *l)
+{
+	struct pt_builder b = { .p2m = p2m, .next = l->pt_first_page,
+				.end = l->pt_first_page + l->pt_pages };
 	const uint64_t rw = PTE_PRESENT | PTE_WRITE | PTE_USER;
-	uint64_t *table;
-	int rc;
+	uint64_t kernel_root = p2m[b.next++];
+	uint64_t user_root = p2m[b.next++];
+	uint64_t user_first = l->nr_pages - l->user_pages;
+	int rc = 0;
 
-	/* Enough for: 2 roots, and per root and per 2 MiB of mappings one
-	 * L1 (plus L2/L3 for each GiB), with slack for the separate ranges. */
-	ad->max_pt_frames = 16 + 2 * (d->nr_pages / 512 + 1) +
-			    2 * (d->nr_pages / (512 * 512) + 1);
-	ad->pt_frames = xzalloc(ad->max_pt_frames * sizeof(paddr_t));
-	if (!ad->pt_frames)
-		return -ENOMEM;
+	for (uint64_t n = 0; !rc && n < l->nr_pages; n++) {
+		bool table = n >= l->pt_first_page &&
+			     n < l->pt_first_page + l->pt_pages;
 
-	if (!(table = guest_alloc_table(ad)))
-		return -ENOMEM;
-	ad->kernel_root = virt_to_phys(table);
-	pt_copy_hypervisor_slots(table);
-	if (!(table = guest_alloc_table(ad)))
-		return -ENOMEM;
-	ad->user_root = virt_to_phys(table);
-	pt_copy_hypervisor_slots(table);
-
-	for (uint64_t n = 0; n < d->nr_pages; n++) {
-		rc = map_guest_page(ad, ad->kernel_root, virt_base + n * PAGE_SIZE,
-				    d->p2m[n], rw);
-		if (rc)
-			return rc;
+		rc = map_guest_page(&b, kernel_root,
+				    l->virt_base + n * PAGE_SIZE, p2m[n],
+				    table ? rw & ~PTE_WRITE : rw);
 	}
-	rc = map_guest_page(ad, ad->kernel_root, ad->shared_info_vaddr,
-			    virt_to_phys(d->shared_info), rw | PTE_NX);
+	if (!rc)
+		rc = map_guest_page(&b, kernel_root, l->shared_info_vaddr,
+				    l->shared_info_mfn, rw | PTE_NX);
+	for (uint64_t n = user_first; !rc && n < l->nr_pages; n++) {
+		uint64_t va = l->user_window_vaddr + (n - user_first) * PAGE_SIZE;
+
+		rc = map_guest_page(&b, user_root, va, p2m[n], rw);
+		if (!rc)
+			rc = map_guest_page(&b, kernel_root, va, p2m[n], rw);
+	}
 	if (rc)
 		return rc;
-	for (uint64_t n = user_first_page; n < d->nr_pages; n++) {
-		uint64_t off = (n - user_first_page) * PAGE_SIZE;
 
-		rc = map_guest_page(ad, ad->user_root,
-				    ad->user_window_vaddr + off, d->p2m[n], rw);
-		if (!rc)
-			rc = map_guest_page(ad, ad->kernel_root,
-					    ad->user_window_vaddr + off,
-					    d->p2m[n], rw);
+	/* Now the same checks as for any guest-built table. */
+	spin_lock(&memory_lock);
+	rc = frame_pin(&machine_frames, kernel_root, d->domid, FRAME_TYPE_L4);
+	if (!rc) {
+		rc = frame_pin(&machine_frames, user_root, d->domid,
+			       FRAME_TYPE_L4);
 		if (rc)
-			return rc;
+			frame_unpin(&machine_frames, kernel_root, d->domid);
 	}
-	return 0;
-}
-
-void arch_domain_destroy(struct domain *d)
-{
-	struct arch_domain *ad = &d->arch;
-
-	for (unsigned int i = 0; i < ad->nr_pt_frames; i++)
-		frame_free(ad->pt_frames[i], 0);
-	xfree(ad->pt_frames);
-	ad->pt_frames = NULL;
-	ad->nr_pt_frames = 0;
+	spin_unlock(&memory_lock);
+	if (!rc)
+		rc = pv_vcpu_set_roots(d->vcpus[0], kernel_root, user_root);
+	return rc;
 }

@@ -10,14 +10,14 @@ struct arch_vcpu {
 	uint64_t gs_base_kernel;
 	uint64_t gs_base_user;
 	void *fpu_state;		/* XSAVE (or FXSAVE) area, 64-byte aligned */
+	/* Page-table roots (MFNs of validated L4s, each holding a reference
+	 * and an L4 type reference), or 0: in guest kernel mode, and in
+	 * guest user mode (MMUEXT_NEW_BASEPTR, MMUEXT_NEW_USER_BASEPTR). */
+	uint64_t kernel_root;
+	uint64_t user_root;
 };
 
 struct arch_domain {
-	paddr_t kernel_root;		/* page-table root in guest kernel mode */
-	paddr_t user_root;		/* ... in guest user mode */
-	paddr_t *pt_frames;		/* every page-table frame, to free */
-	unsigned int nr_pt_frames;
-	unsigned int max_pt_frames;
 	uint64_t shared_info_vaddr;	/* guest kernel address */
 	uint64_t user_window_vaddr;	/* guest user address of the window */
 	uint64_t user_window_kernel_vaddr;

@@ -7,7 +7,7 @@
  * Linux can keep its usual kernel map at 0xffffffff80000000 and its direct
  * map at 0xffff888000000000.
  *
- *   0xffff800000000000  slot 256      reserved for the M2P window (later)
+ *   0xffff800000000000  slot 256      M2P window, read-only to guests
  *   0xffff82c000000000  slot 261      ioremap area (1 GiB, uncached MMIO)
  *   0xffff82d080000000  slot 261      hypervisor image: virt = phys + this
  *   0xffff830000000000  slots 262-271 direct map of all RAM (5 TiB)
@@ -23,6 +23,7 @@
 
 #define HYPERVISOR_VIRT_START _AC(0xffff800000000000, UL)
 #define HYPERVISOR_VIRT_END   _AC(0xffff880000000000, UL)
+#define M2P_WINDOW_START      _AC(0xffff800000000000, UL)
 #define IOREMAP_START         _AC(0xffff82c000000000, UL)
 #define IOREMAP_SIZE          _AC(0x40000000, UL)
 #define KEEL_VIRT_START       _AC(0xffff82d080000000, UL)

@@ -58,11 +58,33 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 /* Work on the way out to a guest: reschedule, deliver events. */
 void exit_to_guest_prepare(struct cpu_user_regs *regs);
 
-/* Build the kernel and user roots of a new domain (pv/pagetable.c):
- * guest memory at @virt_base, the user window from guest page
- * @user_first_page on. */
-int arch_pv_build_address_space(struct domain *d, uint64_t virt_base,
-				uint64_t user_first_page);
+/* The initial layout of a PV guest's address space (domain_build.c). */
+struct pv_layout {
+	uint64_t virt_base;		/* guest page 0 is mapped here */
+	uint64_t nr_pages;
+	uint64_t pt_first_page;		/* the page-table area: guest pages */
+	uint64_t pt_pages;
+	uint64_t user_pages;		/* the last pages form the user window */
+	uint64_t user_window_vaddr;
+	uint64_t shared_info_vaddr;
+	uint64_t shared_info_mfn;
+};
+/* Pages the initial page tables of @l need, at most (pv/pagetable.c). */
+uint64_t arch_pv_page_table_pages(const struct pv_layout *l);
+/* Build them in the page-table area, pin both roots through validation
+ * and give them to vCPU 0. @p2m maps guest pages to MFNs. */
+int arch_pv_build_address_space(struct domain *d, const uint64_t *p2m,
+				const struct pv_layout *l);
+
+/* MMU (pv/mmu.c). */
+void pv_mmu_cpu_init(unsigned int cpu);
+/* Load page-table root @root of domain @domid (FRAME_OWNER_NONE: the
+ * hypervisor's own) into CR3, tracking it for TLB shootdowns. */
+void pv_load_page_table(uint16_t domid, paddr_t root);
+/* Set @v's roots (MFNs of L4s; @user_root may be 0). Takes the memory
+ * lock. */
+int pv_vcpu_set_roots(struct vcpu *v, uint64_t kernel_root,
+		      uint64_t user_root);
 
 /* Context (pv/context.c). */
 void pv_switch_mode(struct vcpu *v, bool kernel_mode);
@@ -76,7 +98,6 @@ void pv_load_context(struct vcpu *v, struct cpu_user_regs *regs);
 void pv_vcpu_time_update(struct vcpu *v);
 int arch_vcpu_init(struct vcpu *v);
 void arch_vcpu_destroy(struct vcpu *v);
-void arch_domain_destroy(struct domain *d);
 void pv_cpu_init(unsigned int cpu);
 void fpu_init_boot(void);
 bool fpu_uses_xsave(void);

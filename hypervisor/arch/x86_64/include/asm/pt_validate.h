@@ -1,0 +1,77 @@
+/*
+ * Validation of guest page-table entries, x86-64 format
+ * (arch/x86_64/pv/pt_validate.c). These are the frame_table_ops
+ * validate/devalidate hooks, plus the per-entry checks mmu_update uses.
+ * Pure code: the unit tests run it against host memory.
+ */
+#ifndef ASM_PT_VALIDATE_H
+#define ASM_PT_VALIDATE_H
+
+#include <frame_type.h>
+#include <asm/paging.h>
+
+/* Software-available bits 9-11, the guest's to use as it likes. */
+#define PTE_AVAIL_MASK  (7ULL << 9)
+#define PTE_PAT_4K      (1ULL << 7)
+
+/* Flags a guest may set: in a leaf (L1) entry, and in the entries of the
+ * upper levels, which only link tables. Global pages are refused because
+ * guest kernel and user share ring 3 and are kept apart only by their
+ * roots; a global kernel mapping would survive the switch to the user
+ * root. Superpages (PS in L2/L3) are not supported. */
+#define PT_L1_ALLOWED   (PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_PWT | \
+			 PTE_PCD | PTE_ACCESSED | PTE_DIRTY | PTE_PAT_4K | \
+			 PTE_AVAIL_MASK | PTE_NX | PTE_ADDR_MASK)
+#define PT_UPPER_ALLOWED (PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_PWT | \
+			  PTE_PCD | PTE_ACCESSED | PTE_AVAIL_MASK | PTE_NX | \
+			  PTE_ADDR_MASK)
+
+static inline enum frame_type pt_level_type(unsigned int level)
+{
+	return (enum frame_type)(FRAME_TYPE_L1 + level - 1);
+}
+
+static inline unsigned int pt_type_level(enum frame_type type)
+{
+	return (unsigned int)(type - FRAME_TYPE_L1) + 1;
+}
+
+static inline bool pt_is_hypervisor_slot(unsigned int level, unsigned int index)
+{
+	return level == 4 && index >= HYPERVISOR_L4_FIRST &&
+	       index <= HYPERVISOR_L4_LAST;
+}
+
+static inline uint64_t pte_mfn(uint64_t e)
+{
+	return (e & PTE_ADDR_MASK) >> 12;
+}
+
+/* Take the references entry @e of a level-@level table owned by @owner
+ * needs: nothing if not present; a reference to the frame it maps (and a
+ * writable type if it maps it writable) at L1; a reference and the
+ * next-lower table type to the table it links above L1.
+ * -EINVAL: flags a guest may not set, or no such frame; -EPERM: another
+ * domain's frame; -EBUSY: the frame has a conflicting type. */
+int pt_entry_get(struct frame_table *ft, uint64_t e, unsigned int level,
+		 uint16_t owner);
+/* Drop them. An L1 entry mapping another domain's frame is a grant
+ * mapping, whose references belong to the grant table: left alone. */
+void pt_entry_put(struct frame_table *ft, uint64_t e, unsigned int level,
+		  uint16_t owner);
+/* Whether an L1 entry maps a frame its table's owner does not own. */
+bool pt_entry_is_foreign(struct frame_table *ft, uint64_t e,
+			 unsigned int level, uint16_t owner);
+
+int pt_validate_table(struct frame_table *ft, uint64_t mfn,
+		      enum frame_type type);
+void pt_devalidate_table(struct frame_table *ft, uint64_t mfn,
+			 enum frame_type type);
+
+/* Keel's entries for the hypervisor slots of a validated L4, and their
+ * removal when it stops being one (arch/x86_64/paging.c; the unit tests
+ * bring their own). */
+void pt_fill_hypervisor_slots(uint64_t *l4);
+void pt_clear_hypervisor_slots(uint64_t *l4);
+
+#endif

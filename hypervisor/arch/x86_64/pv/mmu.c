@@ -1,0 +1,474 @@
+/*
+ * The MMU of PV guests: mmu_update, mmuext_op, update_va_mapping, the
+ * vCPUs' page-table roots, and TLB shootdown.
+ *
+ * Every change to a guest page table goes through pt_update_entry(): the
+ * new entry's references are taken first (which validates it, and any
+ * table it links), the entry is written, and the old entry's references
+ * are dropped only after every CPU that may have cached a translation
+ * through the old entry has flushed its TLB. Dropping first would leave a
+ * window in which, say, a frame just retyped as a page table is still
+ * writable through another CPU's stale TLB entry. So old entries wait in
+ * a small batch (struct mmu_batch), which one shootdown empties at the
+ * end of each hypercall, or earlier when it fills.
+ *
+ * Which CPUs to flush: those whose CR3 holds one of the domain's roots
+ * right now (loaded_domid[]). A CPU that loads one later gets a clean
+ * TLB from the CR3 write itself, as guest mappings are never global.
+ */
+#include <domain.h>
+#include <errno_values.h>
+#include <grant_table.h>
+#include <hypercall.h>
+#include <keel/memory.h>
+#include <memory.h>
+#include <mm.h>
+#include <percpu.h>
+#include <smp.h>
+#include <asm/cpu.h>
+#include <asm/pt_validate.h>
+#include <asm/pv.h>
+
+#define FLUSH_ALL_VA  (~0ULL)
+
+/* Frame table ops */
+
+static void *frame_map(struct frame_table *ft, uint64_t mfn)
+{
+	(void)ft;
+	return phys_to_virt(mfn << PAGE_SHIFT);
+}
+
+static void frame_release(struct frame_table *ft, uint64_t mfn)
+{
+	(void)ft;
+	m2p_table[mfn] = KEEL_M2P_INVALID;
+	frame_free(mfn << PAGE_SHIFT, 0);
+}
+
+const struct frame_table_ops arch_frame_table_ops = {
+	.validate = pt_validate_table,
+	.devalidate = pt_devalidate_table,
+	.release = frame_release,
+	.map = frame_map,
+};
+
+/* TLB shootdown */
+
+/* The domain whose page tables each CPU has loaded, FRAME_OWNER_NONE for
+ * the hypervisor's own. Domain ids are never reused, so a stale id here
+ * costs at most a needless flush. */
+static uint16_t loaded_domid[NR_CPUS];
+
+void pv_mmu_cpu_init(unsigned int cpu)
+{
+	loaded_domid[cpu] = FRAME_OWNER_NONE;
+}
+
+void pv_load_page_table(uint16_t domid, paddr_t root)
+{
+	/* Announce first, then load: a flusher that misses the announcement
+	 * changed its entry before this CR3 write, which flushes. */
+	__atomic_store_n(&loaded_domid[smp_processor_id()], domid,
+			 __ATOMIC_SEQ_CST);
+	write_cr3(root);
+}
+
+static void tlb_flush_local(void)
+{
+	write_cr3(read_cr3());
+}
+
+static void tlb_flush_call(void *data)
+{
+	uint64_t va = (uint64_t)data;
+
+	if (va == FLUSH_ALL_VA)
+		tlb_flush_local();
+	else
+		invlpg((const void *)va);
+}
+
+/* Flush @va, or everything, on every CPU that has @d's tables loaded. */
+static void flush_domain_tlbs(struct domain *d, uint64_t va)
+{
+	cpumask_t mask = 0;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (__atomic_load_n(&loaded_domid[cpu], __ATOMIC_SEQ_CST) ==
+		    d->domid)
+			mask |= 1ULL << cpu;
+	mask &= cpu_online_mask();
+	if (mask)
+		smp_call_function_mask(mask, tlb_flush_call, (void *)va);
+}
+
+/* Deferred drops of old entries' references (see the top). */
+
+#define MMU_BATCH_PUTS 32
+
+struct mmu_batch {
+	struct domain *d;
+	unsigned int nr;
+	uint64_t entry[MMU_BATCH_PUTS];
+	uint8_t level[MMU_BATCH_PUTS];
+};
+
+static void mmu_batch_finish(struct mmu_batch *b)
+{
+	if (!b->nr)
+		return;
+	flush_domain_tlbs(b->d, FLUSH_ALL_VA);
+	for (unsigned int i = 0; i < b->nr; i++)
+		pt_entry_put(&machine_frames, b->entry[i], b->level[i],
+			     b->d->domid);
+	b->nr = 0;
+}
+
+static void mmu_batch_defer_put(struct mmu_batch *b, uint64_t old,
+				unsigned int level)
+{
+	if (!(old & PTE_PRESENT))
+		return;
+	if (b->nr == MMU_BATCH_PUTS)
+		mmu_batch_finish(b);
+	b->entry[b->nr] = old;
+	b->level[b->nr] = (uint8_t)level;
+	b->nr++;
+}
+
+/*
+ * Write entry @index of table @table_mfn, which must be one of the
+ * caller's page tables in use (it has a table type). -EPERM also for the
+ * hypervisor slots of an L4 and for a grant mapping, which only grant
+ * unmap may remove.
+ */
+static int pt_update_entry(struct mmu_batch *b, uint64_t table_mfn,
+			   unsigned int index, uint64_t val)
+{
+	struct frame_table *ft = &machine_frames;
+	uint16_t owner = b->d->domid;
+	int rc = frame_get_ref(ft, table_mfn, owner);
+
+	if (rc)
+		return rc;
+	const struct frame *f = frame_of(ft, table_mfn);
+	unsigned int level = pt_type_level(f->type);
+	uint64_t *slot = (uint64_t *)phys_to_virt(table_mfn << PAGE_SHIFT) +
+			 index;
+	uint64_t old = *slot;
+
+	if (!frame_type_is_table(f->type) || !f->type_count)
+		rc = -EINVAL;
+	else if (pt_is_hypervisor_slot(level, index) ||
+		 pt_entry_is_foreign(ft, old, level, owner))
+		rc = -EPERM;
+	else if (old != val)
+		rc = pt_entry_get(ft, val, level, owner);
+	else
+		goto out;
+	if (rc)
+		goto out;
+	__atomic_store_n(slot, val, __ATOMIC_RELEASE);
+	mmu_batch_defer_put(b, old, level);
+out:
+	frame_put_ref(ft, table_mfn);
+	return rc;
+}
+
+/* The L1 table that maps @va under root @root_mfn, or -EINVAL when a
+ * level above has no table there. The levels of a validated root are
+ * validated tables, so each step lands on a table of the next level. */
+static int l1_table_of(uint64_t root_mfn, uint64_t va, uint64_t *l1_mfn)
+{
+	uint64_t mfn = root_mfn;
+
+	if (!mfn)
+		return -EINVAL;
+	for (unsigned int level = 4; level > 1; level--) {
+		const uint64_t *table = phys_to_virt(mfn << PAGE_SHIFT);
+		uint64_t e = table[(va >> (12 + 9 * (level - 1))) & 511];
+
+		if (!(e & PTE_PRESENT))
+			return -EINVAL;
+		mfn = pte_mfn(e);
+	}
+	*l1_mfn = mfn;
+	return 0;
+}
+
+/* mmu_update */
+
+static int mmu_update_one(struct mmu_batch *b, const struct keel_mmu_update *r)
+{
+	uint64_t mfn = r->ptr >> PAGE_SHIFT;
+	int rc;
+
+	switch (r->ptr & 3) {
+	case KEEL_MMU_NORMAL_PT_UPDATE:
+		if (r->ptr & 4)
+			return -EINVAL;
+		return pt_update_entry(b, mfn, (r->ptr & (PAGE_SIZE - 1)) >> 3,
+				       r->val);
+	case KEEL_MMU_MACHPHYS_UPDATE:
+		rc = frame_get_ref(&machine_frames, mfn, b->d->domid);
+		if (rc)
+			return rc;
+		m2p_table[mfn] = r->val;
+		frame_put_ref(&machine_frames, mfn);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Report how many requests were done, to @done_ptr when given. */
+static int report_done(unsigned long done_ptr, uint64_t done, int rc)
+{
+	if (done_ptr && copy_to_guest(done_ptr, &done, sizeof(done)) && !rc)
+		return -EFAULT;
+	return rc;
+}
+
+long do_mmu_update(unsigned long reqs, unsigned long count,
+		   unsigned long done_ptr, unsigned long foreign_domid)
+{
+	struct domain *d = current_vcpu()->domain;
+	struct mmu_batch b = { .d = d };
+	uint64_t done;
+	int rc = 0;
+
+	if (foreign_domid != KEEL_DOMID_SELF && foreign_domid != d->domid)
+		return -EPERM;
+	if (count > KEEL_MMU_UPDATE_MAX)
+		return -EINVAL;
+	spin_lock(&memory_lock);
+	for (done = 0; done < count; done++) {
+		struct keel_mmu_update r;
+
+		if (copy_from_guest(&r, reqs + done * sizeof(r), sizeof(r))) {
+			rc = -EFAULT;
+			break;
+		}
+		rc = mmu_update_one(&b, &r);
+		if (rc)
+			break;
+	}
+	mmu_batch_finish(&b);
+	spin_unlock(&memory_lock);
+	return report_done(done_ptr, done, rc);
+}
+
+/* Roots */
+
+/* Point @root (a vCPU's kernel or user root) at L4 @mfn, or at nothing
+ * when @mfn is 0 and that is allowed. */
+static int set_root(struct vcpu *v, uint64_t *root, uint64_t mfn,
+		    bool allow_none)
+{
+	struct frame_table *ft = &machine_frames;
+	uint64_t old = *root;
+
+	if (mfn || !allow_none) {
+		int rc = frame_get_ref_and_type(ft, mfn, v->domain->domid,
+						FRAME_TYPE_L4);
+		if (rc)
+			return rc;
+	}
+	*root = mfn;
+	if (v == current_vcpu() && root == &v->arch.kernel_root &&
+	    v->kernel_mode)
+		pv_load_page_table(v->domain->domid, mfn << PAGE_SHIFT);
+	if (old)
+		frame_put_ref_and_type(ft, old);
+	return 0;
+}
+
+int pv_vcpu_set_roots(struct vcpu *v, uint64_t kernel_root,
+		      uint64_t user_root)
+{
+	spin_lock(&memory_lock);
+	int rc = set_root(v, &v->arch.kernel_root, kernel_root, false);
+	if (!rc)
+		rc = set_root(v, &v->arch.user_root, user_root, true);
+	spin_unlock(&memory_lock);
+	return rc;
+}
+
+void arch_domain_release_roots(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+
+		if (!v)
+			continue;
+		if (v->arch.kernel_root)
+			frame_put_ref_and_type(&machine_frames,
+					       v->arch.kernel_root);
+		if (v->arch.user_root)
+			frame_put_ref_and_type(&machine_frames,
+					       v->arch.user_root);
+		v->arch.kernel_root = v->arch.user_root = 0;
+	}
+}
+
+/* mmuext_op */
+
+static int mmuext_flush(struct domain *d, const struct keel_mmuext_op *op,
+			uint64_t va)
+{
+	uint64_t vcpus;
+
+	if (va != FLUSH_ALL_VA && !guest_range_ok(va, 1))
+		return -EINVAL;
+	switch (op->cmd) {
+	case KEEL_MMUEXT_TLB_FLUSH_MULTI:
+	case KEEL_MMUEXT_INVLPG_MULTI:
+		/* Read the mask to check it; flush every CPU holding the
+		 * domain's tables, a superset of those vCPUs. */
+		if (copy_from_guest(&vcpus, op->arg2, sizeof(vcpus)))
+			return -EFAULT;
+		/* fall through */
+	case KEEL_MMUEXT_TLB_FLUSH_ALL:
+	case KEEL_MMUEXT_INVLPG_ALL:
+		flush_domain_tlbs(d, va);
+		return 0;
+	default:
+		tlb_flush_call((void *)va);
+		return 0;
+	}
+}
+
+static int mmuext_one(struct vcpu *v, const struct keel_mmuext_op *op)
+{
+	struct domain *d = v->domain;
+
+	if (op->pad)
+		return -EINVAL;
+	switch (op->cmd) {
+	case KEEL_MMUEXT_PIN_L1_TABLE:
+	case KEEL_MMUEXT_PIN_L2_TABLE:
+	case KEEL_MMUEXT_PIN_L3_TABLE:
+	case KEEL_MMUEXT_PIN_L4_TABLE:
+		return frame_pin(&machine_frames, op->arg1, d->domid,
+				 pt_level_type(op->cmd -
+					       KEEL_MMUEXT_PIN_L1_TABLE + 1));
+	case KEEL_MMUEXT_UNPIN_TABLE:
+		return frame_unpin(&machine_frames, op->arg1, d->domid);
+	case KEEL_MMUEXT_NEW_BASEPTR:
+		return set_root(v, &v->arch.kernel_root, op->arg1, false);
+	case KEEL_MMUEXT_NEW_USER_BASEPTR:
+		return set_root(v, &v->arch.user_root, op->arg1, true);
+	case KEEL_MMUEXT_TLB_FLUSH_LOCAL:
+	case KEEL_MMUEXT_TLB_FLUSH_MULTI:
+	case KEEL_MMUEXT_TLB_FLUSH_ALL:
+		return mmuext_flush(d, op, FLUSH_ALL_VA);
+	case KEEL_MMUEXT_INVLPG_LOCAL:
+	case KEEL_MMUEXT_INVLPG_MULTI:
+	case KEEL_MMUEXT_INVLPG_ALL:
+		return mmuext_flush(d, op, op->arg1);
+	default:
+		return -ENOSYS;
+	}
+}
+
+long do_mmuext_op(unsigned long ops, unsigned long count,
+		  unsigned long done_ptr, unsigned long foreign_domid)
+{
+	struct vcpu *v = current_vcpu();
+	uint64_t done;
+	int rc = 0;
+
+	if (foreign_domid != KEEL_DOMID_SELF &&
+	    foreign_domid != v->domain->domid)
+		return -EPERM;
+	if (count > KEEL_MMUEXT_OP_MAX)
+		return -EINVAL;
+	spin_lock(&memory_lock);
+	for (done = 0; done < count; done++) {
+		struct keel_mmuext_op op;
+
+		if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
+			rc = -EFAULT;
+			break;
+		}
+		rc = mmuext_one(v, &op);
+		if (rc)
+			break;
+	}
+	spin_unlock(&memory_lock);
+	return report_done(done_ptr, done, rc);
+}
+
+/* update_va_mapping */
+
+long do_update_va_mapping(unsigned long va, unsigned long val,
+			  unsigned long flags)
+{
+	struct vcpu *v = current_vcpu();
+	struct mmu_batch b = { .d = v->domain };
+	unsigned int flush = flags & KEEL_UVMF_FLUSH_MASK;
+	uint64_t l1_mfn;
+	int rc;
+
+	if ((flags & ~(KEEL_UVMF_FLUSH_MASK | KEEL_UVMF_ALL)) ||
+	    flush == KEEL_UVMF_FLUSH_MASK || !guest_range_ok(va, 1))
+		return -EINVAL;
+	spin_lock(&memory_lock);
+	rc = l1_table_of(v->arch.kernel_root, va, &l1_mfn);
+	if (!rc)
+		rc = pt_update_entry(&b, l1_mfn, (va >> PAGE_SHIFT) & 511, val);
+	mmu_batch_finish(&b);
+	if (!rc && flush) {
+		uint64_t what = flush == KEEL_UVMF_INVLPG ? va : FLUSH_ALL_VA;
+
+		if (flags & KEEL_UVMF_ALL)
+			flush_domain_tlbs(v->domain, what);
+		else
+			tlb_flush_call((void *)what);
+	}
+	spin_unlock(&memory_lock);
+	return rc;
+}
+
+/* Grant mappings (common/grant_table.c decides; this writes the entry). */
+
+int arch_grant_map(struct vcpu *v, uint64_t va, uint64_t mfn, bool readonly,
+		   uint64_t *pte_maddr)
+{
+	uint64_t l1_mfn;
+
+	if ((va & (PAGE_SIZE - 1)) || !guest_range_ok(va, PAGE_SIZE))
+		return -EINVAL;
+	int rc = l1_table_of(v->arch.kernel_root, va, &l1_mfn);
+	if (rc)
+		return rc;
+	unsigned int index = (va >> PAGE_SHIFT) & 511;
+	uint64_t *slot = (uint64_t *)phys_to_virt(l1_mfn << PAGE_SHIFT) + index;
+
+	if (*slot & PTE_PRESENT)
+		return -EBUSY;
+	__atomic_store_n(slot, (mfn << PAGE_SHIFT) | PTE_PRESENT | PTE_USER |
+			 PTE_ACCESSED | PTE_DIRTY | PTE_NX |
+			 (readonly ? 0 : PTE_WRITE), __ATOMIC_RELEASE);
+	*pte_maddr = (l1_mfn << PAGE_SHIFT) | (index * sizeof(uint64_t));
+	return 0;
+}
+
+void arch_grant_unmap(struct domain *d, uint64_t pte_maddr, uint64_t mfn)
+{
+	uint64_t l1_mfn = pte_maddr >> PAGE_SHIFT;
+	const struct frame *f = frame_of(&machine_frames, l1_mfn);
+
+	/* The table may have stopped being one of d's L1s since (unpinned,
+	 * reused): then the entry is not the CPU's business any more. */
+	if (f && f->ref_count && f->owner == d->domid &&
+	    f->type == FRAME_TYPE_L1 && f->type_count) {
+		uint64_t *slot = phys_to_virt(pte_maddr);
+
+		if ((*slot & PTE_PRESENT) && pte_mfn(*slot) == mfn)
+			__atomic_store_n(slot, 0, __ATOMIC_RELEASE);
+	}
+	flush_domain_tlbs(d, FLUSH_ALL_VA);
+}
