@@ -19,8 +19,10 @@
 #include <keel/console.h>
 #include <keel/domctl.h>
 #include <keel/event_channel.h>
+#include <keel/grant_table.h>
 #include <keel/hypercall.h>
 #include <keel/keel.h>
+#include <keel/memory.h>
 #include <keel/sched.h>
 #include <keel/shared_info.h>
 #include <keel/vcpu.h>
@@ -64,8 +66,29 @@ struct rt_boot {
 	uint64_t free_vaddr, free_end;
 	uint64_t user_window_vaddr, user_window_kernel_vaddr, user_window_size;
 	struct keel_shared_info *shared_info;
+	/* ABI 1.1 memory: the limit, the M2P window, the initial tables. */
+	uint64_t max_pages;
+	const uint64_t *m2p;
+	uint64_t m2p_entries;
+	uint64_t kernel_root_mfn, user_root_mfn;
+	uint64_t page_tables_vaddr, page_tables_pages;
 };
 extern struct rt_boot rt_boot;
+
+/* --- memory (direct paging) --- */
+/* The MFN behind a kernel address inside guest memory (from the P2M), or
+ * 0 for an address outside it. */
+uint64_t rt_va_to_mfn(const void *va);
+/* Where guest memory frame @mfn is mapped (from the M2P), or NULL. */
+void *rt_mfn_to_va(uint64_t mfn);
+/* The machine address of the level-@level entry (1 = PTE) that maps @va
+ * in the tables under root @root_mfn, or 0 if a level above is missing. */
+uint64_t rt_pte_maddr(uint64_t root_mfn, uint64_t va, unsigned int level);
+/* Its current value (0 if missing). */
+uint64_t rt_pte_read(uint64_t root_mfn, uint64_t va, unsigned int level);
+/* One mmu_update request, one mmuext op: the call's result. */
+long rt_mmu_update1(uint64_t ptr, uint64_t val);
+long rt_mmuext1(uint32_t cmd, uint64_t arg1, uint64_t arg2);
 /* A word of the guest command line ("key=value"): its value, or NULL. */
 const char *rt_cmdline_value(const char *key);
 
@@ -96,6 +119,11 @@ void rt_trap_reset(void);
 #define RT_EXTABLE(from, to)                                              \
 	".pushsection .rt_extable, \"a\"\n\t.balign 8\n\t"                \
 	".quad " #from ", " #to "\n\t.popsection\n\t"
+
+/* Write @val to / read from @p; true if that faulted (the trap is in
+ * rt_last_trap, which these reset first). */
+bool rt_write_faults(volatile uint64_t *p, uint64_t val);
+bool rt_read_faults(const volatile uint64_t *p, uint64_t *val);
 
 /* A trap hook for tests that want to see every trap themselves. Return
  * true if handled (the frame may be changed). */

@@ -149,6 +149,15 @@ static void read_boot_fdt(const void *fdt)
 	rt_boot.user_window_kernel_vaddr =
 		prop_u64(fdt, "/keel/user-window", "kernel-vaddr");
 	rt_boot.user_window_size = prop_u64(fdt, "/keel/user-window", "size");
+	rt_boot.max_pages = prop_u64(fdt, "/keel/memory", "max-pages");
+	rt_boot.m2p = (const uint64_t *)prop_u64(fdt, "/keel/memory",
+						 "m2p-vaddr");
+	rt_boot.m2p_entries = prop_u64(fdt, "/keel/memory", "m2p-entries");
+	rt_boot.kernel_root_mfn = prop_u64(fdt, "/keel/page-tables",
+					   "kernel-root");
+	rt_boot.user_root_mfn = prop_u64(fdt, "/keel/page-tables", "user-root");
+	rt_boot.page_tables_vaddr = prop_u64(fdt, "/keel/page-tables", "vaddr");
+	rt_boot.page_tables_pages = prop_u64(fdt, "/keel/page-tables", "pages");
 }
 
 const char *rt_cmdline_value(const char *key)
@@ -621,6 +630,94 @@ void *rt_alloc_pages(unsigned int n)
 	next += n * 4096ULL;
 	memset(p, 0, n * 4096ULL);
 	return p;
+}
+
+bool rt_write_faults(volatile uint64_t *p, uint64_t val)
+{
+	rt_trap_reset();
+	__asm__ volatile("1: movq %1, (%0)\n\t"
+			 "2:\n\t"
+			 RT_EXTABLE(1b, 2b)
+			 : : "r"(p), "r"(val) : "memory");
+	return rt_last_trap.count != 0;
+}
+
+bool rt_read_faults(const volatile uint64_t *p, uint64_t *val)
+{
+	uint64_t v = 0;
+
+	rt_trap_reset();
+	__asm__ volatile("1: movq (%1), %0\n\t"
+			 "2:\n\t"
+			 RT_EXTABLE(1b, 2b)
+			 : "+r"(v) : "r"(p) : "memory");
+	if (val)
+		*val = v;
+	return rt_last_trap.count != 0;
+}
+
+uint64_t rt_va_to_mfn(const void *va)
+{
+	uint64_t a = (uint64_t)va;
+	const uint64_t *p2m = (const uint64_t *)rt_boot.p2m_vaddr;
+
+	if (a < rt_boot.virt_base ||
+	    a >= rt_boot.virt_base + rt_boot.nr_pages * 4096)
+		return 0;
+	return p2m[(a - rt_boot.virt_base) >> 12];
+}
+
+void *rt_mfn_to_va(uint64_t mfn)
+{
+	if (mfn >= rt_boot.m2p_entries)
+		return NULL;
+	uint64_t pfn = rt_boot.m2p[mfn];
+	if (pfn >= rt_boot.nr_pages)
+		return NULL;
+	return (void *)(rt_boot.virt_base + pfn * 4096);
+}
+
+uint64_t rt_pte_maddr(uint64_t root_mfn, uint64_t va, unsigned int level)
+{
+	uint64_t mfn = root_mfn;
+
+	for (unsigned int l = 4;; l--) {
+		unsigned int index = (va >> (12 + 9 * (l - 1))) & 511;
+		const uint64_t *table = rt_mfn_to_va(mfn);
+
+		if (!table)
+			return 0;
+		if (l == level)
+			return (mfn << 12) + index * 8;
+		uint64_t e = table[index];
+		if (!(e & 1))
+			return 0;
+		mfn = (e & 0x000ffffffffff000ULL) >> 12;
+	}
+}
+
+uint64_t rt_pte_read(uint64_t root_mfn, uint64_t va, unsigned int level)
+{
+	uint64_t ma = rt_pte_maddr(root_mfn, va, level);
+	const uint64_t *table = ma ? rt_mfn_to_va(ma >> 12) : NULL;
+
+	return table ? table[(ma & 4095) / 8] : 0;
+}
+
+long rt_mmu_update1(uint64_t ptr, uint64_t val)
+{
+	struct keel_mmu_update r = { .ptr = ptr, .val = val };
+
+	return keel_hypercall_mmu_update((unsigned long)&r, 1, 0,
+					 KEEL_DOMID_SELF);
+}
+
+long rt_mmuext1(uint32_t cmd, uint64_t arg1, uint64_t arg2)
+{
+	struct keel_mmuext_op op = { .cmd = cmd, .arg1 = arg1, .arg2 = arg2 };
+
+	return keel_hypercall_mmuext_op((unsigned long)&op, 1, 0,
+					KEEL_DOMID_SELF);
 }
 
 /* libfdt's stack protector lands here on a smashed frame. */
