@@ -114,8 +114,17 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	d->shared_info->wc_version = 2;
 
 	unsigned long flags = spin_lock_irqsave(&domain_list_lock);
-	d->domid = next_domid++;
+	/* Ids are never reused (TLB tracking and frame owners rely on it);
+	 * the last ones below KEEL_DOMID_SELF stay unused. */
+	bool ids_left = next_domid < KEEL_DOMID_SELF;
+	if (ids_left)
+		d->domid = next_domid++;
 	spin_unlock_irqrestore(&domain_list_lock, flags);
+	if (!ids_left) {
+		frame_free(si, 0);
+		xfree(d);
+		return trace_error(-ENOSPC);
+	}
 	/* Keel's page, shared with the domain: it may map it writable, and
 	 * can never make it a page table or give it away. */
 	spin_lock(&memory_lock);
@@ -175,7 +184,8 @@ void domain_crash(struct domain *d, const char *why)
 	domain_shutdown(d, KEEL_SHUTDOWN_crash);
 }
 
-void domain_destroy(struct domain *d)
+/* Everything of a shut-down domain but the struct itself. */
+static void domain_release_resources(struct domain *d)
 {
 	evtchn_domain_destroy(d);
 	/* No channel points here any more and lookups no longer find the
@@ -194,13 +204,39 @@ void domain_destroy(struct domain *d)
 		xfree(d->vcpus[i]);
 		d->vcpus[i] = NULL;
 	}
+}
+
+void domain_destroy(struct domain *d)
+{
+	domain_release_resources(d);
 	xfree(d);
+}
+
+/* The domain the reaper has unlisted but not yet freed, or 0xffff. */
+static uint32_t domid_being_freed = 0xffff;
+
+bool domain_id_dying(uint16_t domid)
+{
+	struct list_head *pos;
+	unsigned long flags = spin_lock_irqsave(&domain_list_lock);
+	bool dying = domid_being_freed == domid;
+
+	list_for_each(pos, &domain_list) {
+		struct domain *d = list_entry(pos, struct domain, link);
+		if (d->domid == domid && d->state == DOMAIN_DEAD)
+			dying = true;
+	}
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	return dying;
 }
 
 void domain_discard(struct domain *d)
 {
 	unsigned long flags = spin_lock_irqsave(&domain_list_lock);
 
+	/* Never shut down, so the reaper leaves it alone; no lookup finds
+	 * it from here on. */
+	d->state = DOMAIN_DEAD;
 	list_del(&d->link);
 	spin_unlock_irqrestore(&domain_list_lock, flags);
 	domain_destroy(d);
@@ -227,11 +263,10 @@ void domain_reap(void)
 				break;
 			}
 		}
-		if (victim) {
+		/* DEAD: lookups no longer find it, but it stays listed (as
+		 * dying) until everything it held has been given back. */
+		if (victim)
 			victim->state = DOMAIN_DEAD;
-			list_del(&victim->link);
-		}
-		bool none_left = list_empty(&domain_list);
 		spin_unlock_irqrestore(&domain_list_lock, flags);
 
 		if (!victim) {
@@ -241,7 +276,14 @@ void domain_reap(void)
 		printk("Domain %u (%s) exited: %s%s%s\n", victim->domid,
 		       victim->name, shutdown_reason_name(victim->shutdown_reason),
 		       victim->crash_reason[0] ? ": " : "", victim->crash_reason);
-		domain_destroy(victim);
+		domain_release_resources(victim);
+		flags = spin_lock_irqsave(&domain_list_lock);
+		list_del(&victim->link);
+		domid_being_freed = victim->domid;
+		bool none_left = list_empty(&domain_list);
+		spin_unlock_irqrestore(&domain_list_lock, flags);
+		xfree(victim);
+		__atomic_store_n(&domid_being_freed, 0xffff, __ATOMIC_RELEASE);
 
 		if (none_left && opt_test) {
 			struct mm_stats st;

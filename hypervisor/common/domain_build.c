@@ -95,8 +95,15 @@ static void copy_to_guest_pages(const uint64_t *p2m, uint64_t virt_base,
 int domain_build_from_module(const struct boot_module *m, bool first_kernel,
 			     struct domain **out)
 {
-	const uint8_t *data = phys_to_virt(m->start);
-	uint64_t len = m->end - m->start;
+	return domain_build_from_image(phys_to_virt(m->start),
+				       m->end - m->start, m->cmdline,
+				       first_kernel, out);
+}
+
+int domain_build_from_image(const uint8_t *data, uint64_t len,
+			    const char *cmdline, bool first_kernel,
+			    struct domain **out)
+{
 	struct elf_image img;
 	const char *error;
 	struct module_options o = { .mem = MiB(4), .vcpus = 1,
@@ -108,12 +115,12 @@ int domain_build_from_module(const struct boot_module *m, bool first_kernel,
 
 	rc = elf_image_parse(data, len, &img, &error);
 	if (rc) {
-		printk(LOG_WARNING "Domain builder: module [%#llx-%#llx) is "
-		       "not a PV kernel: %s\n", (unsigned long long)m->start,
-		       (unsigned long long)m->end, error);
+		printk(LOG_WARNING "Domain builder: image at %p (%llu bytes) "
+		       "is not a PV kernel: %s\n", data,
+		       (unsigned long long)len, error);
 		return rc;
 	}
-	parse_module_cmdline(m->cmdline, &o, &guest_cmdline);
+	parse_module_cmdline(cmdline, &o, &guest_cmdline);
 
 	uint64_t nr_pages = o.mem >> PAGE_SHIFT;
 	uint64_t kernel_pages = (img.virt_end - img.virt_base) >> PAGE_SHIFT;
@@ -262,7 +269,6 @@ int domain_build_from_module(const struct boot_module *m, bool first_kernel,
 	if (rc) {
 		printk(LOG_ERR "Domain builder: %s: cannot build the domain "
 		       "(%d)\n", o.name, rc);
-		d->state = DOMAIN_SHUTDOWN;
 		domain_discard(d);
 		return rc;
 	}

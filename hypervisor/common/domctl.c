@@ -1,5 +1,6 @@
 /* domctl: domain information for the control domain, and version. */
 #include <domain.h>
+#include <domain_build.h>
 #include <errno_values.h>
 #include <format.h>
 #include <hypercall.h>
@@ -19,7 +20,7 @@ static long domctl_getinfo(unsigned long arg)
 		return -EFAULT;
 	struct domain *d = domain_by_id(info.domid);
 	if (!d)
-		return -ESRCH;
+		return domain_id_dying(info.domid) ? -EBUSY : -ESRCH;
 
 	sched_account_current();
 	memset(&info.flags, 0, sizeof(info) - offsetof(typeof(info), flags));
@@ -60,12 +61,91 @@ static long domctl_physinfo(unsigned long arg)
 	return copy_to_guest(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+/* Build a domain from an image the caller holds: copy image and config
+ * into Keel's memory first, so the guest cannot change them mid-build. */
+static long domctl_create_domain(unsigned long arg)
+{
+	struct keel_domctl_create_domain op;
+	char config[KEEL_DOMCTL_CONFIG_MAX];
+	struct domain *d;
+
+	if (copy_from_guest(&op, arg, sizeof(op)))
+		return -EFAULT;
+	if (op.pad[0] || op.pad[1] || op.pad[2] || !op.image_size ||
+	    op.image_size > KEEL_DOMCTL_IMAGE_MAX)
+		return -EINVAL;
+	/* Byte by byte: the string may end just before unmapped memory. */
+	for (size_t n = 0;; n++) {
+		if (n == sizeof(config))
+			return -EINVAL;
+		if (copy_from_guest(&config[n], op.config + n, 1))
+			return -EFAULT;
+		if (!config[n])
+			break;
+	}
+
+	unsigned int order = frame_order_for(op.image_size);
+	paddr_t pa = frame_alloc(order);
+	if (!pa)
+		return -ENOMEM;
+	long rc = copy_from_guest(phys_to_virt(pa), op.image, op.image_size);
+	if (!rc)
+		rc = domain_build_from_image(phys_to_virt(pa), op.image_size,
+					     config, false, &d);
+	frame_free(pa, order);
+	if (rc)
+		return rc;
+	op.domid = d->domid;
+	if (copy_to_guest(arg, &op, sizeof(op))) {
+		domain_shutdown(d, KEEL_SHUTDOWN_crash);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static long domctl_unpause_domain(unsigned long domid)
+{
+	struct domain *d = domid <= 0xffff ? domain_by_id(domid) : NULL;
+	long rc = 0;
+
+	if (!d)
+		return -ESRCH;
+	if (d->state != DOMAIN_PAUSED)
+		rc = -EINVAL;
+	else
+		domain_unpause(d);
+	domain_put(d);
+	return rc;
+}
+
+static long domctl_destroy_domain(unsigned long domid)
+{
+	struct domain *self = current_vcpu()->domain;
+	struct domain *d = domid <= 0xffff ? domain_by_id(domid) : NULL;
+
+	if (!d)
+		return -ESRCH;
+	if (d == self) {
+		domain_put(d);
+		return -EINVAL;
+	}
+	if (!d->crash_reason[0])
+		format_string(d->crash_reason, sizeof(d->crash_reason),
+			      "destroyed by domain %u", self->domid);
+	domain_shutdown(d, KEEL_SHUTDOWN_poweroff);
+	domain_put(d);
+	return 0;
+}
+
 long do_domctl(unsigned long cmd, unsigned long arg)
 {
 	switch (cmd) {
-	case KEEL_DOMCTL_getinfo:  return domctl_getinfo(arg);
-	case KEEL_DOMCTL_physinfo: return domctl_physinfo(arg);
-	default:                   return -ENOSYS;
+	case KEEL_DOMCTL_getinfo:         return domctl_getinfo(arg);
+	case KEEL_DOMCTL_physinfo:        return domctl_physinfo(arg);
+	case KEEL_DOMCTL_create_domain:   return domctl_create_domain(arg);
+	case KEEL_DOMCTL_unpause_domain:  return domctl_unpause_domain(arg);
+	case KEEL_DOMCTL_destroy_domain:  return domctl_destroy_domain(arg);
+	default:                          return -ENOSYS;
 	}
 }
 

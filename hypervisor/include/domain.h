@@ -159,6 +159,9 @@ void domain_shutdown(struct domain *d, uint32_t reason);
 void domain_crash(struct domain *d, const char *why);
 /* Free everything of a shut-down domain whose vCPUs are all off-CPU. */
 void domain_destroy(struct domain *d);
+/* Whether domain @domid is being destroyed right now (no longer found
+ * by domain_by_id, not all its resources returned yet). */
+bool domain_id_dying(uint16_t domid);
 /* Take a domain that never ran off the list and destroy it. */
 void domain_discard(struct domain *d);
 /* Destroy shut-down domains that are ready; in test mode, end the machine

@@ -7,6 +7,11 @@
 
 int domain_build_from_module(const struct boot_module *m, bool first_kernel,
 			     struct domain **out);
+/* The same from an image in hypervisor memory and a module-style command
+ * line (the domctl create path). The domain is left paused. */
+int domain_build_from_image(const uint8_t *data, uint64_t len,
+			    const char *cmdline, bool first_kernel,
+			    struct domain **out);
 /* Build a domain from every PV kernel module, then start them all. */
 void domain_build_all(const struct boot_info *bi);
 /* Free frames just before the boot-time domains were built, so that the

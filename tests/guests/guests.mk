@@ -51,13 +51,21 @@ guests: $(GUEST_ELFS)
 
 -include $(GUEST_RUNTIME_OBJS:.o=.d) $(wildcard $(GUEST_OUT)/tests/*.d)
 
-# Benchmark guests (bench/pv-core/) share the runtime.
-BENCH_GUEST_ELFS := $(patsubst bench/pv-core/%.c,$(BUILD)/bench/%.elf,$(wildcard bench/pv-core/*.c))
+# Benchmark guests share the runtime: bench/DIR/NAME.c ->
+# $(BUILD)/bench/NAME.elf, so NAME must differ across the directories.
+BENCH_DIRS := bench/pv-core bench/pv-memory
+BENCH_GUEST_SRCS := $(foreach d,$(BENCH_DIRS),$(wildcard $(d)/*.c))
+BENCH_GUEST_ELFS := $(addprefix $(BUILD)/bench/,$(notdir $(BENCH_GUEST_SRCS:.c=.elf)))
 
-$(BUILD)/bench/%.o: bench/pv-core/%.c
+define bench-guest-cc
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+endef
+$(BUILD)/bench/%.o: bench/pv-core/%.c
+	$(bench-guest-cc)
+$(BUILD)/bench/%.o: bench/pv-memory/%.c
+	$(bench-guest-cc)
 
 $(BUILD)/bench/%.elf: $(BUILD)/bench/%.o $(GUEST_RUNTIME_OBJS) $(GUEST_SRC)/runtime/guest.ld
 	@echo "  LD      $@"
@@ -67,3 +75,9 @@ $(BUILD)/bench/%.elf: $(BUILD)/bench/%.o $(GUEST_RUNTIME_OBJS) $(GUEST_SRC)/runt
 		/usr/lib/x86_64-linux-gnu/libfdt.a
 
 bench-guests: $(BENCH_GUEST_ELFS)
+
+-include $(wildcard $(BUILD)/bench/*.d)
+
+# The soak test embeds the soak_child image (tests/soak.c).
+$(GUEST_OUT)/tests/soak.o: $(GUEST_OUT)/soak_child.elf
+$(GUEST_OUT)/tests/soak.o: GUEST_CFLAGS += -DSOAK_CHILD_ELF='"$(GUEST_OUT)/soak_child.elf"'

@@ -46,6 +46,13 @@ static const struct boot_fdt_info sample = {
 	.user_window_vaddr = 0x0000000000400000ULL,
 	.user_window_kernel_vaddr = 0xffffffffa0000000ULL,
 	.user_window_size = 0x1fe00000ULL,
+	.max_pages = 0x48000,
+	.m2p_vaddr = 0xffff800000000000ULL,
+	.m2p_entries = 0x100000,
+	.kernel_root_mfn = 0x12345,
+	.user_root_mfn = 0x12346,
+	.page_tables_vaddr = 0xffffffff80608000ULL,
+	.page_tables_pages = 9,
 };
 
 #define BUF_SIZE 8192
@@ -146,6 +153,14 @@ static void check_tree(const void *fdt, int rc, const struct boot_fdt_info *in)
 	expect_u64(fdt, "/keel/memory", "nr-pages", in->nr_pages);
 	expect_u64(fdt, "/keel/memory", "virt-base", in->virt_base);
 	expect_u64(fdt, "/keel/memory", "p2m-vaddr", in->p2m_vaddr);
+	expect_u64(fdt, "/keel/memory", "max-pages", in->max_pages);
+	expect_u64(fdt, "/keel/memory", "m2p-vaddr", in->m2p_vaddr);
+	expect_u64(fdt, "/keel/memory", "m2p-entries", in->m2p_entries);
+
+	expect_u64(fdt, "/keel/page-tables", "kernel-root", in->kernel_root_mfn);
+	expect_u64(fdt, "/keel/page-tables", "user-root", in->user_root_mfn);
+	expect_u64(fdt, "/keel/page-tables", "vaddr", in->page_tables_vaddr);
+	expect_u64(fdt, "/keel/page-tables", "pages", in->page_tables_pages);
 
 	expect_u64(fdt, "/keel/layout", "kernel-end", in->kernel_end);
 	expect_u64(fdt, "/keel/layout", "fdt-vaddr", in->fdt_vaddr);
@@ -171,16 +186,16 @@ static void check_tree(const void *fdt, int rc, const struct boot_fdt_info *in)
 	}
 	ck_assert_int_eq(i, 2);
 
-	static const char *const keel_names[] = { "memory", "layout",
-						  "user-window" };
+	static const char *const keel_names[] = { "memory", "page-tables",
+						  "layout", "user-window" };
 	i = 0;
 	fdt_for_each_subnode(child, fdt, node(fdt, "/keel")) {
-		ck_assert_int_lt(i, 3);
+		ck_assert_int_lt(i, 4);
 		ck_assert_str_eq(fdt_get_name(fdt, child, NULL), keel_names[i]);
 		ck_assert_int_lt(fdt_first_subnode(fdt, child), 0);
 		i++;
 	}
-	ck_assert_int_eq(i, 3);
+	ck_assert_int_eq(i, 4);
 }
 
 /* ---- Tests ----------------------------------------------------------- */

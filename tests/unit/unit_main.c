@@ -4,6 +4,10 @@
 
 #include "unit.h"
 
+/* The suites of the page-type modules (the others are in unit.h). */
+Suite *frame_type_suite(void);
+Suite *pt_validate_suite(void);
+
 int main(void)
 {
 	SRunner *sr = srunner_create(acpi_suite());
@@ -14,9 +18,11 @@ int main(void)
 	srunner_add_suite(sr, event_bitmap_suite());
 	srunner_add_suite(sr, format_suite());
 	srunner_add_suite(sr, frame_suite());
+	srunner_add_suite(sr, frame_type_suite());
 	srunner_add_suite(sr, heap_suite());
 	srunner_add_suite(sr, log_ring_suite());
 	srunner_add_suite(sr, multiboot2_suite());
+	srunner_add_suite(sr, pt_validate_suite());
 	srunner_add_suite(sr, range_suite());
 	srunner_add_suite(sr, symbols_suite());
 	srunner_add_suite(sr, timer_queue_suite());

@@ -6,13 +6,17 @@
 
 #define KEEL_DOMCTL_getinfo  0	/* arg: struct keel_domctl_getinfo */
 #define KEEL_DOMCTL_physinfo 1	/* arg: struct keel_domctl_physinfo */
+#define KEEL_DOMCTL_create_domain  2	/* arg: struct keel_domctl_create_domain */
+#define KEEL_DOMCTL_unpause_domain 3	/* arg: domain id */
+#define KEEL_DOMCTL_destroy_domain 4	/* arg: domain id */
 
 #define KEEL_DOMINFO_running    (1u << 0)	/* some vCPU is running */
 #define KEEL_DOMINFO_blocked    (1u << 1)	/* every up vCPU is blocked */
 #define KEEL_DOMINFO_shutdown   (1u << 2)	/* shut down; see reason */
 #define KEEL_DOMINFO_privileged (1u << 3)	/* a control domain */
 
-/* Information on domain `domid`, or -KEEL_ESRCH. */
+/* Information on domain `domid`; -KEEL_ESRCH if there is none, -KEEL_EBUSY
+ * while it is being destroyed (not all its memory is free yet). */
 struct keel_domctl_getinfo {
 	keel_domid_t domid;	/* IN */
 	uint16_t pad;
@@ -31,6 +35,22 @@ struct keel_domctl_physinfo {
 	uint32_t pad;
 	uint64_t total_frames;	/* OUT: frames the allocator manages */
 	uint64_t free_frames;	/* OUT */
+};
+
+/* Build a paused domain from an ELF image in the caller's memory, as the
+ * boot-time builder does from a Multiboot2 module
+ * (hypercall-abi/docs/pv-boot-protocol.md). The config is the module
+ * command line: "name=web mem=16M vcpus=1 -- guest args". privileged=
+ * defaults to 0. Start it with KEEL_DOMCTL_unpause_domain. */
+#define KEEL_DOMCTL_IMAGE_MAX   (16u << 20)	/* bytes */
+#define KEEL_DOMCTL_CONFIG_MAX  256		/* bytes, with the NUL */
+struct keel_domctl_create_domain {
+	uint64_t image;		/* IN: guest address of the ELF image */
+	uint64_t image_size;	/* IN: its size in bytes */
+	uint64_t config;	/* IN: guest address of the NUL-terminated
+				 * command line */
+	keel_domid_t domid;	/* OUT: the new domain */
+	uint16_t pad[3];	/* zero */
 };
 
 #endif
