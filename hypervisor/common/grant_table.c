@@ -104,15 +104,21 @@ static int grant_acquire(struct domain *granter, keel_grant_ref_t ref,
 	struct keel_grant_entry *e = grant_entry(gt, ref);
 	struct grant_active *act = &gt->active[ref];
 	uint16_t in_use = KEEL_GTF_reading | (write ? KEEL_GTF_writing : 0);
-	uint16_t flags = __atomic_load_n(&e->flags, __ATOMIC_SEQ_CST);
+	/* flags and domid form one 32-bit word (flags in the low half):
+	 * check both and set the in-use flags in one compare-exchange, so
+	 * the grant cannot be revoked or redirected in between. */
+	BUILD_BUG_ON(offsetof(struct keel_grant_entry, domid) != 2);
+	uint32_t *word = (uint32_t *)e;
+	uint32_t old = __atomic_load_n(word, __ATOMIC_SEQ_CST);
 
 	do {
+		uint16_t flags = (uint16_t)old;
+
 		if (!(flags & KEEL_GTF_permit_access) ||
-		    READ_ONCE(e->domid) != grantee->domid ||
+		    (uint16_t)(old >> 16) != grantee->domid ||
 		    (write && (flags & KEEL_GTF_readonly)))
 			return -EPERM;
-	} while (!__atomic_compare_exchange_n(&e->flags, &flags,
-					      flags | in_use, false,
+	} while (!__atomic_compare_exchange_n(word, &old, old | in_use, false,
 					      __ATOMIC_SEQ_CST,
 					      __ATOMIC_SEQ_CST));
 
