@@ -97,6 +97,7 @@ soak: deps $(BUILD)/keel.elf guests
 # Benchmarks are not tests: they write bench/results/*.json.
 bench: deps $(BUILD)/keel.elf bench-guests
 	python3 bench/pv-core/run.py $(BUILD)
+	python3 bench/pv-memory/run.py $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -251,6 +251,15 @@ static int grant_map(struct vcpu *v, struct keel_gnttab_map_grant_ref *op)
 	struct domain *granter = get_target(d, op->domid);
 	if (!granter)
 		return -ESRCH;
+	/* A grant mapping is told from the domain's own entries by its
+	 * frame's owner (pt_entry_is_foreign): a mapping of one's own grant
+	 * would look like an ordinary entry, which mmu_update could replace
+	 * and drop references it never held. So map only others' grants;
+	 * copying one's own is fine. */
+	if (granter == d) {
+		put_target(d, granter);
+		return -EINVAL;
+	}
 	rc = grant_acquire(granter, op->ref, d, write, &mfn);
 	if (!rc) {
 		rc = arch_grant_map(v, op->host_addr, mfn, !write,

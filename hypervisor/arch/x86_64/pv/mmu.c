@@ -92,16 +92,20 @@ static void tlb_flush_call(void *data)
 /* Flush @va, or everything, on every CPU that has @d's tables loaded. */
 static void flush_domain_tlbs(struct domain *d, uint64_t va)
 {
+	cpumask_t self = 1ULL << smp_processor_id();
 	cpumask_t mask = 0;
 
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+	for (unsigned int cpu = 0; cpu < nr_cpus_online; cpu++)
 		if (__atomic_load_n(&loaded_domid[cpu], __ATOMIC_SEQ_CST) ==
 		    d->domid)
 			mask |= 1ULL << cpu;
-	mask &= cpu_online_mask();
-	if (mask)
-		smp_call_function_mask(mask, tlb_flush_call, (void *)va);
+	/* The common case, a domain running only here: no IPI machinery. */
+	if (mask == self)
+		tlb_flush_call((void *)va);
+	else if (mask)
+		smp_call_function_mask(mask & cpu_online_mask(), tlb_flush_call,
+				       (void *)va);
 }
 
 /* Deferred drops of old entries' references (see the top). */
