@@ -1,15 +1,17 @@
 /*
- * The PV domain builder: from a Multiboot2 module holding an ELF64 kernel
- * with a Keel note, to a paused domain ready to run.
+ * The PV domain builder: from an ELF64 kernel with a Keel note (a
+ * Multiboot2 module at boot, or an image a control domain passes to
+ * domctl create_domain), to a paused domain ready to run.
  *
- * The module's command line configures the domain: words before "--" are
- * Keel's (name=, mem=, maxmem=, vcpus=, weight=, user=, privileged=), the rest is
- * the guest's own command line. The first kernel module becomes the
+ * The command line configures the domain: words before "--" are Keel's
+ * (name=, mem=, maxmem=, vcpus=, weight=, user=, privileged=), the rest
+ * is the guest's own command line. The first kernel module becomes the
  * control domain (dom0) unless it says privileged=0.
  *
  * Guest memory layout, from virt_base (hypercall-abi/docs/pv-boot-protocol.md):
  *   kernel image | P2M array | boot FDT (2 pages) | stack (4 pages) |
- *   free memory ... | user window (also mapped at USER_WINDOW_VADDR)
+ *   page tables (read-only) | free memory ... |
+ *   user window (also mapped at USER_WINDOW_VADDR)
  *   then a guard page and the shared-info page.
  */
 #include <boot_fdt.h>

@@ -49,8 +49,10 @@ struct keel_grant_entry {
 
 /* Every op has a status: 0, or a negative KEEL_E* for that op alone.
  * The call itself returns 0 when it read and wrote back every op (each
- * op's own status says how it went), or a negative error when the batch
- * itself was refused (-EINVAL count, -EFAULT pointer). */
+ * op's own status says how it went), or a negative error for the batch:
+ * -ENOSYS for an unknown command, -EINVAL for a count above
+ * KEEL_GNTTAB_BATCH_MAX, -EFAULT when an op cannot be read or written
+ * back (the ops before it have run). */
 
 /* setup_table: in: domid (KEEL_DOMID_SELF), nr_frames, frame_list (guest
  * pointer to nr_frames uint64_t); out: status, the MFNs in frame_list.

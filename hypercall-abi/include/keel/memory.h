@@ -25,8 +25,9 @@
 #define KEEL_MMU_NORMAL_PT_UPDATE  0	/* ptr: machine address of a page-
 					 * table entry (8-byte aligned) in a
 					 * table of the caller that is in use
-					 * (pinned, or linked from one);
-					 * val: the new entry */
+					 * (it has a table type: pinned, a
+					 * root, or linked from a table in
+					 * use); val: the new entry */
 #define KEEL_MMU_MACHPHYS_UPDATE   1	/* ptr: machine address of one of the
 					 * caller's frames; val: the guest
 					 * page number for the M2P */
@@ -53,7 +54,10 @@ struct keel_mmu_update {
 #define KEEL_MMUEXT_TLB_FLUSH_LOCAL    7	/* the calling vCPU */
 #define KEEL_MMUEXT_INVLPG_LOCAL       8	/* arg1: virtual address */
 #define KEEL_MMUEXT_TLB_FLUSH_MULTI    9	/* arg2: guest pointer to a
-						 * uint64_t bitmap of vCPUs */
+						 * uint64_t bitmap of vCPUs;
+						 * ABI 1.1 flushes every CPU
+						 * holding the domain's tables,
+						 * a superset */
 #define KEEL_MMUEXT_INVLPG_MULTI       10	/* arg1: address; arg2: bitmap */
 #define KEEL_MMUEXT_TLB_FLUSH_ALL      11	/* every vCPU of the domain */
 #define KEEL_MMUEXT_INVLPG_ALL         12	/* arg1: address */

@@ -292,10 +292,30 @@ static int set_root(struct vcpu *v, uint64_t *root, uint64_t mfn,
 int pv_vcpu_set_roots(struct vcpu *v, uint64_t kernel_root,
 		      uint64_t user_root)
 {
+	struct frame_table *ft = &machine_frames;
+	uint16_t owner = v->domain->domid;
+
 	spin_lock(&memory_lock);
-	int rc = set_root(v, &v->arch.kernel_root, kernel_root, false);
-	if (!rc)
-		rc = set_root(v, &v->arch.user_root, user_root, true);
+	/* Both or neither: take the new pair before giving up the old. */
+	int rc = frame_get_ref_and_type(ft, kernel_root, owner, FRAME_TYPE_L4);
+	if (!rc && user_root) {
+		rc = frame_get_ref_and_type(ft, user_root, owner, FRAME_TYPE_L4);
+		if (rc)
+			frame_put_ref_and_type(ft, kernel_root);
+	}
+	if (!rc) {
+		uint64_t old_kernel = v->arch.kernel_root;
+		uint64_t old_user = v->arch.user_root;
+
+		v->arch.kernel_root = kernel_root;
+		v->arch.user_root = user_root;
+		if (v == current_vcpu() && v->kernel_mode)
+			pv_load_page_table(owner, kernel_root << PAGE_SHIFT);
+		if (old_kernel)
+			frame_put_ref_and_type(ft, old_kernel);
+		if (old_user)
+			frame_put_ref_and_type(ft, old_user);
+	}
 	spin_unlock(&memory_lock);
 	return rc;
 }
