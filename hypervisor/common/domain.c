@@ -212,8 +212,9 @@ void domain_destroy(struct domain *d)
 	xfree(d);
 }
 
-/* The domain the reaper has unlisted but not yet freed, or 0xffff. */
-static uint32_t domid_being_freed = 0xffff;
+/* The domain the reaper has unlisted but not yet freed, or NONE. */
+#define DOMID_BEING_FREED_NONE UINT32_MAX
+static uint32_t domid_being_freed = DOMID_BEING_FREED_NONE;
 
 bool domain_id_dying(uint16_t domid)
 {
@@ -283,7 +284,8 @@ void domain_reap(void)
 		bool none_left = list_empty(&domain_list);
 		spin_unlock_irqrestore(&domain_list_lock, flags);
 		xfree(victim);
-		__atomic_store_n(&domid_being_freed, 0xffff, __ATOMIC_RELEASE);
+		__atomic_store_n(&domid_being_freed, DOMID_BEING_FREED_NONE,
+				 __ATOMIC_RELEASE);
 
 		if (none_left && opt_test) {
 			struct mm_stats st;

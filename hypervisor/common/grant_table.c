@@ -104,6 +104,11 @@ static int grant_acquire(struct domain *granter, keel_grant_ref_t ref,
 	struct keel_grant_entry *e = grant_entry(gt, ref);
 	struct grant_active *act = &gt->active[ref];
 	uint16_t in_use = KEEL_GTF_reading | (write ? KEEL_GTF_writing : 0);
+
+	/* A granter may rewrite domid while its grant is in use, so several
+	 * domains can pile up users: keep the counts from wrapping. */
+	if (act->users == UINT16_MAX)
+		return -EBUSY;
 	/* flags and domid form one 32-bit word (flags in the low half):
 	 * check both and set the in-use flags in one compare-exchange, so
 	 * the grant cannot be revoked or redirected in between. */

@@ -81,3 +81,46 @@ bench-guests: $(BENCH_GUEST_ELFS)
 # The soak test embeds the soak_child image (tests/soak.c).
 $(GUEST_OUT)/tests/soak.o: $(GUEST_OUT)/soak_child.elf
 $(GUEST_OUT)/tests/soak.o: GUEST_CFLAGS += -DSOAK_CHILD_ELF='"$(GUEST_OUT)/soak_child.elf"'
+
+# Hostile-guest suite (tests/guests/hostile/): each hostile/NAME.c is one
+# attack, linked with the runtime and the attacker library (hostile/lib/)
+# into $(BUILD)/guests/hostile/NAME.elf; hostile/victim/victim.c is the
+# victim domain every attack boots with. run.py runs them.
+HOSTILE_SRC  := $(GUEST_SRC)/hostile
+HOSTILE_OUT  := $(GUEST_OUT)/hostile
+HOSTILE_TESTS := $(basename $(notdir $(wildcard $(HOSTILE_SRC)/*.c)))
+HOSTILE_ELFS := $(addprefix $(HOSTILE_OUT)/,$(addsuffix .elf,$(HOSTILE_TESTS))) \
+	$(HOSTILE_OUT)/victim.elf
+HOSTILE_CFLAGS := $(GUEST_CFLAGS) -I$(HOSTILE_SRC)/lib
+HOSTILE_LD = $(LD) -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 \
+	-z noexecstack --build-id=none --no-warn-rwx-segments \
+	-T $(GUEST_SRC)/runtime/guest.ld
+
+$(HOSTILE_OUT)/obj/%.o: $(HOSTILE_SRC)/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(HOSTILE_CFLAGS) -c $< -o $@
+$(HOSTILE_OUT)/lib/hostile.o: $(HOSTILE_SRC)/lib/hostile.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(HOSTILE_CFLAGS) -c $< -o $@
+$(HOSTILE_OUT)/victim/victim.o: $(HOSTILE_SRC)/victim/victim.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(HOSTILE_CFLAGS) -c $< -o $@
+
+$(HOSTILE_OUT)/victim.elf: $(HOSTILE_OUT)/victim/victim.o $(GUEST_RUNTIME_OBJS) \
+		$(GUEST_SRC)/runtime/guest.ld
+	@echo "  LD      $@"
+	$(Q)$(HOSTILE_LD) -o $@ $< $(GUEST_RUNTIME_OBJS) \
+		/usr/lib/x86_64-linux-gnu/libfdt.a
+$(HOSTILE_OUT)/%.elf: $(HOSTILE_OUT)/obj/%.o $(HOSTILE_OUT)/lib/hostile.o \
+		$(GUEST_RUNTIME_OBJS) $(GUEST_SRC)/runtime/guest.ld
+	@echo "  LD      $@"
+	$(Q)$(HOSTILE_LD) -o $@ $< $(HOSTILE_OUT)/lib/hostile.o \
+		$(GUEST_RUNTIME_OBJS) /usr/lib/x86_64-linux-gnu/libfdt.a
+
+guests: $(HOSTILE_ELFS)
+
+-include $(wildcard $(HOSTILE_OUT)/obj/*.d $(HOSTILE_OUT)/lib/*.d \
+	$(HOSTILE_OUT)/victim/*.d)

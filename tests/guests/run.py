@@ -6,7 +6,7 @@ A test file may start with a header comment line
 with these keys (all optional):
     group=NAME    tests of one group boot together (they talk to each
                   other); ungrouped tests are packed several per boot
-    vcpus=N mem=SIZE weight=N privileged=0|1 user=SIZE
+    vcpus=N mem=SIZE maxmem=SIZE weight=N privileged=0|1 user=SIZE
                   the domain's configuration (module command line)
     args="..."    the guest's own command line
     cpus=N        physical CPUs for the boot (the largest in a boot wins)
@@ -21,6 +21,14 @@ A test passes when its domain printed "RESULT: PASS <name>" and exited
 with the expected reason, the hypervisor survived (KEEL-EXIT: success),
 and the boot ended with as many free frames as before the first domain.
 A missing RESULT line is a CRASH. Ends with "guests: N passed, N failed".
+
+The hostile-guest suite, tests/guests/hostile/NAME.c (reported as
+hostile/NAME), takes the same header. Each attack boots alone with the
+victim domain (hostile/victim/victim.c): the attacker is domain 0 and the
+victim domain 1, each told the other's id ("peer=N"). An attack passes
+only if the victim passes too, and its boot must end with the line "All
+domains exited; N frames free, N before the first domain". "--only
+hostile" runs the whole suite, "--only hostile/NAME" one attack.
 """
 import argparse
 import os
@@ -37,6 +45,8 @@ from keeltest import Module, SUCCESS  # noqa: E402
 
 PACK = 6           # ungrouped tests per boot
 DEFAULT_MEM = "4M"
+HOSTILE = os.path.join(HERE, "hostile")
+HOSTILE_TIMEOUT = "90"
 
 
 def read_header(path):
@@ -63,31 +73,92 @@ def load_tests(build, only):
         opts["name"] = test
         opts["elf"] = os.path.join(build, "guests", test + ".elf")
         tests.append(opts)
+    names = sorted(os.listdir(HOSTILE)) if os.path.isdir(HOSTILE) else []
+    for name in names:
+        if not name.endswith(".c"):
+            continue
+        test = name[:-2]
+        if only and not {test, f"hostile/{test}", "hostile"} & set(only):
+            continue
+        opts = read_header(os.path.join(HOSTILE, name))
+        opts["name"] = test
+        opts["display"] = f"hostile/{test}"
+        opts["hostile"] = True
+        opts["elf"] = os.path.join(build, "guests", "hostile", test + ".elf")
+        opts["args"] = " ".join(filter(None, ["peer=1", opts.get("args")]))
+        opts.setdefault("timeout", HOSTILE_TIMEOUT)
+        tests.append(opts)
     return tests
 
 
+def victim_of(attack, build):
+    """The victim domain that boots with a hostile test."""
+    return {"name": "victim", "role": "victim", "args": "peer=0",
+            "timeout": attack["timeout"],
+            "elf": os.path.join(build, "guests", "hostile", "victim.elf")}
+
+
 def plan_boots(tests, only):
-    groups, loose = {}, []
+    groups, loose, hostile = {}, [], []
     for t in tests:
-        if "group" in t:
+        if t.get("hostile"):
+            hostile.append([t, victim_of(t, BUILD)])
+        elif "group" in t:
             groups.setdefault(t["group"], []).append(t)
         else:
             loose.append(t)
     boots = list(groups.values())
     boots += [loose[i:i + PACK] for i in range(0, len(loose), PACK)]
-    return boots
+    return boots + hostile
 
 
 def module_cmdline(t):
     words = [f"name={t['name']}", f"mem={t.get('mem', DEFAULT_MEM)}",
              f"vcpus={t.get('vcpus', '1')}",
              f"privileged={t.get('privileged', '0')}"]
-    for k in ("weight", "user"):
+    for k in ("weight", "user", "maxmem"):
         if k in t:
             words.append(f"{k}={t[k]}")
     if t.get("args"):
         words += ["--", t["args"]]
     return " ".join(words)
+
+
+def check_domain(t, r):
+    """What went wrong for test @t's domain in boot result @r: its domain
+    id, a list of problems, and whether it was skipped."""
+    problems = []
+    domid = None
+    exit_reason = None
+    for line in r.lines:
+        dm = re.match(rf"Domain (\d+) \({re.escape(t['name'])}\)", line)
+        if dm and domid is None:
+            domid = dm.group(1)
+        em = re.match(rf"Domain \d+ \({re.escape(t['name'])}\) exited: "
+                      r"(\w+)", line)
+        if em:
+            exit_reason = em.group(1)
+    want_exit = t.get("exit", "poweroff")
+    result = None
+    if domid is not None:
+        for line in r.lines:
+            rm = re.match(rf"\(d{domid}\) RESULT: (\w+) "
+                          rf"{re.escape(t['name'])}\b(.*)", line)
+            if rm:
+                result = rm.group(1)
+    skipped = result == "SKIP"
+    if domid is None:
+        problems.append("the domain was never built")
+    elif want_exit == "crash":
+        if result and result != "PASS":
+            problems.append(f"RESULT {result}")
+    elif result is None:
+        problems.append("CRASH: no RESULT line")
+    elif result not in ("PASS", "SKIP"):
+        problems.append(f"RESULT {result}")
+    if exit_reason != want_exit:
+        problems.append(f"exited with {exit_reason}, expected {want_exit}")
+    return domid, problems, skipped
 
 
 def run_boot(boot):
@@ -114,39 +185,25 @@ def run_boot(boot):
     if m and m.group(1) != m.group(2):
         boot_problems.append(f"frames leaked: {m.group(1)} free after, "
                              f"{m.group(2)} before")
+    if any(t.get("hostile") for t in boot) and not m:
+        boot_problems.append("no \"All domains exited\" line: the free "
+                             "frame count was never checked")
+    checked = {}
     for t in boot:
+        checked[t["name"]] = check_domain(t, r)
+    for t in boot:
+        if t.get("role") == "victim":
+            continue
         problems = list(boot_problems)
-        domid = None
-        exit_reason = None
-        for line in r.lines:
-            dm = re.match(rf"Domain (\d+) \({re.escape(t['name'])}\)", line)
-            if dm and domid is None:
-                domid = dm.group(1)
-            em = re.match(rf"Domain \d+ \({re.escape(t['name'])}\) exited: "
-                          r"(\w+)", line)
-            if em:
-                exit_reason = em.group(1)
-        want_exit = t.get("exit", "poweroff")
-        result = None
-        if domid is not None:
-            for line in r.lines:
-                rm = re.match(rf"\(d{domid}\) RESULT: (\w+) "
-                              rf"{re.escape(t['name'])}\b(.*)", line)
-                if rm:
-                    result = rm.group(1)
-        skipped = result == "SKIP"
-        if domid is None:
-            problems.append("the domain was never built")
-        elif want_exit == "crash":
-            if result and result != "PASS":
-                problems.append(f"RESULT {result}")
-        elif result is None:
-            problems.append("CRASH: no RESULT line")
-        elif result not in ("PASS", "SKIP"):
-            problems.append(f"RESULT {result}")
-        if exit_reason != want_exit:
-            problems.append(f"exited with {exit_reason}, expected {want_exit}")
-        results.append((t["name"], problems, skipped, r, domid))
+        domid, domain_problems, skipped = checked[t["name"]]
+        problems += domain_problems
+        domids = [domid]
+        if t.get("hostile"):
+            vdomid, victim_problems, _ = checked["victim"]
+            problems += [f"victim: {p}" for p in victim_problems]
+            domids.append(vdomid)
+        results.append((t.get("display", t["name"]), problems, skipped, r,
+                        domids))
     return results
 
 
@@ -163,15 +220,17 @@ def main():
     passed = failed = skipped = 0
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for results in pool.map(run_boot, plan_boots(tests, args.only)):
-            for name, problems, skip, r, domid in results:
+            for name, problems, skip, r, domids in results:
                 if problems:
                     failed += 1
                     print(f"FAIL {name}")
                     for p in problems:
                         print(f"    - {p}")
                     mine = [l for l in r.lines
-                            if domid and l.startswith(f"(d{domid}) ")]
-                    tail = mine[-15:] + ["..."] + r.lines[-12:]
+                            if any(d and l.startswith(f"(d{d}) ")
+                                   for d in domids)]
+                    tail = (mine[-15 * len(domids):] + ["..."] +
+                            r.lines[-12:])
                     for line in tail:
                         print(f"    | {line}")
                 elif skip:
@@ -182,7 +241,8 @@ def main():
                     print(f"PASS {name}")
                     if args.verbose:
                         for l in r.lines:
-                            if domid and l.startswith(f"(d{domid}) "):
+                            if any(d and l.startswith(f"(d{d}) ")
+                                   for d in domids):
                                 print(f"    | {l}")
                 sys.stdout.flush()
     print(f"guests: {passed} passed, {failed} failed, {skipped} skipped")

@@ -1,4 +1,4 @@
-/* keel-test: privileged=1 mem=8M timeout=300 args="cycles=25" */
+/* keel-test: group=soak privileged=1 mem=8M timeout=300 args="cycles=25" */
 /*
  * Create and destroy a small PV guest (soak_child) many times, as the
  * control domain, and check after every cycle that the free-frame count
@@ -7,7 +7,8 @@
  * domctl while it may still be running; the others power off themselves.
  *
  * `make check` runs 25 cycles; `make soak` runs 1000 (cycles= on the
- * guest command line).
+ * guest command line). It boots alone (its own group): other domains
+ * exiting would move the free-frame count under it.
  */
 #include <format.h>
 #include "keeltest.h"
