@@ -1,7 +1,9 @@
 /*
  * Domain and vCPU lifecycle, and the vcpu_op hypercall.
  *
- *   domain_create   -> paused, memory and vCPUs allocated
+ *   domain_create   -> paused, vCPUs allocated; not yet findable
+ *   (the builder gives it memory, page tables and an image)
+ *   domain_publish  -> on the domain list: lookups find it
  *   domain_unpause  -> vCPU 0 runs
  *   domain_shutdown -> every vCPU stopped; reason recorded
  *   domain_reap     -> once no vCPU is on a CPU: domain_destroy frees all
@@ -146,17 +148,34 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	}
 
 	flags = spin_lock_irqsave(&domain_list_lock);
-	list_add_tail(&d->link, &domain_list);
 	nr_domains_created++;
 	spin_unlock_irqrestore(&domain_list_lock, flags);
 	*out = d;
 	return 0;
 }
 
-void domain_unpause(struct domain *d)
+void domain_publish(struct domain *d)
 {
+	unsigned long flags = spin_lock_irqsave(&domain_list_lock);
+
+	list_add_tail(&d->link, &domain_list);
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+}
+
+int domain_unpause(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&d->lock);
+
+	/* Under the lock that domain_shutdown() takes: a domain shut down
+	 * (and perhaps being destroyed) is never brought back. */
+	if (d->state != DOMAIN_PAUSED) {
+		spin_unlock_irqrestore(&d->lock, flags);
+		return -EINVAL;
+	}
 	d->state = DOMAIN_RUNNING;
+	spin_unlock_irqrestore(&d->lock, flags);
 	vcpu_start(d->vcpus[0]);
+	return 0;
 }
 
 void domain_shutdown(struct domain *d, uint32_t reason)
@@ -231,18 +250,6 @@ bool domain_id_dying(uint16_t domid)
 	return dying;
 }
 
-void domain_discard(struct domain *d)
-{
-	unsigned long flags = spin_lock_irqsave(&domain_list_lock);
-
-	/* Never shut down, so the reaper leaves it alone; no lookup finds
-	 * it from here on. */
-	d->state = DOMAIN_DEAD;
-	list_del(&d->link);
-	spin_unlock_irqrestore(&domain_list_lock, flags);
-	domain_destroy(d);
-}
-
 void domain_reap(void)
 {
 	/* One reaper at a time: otherwise a CPU could find the list empty
@@ -305,34 +312,36 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
 {
 	struct keel_vcpu_context ctx;
 
-	if (v->state != VCPU_DOWN)
+	/* An early answer for a vCPU that is plainly up (re-checked when
+	 * claiming below), before looking at the argument. */
+	if (READ_ONCE(v->state) != VCPU_DOWN)
 		return -EEXIST;
-	/* Taken down but not yet off its CPU: its old registers are about
-	 * to be saved over anything written now. */
-	if (vcpu_is_on_cpu(v))
-		return -EBUSY;
 	if (copy_from_guest(&ctx, arg, sizeof(ctx)))
 		return -EFAULT;
 	if (!guest_range_ok(ctx.rip, 1) || !guest_range_ok(ctx.rsp, 0))
 		return -EINVAL;
-	/* It starts on the caller's page tables. */
-	struct vcpu *self = current_vcpu();
-	int rc = pv_vcpu_set_roots(v, self->arch.kernel_root,
-				   self->arch.user_root);
+	/* Claim it: down, off its CPU (a vCPU taken down may still be on
+	 * its way out, its registers about to be saved over anything written
+	 * now), and not startable by VCPUOP_up until published below. Its
+	 * old roots may then be dropped: nothing can be running on them. */
+	int rc = vcpu_begin_initialise(v);
 	if (rc)
 		return rc;
-	memset(&v->regs, 0, sizeof(v->regs));
-	v->regs.rip = ctx.rip;
-	v->regs.rsp = ctx.rsp;
-	v->regs.rdi = ctx.rdi;
-	v->regs.rflags = X86_EFLAGS_IF | 0x2;
-	v->arch.kernel_sp = ctx.kernel_sp;
-	v->kernel_mode = true;
-	v->vcpu_info->evtchn_upcall_mask = 1;
-	/* Published last: a sibling's VCPUOP_up starts the vCPU only once
-	 * it sees this, and then sees the registers above too. */
-	__atomic_store_n(&v->initialised, true, __ATOMIC_RELEASE);
-	return 0;
+	/* It starts on the caller's page tables. */
+	struct vcpu *self = current_vcpu();
+	rc = pv_vcpu_set_roots(v, self->arch.kernel_root, self->arch.user_root);
+	if (!rc) {
+		memset(&v->regs, 0, sizeof(v->regs));
+		v->regs.rip = ctx.rip;
+		v->regs.rsp = ctx.rsp;
+		v->regs.rdi = ctx.rdi;
+		v->regs.rflags = X86_EFLAGS_IF | 0x2;
+		v->arch.kernel_sp = ctx.kernel_sp;
+		v->kernel_mode = true;
+		v->vcpu_info->evtchn_upcall_mask = 1;
+	}
+	vcpu_end_initialise(v, !rc);
+	return rc;
 }
 
 long do_vcpu_op(unsigned long cmd, unsigned long vcpu_id, unsigned long arg)

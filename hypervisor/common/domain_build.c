@@ -271,7 +271,7 @@ int domain_build_from_image(const uint8_t *data, uint64_t len,
 	if (rc) {
 		printk(LOG_ERR "Domain builder: %s: cannot build the domain "
 		       "(%d)\n", o.name, rc);
-		domain_discard(d);
+		domain_destroy(d);
 		return rc;
 	}
 
@@ -309,6 +309,7 @@ void domain_build_all(const struct boot_info *bi)
 
 		if (domain_build_from_module(&bi->modules[i], first_kernel, &d))
 			continue;
+		domain_publish(d);
 		first_kernel = false;
 		built[n++] = d;
 	}

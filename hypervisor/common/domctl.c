@@ -95,25 +95,24 @@ static long domctl_create_domain(unsigned long arg)
 	frame_free(pa, order);
 	if (rc)
 		return rc;
+	/* Unpublished until the caller knows its id: nobody else can find
+	 * (and destroy) it half-built. */
 	op.domid = d->domid;
 	if (copy_to_guest(arg, &op, sizeof(op))) {
-		domain_shutdown(d, KEEL_SHUTDOWN_crash);
+		domain_destroy(d);
 		return -EFAULT;
 	}
+	domain_publish(d);
 	return 0;
 }
 
 static long domctl_unpause_domain(unsigned long domid)
 {
 	struct domain *d = domid <= 0xffff ? domain_by_id(domid) : NULL;
-	long rc = 0;
 
 	if (!d)
 		return -ESRCH;
-	if (d->state != DOMAIN_PAUSED)
-		rc = -EINVAL;
-	else
-		domain_unpause(d);
+	long rc = domain_unpause(d);
 	domain_put(d);
 	return rc;
 }

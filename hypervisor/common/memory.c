@@ -20,6 +20,7 @@
 #include <memory.h>
 #include <mm.h>
 #include <panic.h>
+#include <percpu.h>
 #include <printk.h>
 #include <asm/pv.h>
 
@@ -50,6 +51,32 @@ void memory_init(void)
 	printk("Memory: M2P of %llu entries, read-only to guests at %#llx\n",
 	       (unsigned long long)m2p_entries,
 	       (unsigned long long)KEEL_M2P_VADDR);
+}
+
+/* Work of the hypercall running on each CPU. */
+static struct memory_work {
+	uint64_t visited;
+	uint64_t requests;
+} memory_work[NR_CPUS];
+
+void memory_work_begin(void)
+{
+	memory_work[smp_processor_id()] = (struct memory_work){ 0, 0 };
+}
+
+bool memory_work_allowed(void)
+{
+	const struct memory_work *w = &memory_work[smp_processor_id()];
+
+	return !w->requests || w->visited < MEMORY_WORK_BUDGET;
+}
+
+void memory_work_charge(uint64_t visited_before)
+{
+	struct memory_work *w = &memory_work[smp_processor_id()];
+
+	w->visited += machine_frames.entries_visited - visited_before;
+	w->requests++;
 }
 
 uint64_t domain_memory_add_frame(struct domain *d)

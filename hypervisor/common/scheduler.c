@@ -260,6 +260,32 @@ bool vcpu_is_on_cpu(struct vcpu *v)
 	return on;
 }
 
+int vcpu_begin_initialise(struct vcpu *v)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	int rc = 0;
+
+	if (v->state != VCPU_DOWN)
+		rc = -EEXIST;
+	else if (sched_cpus[v->processor].curr == v || v->initialising)
+		rc = -EBUSY;
+	else {
+		v->initialised = false;
+		v->initialising = true;
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return rc;
+}
+
+void vcpu_end_initialise(struct vcpu *v, bool initialised)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+
+	v->initialised = initialised;
+	v->initialising = false;
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
 bool domain_all_vcpus_off_cpu(struct domain *d)
 {
 	unsigned long flags = spin_lock_irqsave(&sched_lock);

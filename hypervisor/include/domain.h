@@ -40,6 +40,7 @@ struct vcpu {
 	unsigned int processor;		/* physical CPU it runs or queues on */
 	enum vcpu_run_state state;
 	bool initialised;		/* has a context to start from */
+	bool initialising;		/* VCPUOP_initialise under way */
 	bool kernel_mode;		/* guest kernel (true) or user mode */
 	bool virtual_ts;		/* fpu_taskswitch(1) in effect */
 	struct cpu_user_regs regs;	/* guest registers while not running */
@@ -148,10 +149,13 @@ struct domain_config {
 	const char *cmdline;		/* the guest's own command line */
 };
 
-/* Create a paused domain with its vCPUs (none initialised). */
+/* Create a paused domain with its vCPUs (none initialised). It is not
+ * on the domain list, so no lookup finds it, until domain_publish(); a
+ * domain that fails to build is destroyed with domain_destroy(). */
 int domain_create(const struct domain_config *cfg, struct domain **out);
-/* Start vCPU 0. */
-void domain_unpause(struct domain *d);
+void domain_publish(struct domain *d);
+/* Start vCPU 0 of a paused domain; -EINVAL if it is not paused. */
+int domain_unpause(struct domain *d);
 /* Stop every vCPU and record why; idempotent (the first reason stays). */
 void domain_shutdown(struct domain *d, uint32_t reason);
 /* Shut the domain down as crashed, logging @why. For guest misbehaviour
@@ -162,8 +166,6 @@ void domain_destroy(struct domain *d);
 /* Whether domain @domid is being destroyed right now (no longer found
  * by domain_by_id, not all its resources returned yet). */
 bool domain_id_dying(uint16_t domid);
-/* Take a domain that never ran off the list and destroy it. */
-void domain_discard(struct domain *d);
 /* Destroy shut-down domains that are ready; in test mode, end the machine
  * when none is left. Called by every CPU's idle loop, one at a time. */
 void domain_reap(void);

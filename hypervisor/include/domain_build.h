@@ -8,7 +8,8 @@
 int domain_build_from_module(const struct boot_module *m, bool first_kernel,
 			     struct domain **out);
 /* The same from an image in hypervisor memory and a module-style command
- * line (the domctl create path). The domain is left paused. */
+ * line (the domctl create path). The domain is left paused and
+ * unpublished (domain_publish()). */
 int domain_build_from_image(const uint8_t *data, uint64_t len,
 			    const char *cmdline, bool first_kernel,
 			    struct domain **out);

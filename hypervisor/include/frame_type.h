@@ -76,6 +76,9 @@ struct frame_table {
 	uint64_t nr_frames;
 	const struct frame_table_ops *ops;
 	void *ctx;			/* for the ops (unit tests) */
+	/* Entries the validate/devalidate ops have looked at, ever: the
+	 * measure of work that bounds one hypercall (memory.c). */
+	uint64_t entries_visited;
 };
 
 static inline bool frame_type_is_table(enum frame_type t)

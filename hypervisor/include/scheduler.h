@@ -32,6 +32,11 @@ bool sched_reschedule_pending(void);
 void vcpu_kick(struct vcpu *v);
 /* True while @v's registers are live on some CPU. */
 bool vcpu_is_on_cpu(struct vcpu *v);
+/* VCPUOP_initialise: claim @v (down, off-CPU, not being initialised by
+ * another call; -EEXIST if up, -EBUSY otherwise) and make it unstartable
+ * until vcpu_end_initialise() publishes the outcome. */
+int vcpu_begin_initialise(struct vcpu *v);
+void vcpu_end_initialise(struct vcpu *v, bool initialised);
 /* True when no vCPU of @d is on a CPU. */
 bool domain_all_vcpus_off_cpu(struct domain *d);
 /* Return-to-guest work: reschedule if asked. May switch the frame at

@@ -167,9 +167,9 @@ START_TEST(l1_good_entries)
 	l1[0] = PTE(10, P | U);				/* read-only */
 	l1[1] = PTE(11, P | W | U);			/* read-write */
 	l1[5] = PTE(12, P | W | PTE_NX | PTE_ACCESSED | PTE_DIRTY |
-		    PTE_PAT_4K | PTE_AVAIL_MASK | PTE_PWT | PTE_PCD);
+		    PTE_AVAIL_MASK);
 	l1[7] = PTE(10, P);				/* again, RO */
-	l1[8] = 0xfffffffffffffffeULL;	/* not present: anything goes */
+	l1[8] = 0xfffffffffffffffeULL;	/* not present, beyond RAM */
 	l1[9] = PTE(NR_FRAMES + 5, W | PTE_GLOBAL);	/* not present */
 	l1[511] = PTE(12, P | W);			/* again, RW */
 	take_snapshot();
@@ -692,10 +692,22 @@ START_TEST(entry_get_put)
 	ck_assert_int_eq(pt_entry_get(&ft, ~PTE_PRESENT, 2, DOM_A), 0);
 	pt_entry_put(&ft, ~PTE_PRESENT, 1, DOM_A);
 	check_snapshot();
-	/* PAT (bit 7) is allowed in an L1 entry, PS is not in an L2. */
+	/* Not present but naming RAM (an L1TF gadget): refused. */
+	ck_assert_int_eq(pt_entry_get(&ft, PTE(2, 0), 1, DOM_A), -EINVAL);
+	ck_assert_int_eq(pt_entry_get(&ft, PTE(NR_FRAMES - 1, W), 3, DOM_A),
+			 -EINVAL);
+	ck_assert_int_eq(pt_entry_get(&ft, PTE(NR_FRAMES, W), 3, DOM_A), 0);
+	/* Cache attributes are refused at every level: PAT, PCD, PWT. */
 	ck_assert_int_eq(pt_entry_get(&ft, PTE(2, P | PTE_PAT_4K), 1, DOM_A),
-			 0);
-	check_frame(2, DOM_A, ALLOC, 2, FRAME_TYPE_NONE, 0);
+			 -EINVAL);
+	ck_assert_int_eq(pt_entry_get(&ft, PTE(2, P | PTE_PCD), 1, DOM_A),
+			 -EINVAL);
+	ck_assert_int_eq(pt_entry_get(&ft, PTE(2, P | PTE_PWT), 1, DOM_A),
+			 -EINVAL);
+	ck_assert_int_eq(pt_entry_get(&ft, PTE(2, P | PTE_PCD), 2, DOM_A),
+			 -EINVAL);
+	check_snapshot();
+	/* PS is not allowed in an L2. */
 	ck_assert_int_eq(pt_entry_get(&ft, PTE(3, P | PTE_LARGE), 2, DOM_A),
 			 -EINVAL);
 	ck_assert_int_eq(pt_entry_get(&ft, PTE(3, P | PTE_DIRTY), 3, DOM_A),
@@ -715,7 +727,6 @@ START_TEST(entry_get_put)
 	ck_assert_int_eq(pt_entry_get(&ft, PTE(3, P | W), 1, DOM_A), -EBUSY);
 	check_frame(3, DOM_A, ALLOC, 2, FRAME_TYPE_L1, 1);
 	pt_entry_put(&ft, PTE(3, P), 2, DOM_A);
-	pt_entry_put(&ft, PTE(2, P | PTE_PAT_4K), 1, DOM_A);
 	check_snapshot();
 }
 END_TEST

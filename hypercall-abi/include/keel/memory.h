@@ -39,6 +39,9 @@ struct keel_mmu_update {
 };
 
 #define KEEL_MMU_UPDATE_MAX    1024	/* requests per call */
+/* mmu_update and mmuext_op return -KEEL_EAGAIN, with the number done,
+ * when a call has spent its work budget (page-table entries validated
+ * or devalidated); the guest resubmits the rest. */
 
 /* ---- mmuext_op(ops, count, done, foreign_domid) ---------------------- */
 

@@ -22,8 +22,9 @@ static void writer(void *arg)
 	(void)arg;
 	__atomic_store_n(&started, 1, __ATOMIC_SEQ_CST);
 	for (uint64_t n = 1; !stop; n++) {
-		/* Even values: as page-table entries, "not present". */
-		if (rt_write_faults(&page[5], n << 1)) {
+		/* Even values below 4096: as page-table entries, "not
+		 * present" with no address (what Keel accepts there). */
+		if (rt_write_faults(&page[5], (n & 0x7ff) << 1)) {
 			writer_trap = rt_last_trap;
 			break;
 		}

@@ -247,18 +247,29 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 		return -EPERM;
 	if (count > KEEL_MMU_UPDATE_MAX)
 		return -EINVAL;
-	spin_lock(&memory_lock);
+	/* The lock is held per request, so other domains' calls get their
+	 * turn; old entries wait in the batch across the gaps (their
+	 * references are still held, so nothing can free them). */
 	for (done = 0; done < count; done++) {
 		struct keel_mmu_update r;
 
+		if (!memory_work_allowed()) {
+			rc = -EAGAIN;
+			break;
+		}
 		if (copy_from_guest(&r, reqs + done * sizeof(r), sizeof(r))) {
 			rc = -EFAULT;
 			break;
 		}
+		spin_lock(&memory_lock);
+		uint64_t visited = machine_frames.entries_visited;
 		rc = mmu_update_one(&b, &r);
+		memory_work_charge(visited);
+		spin_unlock(&memory_lock);
 		if (rc)
 			break;
 	}
+	spin_lock(&memory_lock);
 	mmu_batch_finish(&b);
 	spin_unlock(&memory_lock);
 	return report_done(done_ptr, done, rc);
@@ -409,19 +420,25 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 		return -EPERM;
 	if (count > KEEL_MMUEXT_OP_MAX)
 		return -EINVAL;
-	spin_lock(&memory_lock);
 	for (done = 0; done < count; done++) {
 		struct keel_mmuext_op op;
 
+		if (!memory_work_allowed()) {
+			rc = -EAGAIN;
+			break;
+		}
 		if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
 			rc = -EFAULT;
 			break;
 		}
+		spin_lock(&memory_lock);
+		uint64_t visited = machine_frames.entries_visited;
 		rc = mmuext_one(v, &op);
+		memory_work_charge(visited);
+		spin_unlock(&memory_lock);
 		if (rc)
 			break;
 	}
-	spin_unlock(&memory_lock);
 	return report_done(done_ptr, done, rc);
 }
 

@@ -34,7 +34,7 @@ int pt_entry_get(struct frame_table *ft, uint64_t e, unsigned int level,
 	int rc;
 
 	if (!(e & PTE_PRESENT))
-		return 0;
+		return pt_nonpresent_ok(ft, e) ? 0 : -EINVAL;
 	if (!pt_entry_flags_ok(e, level))
 		return -EINVAL;
 	if (level > 1)
@@ -80,6 +80,7 @@ int pt_validate_table(struct frame_table *ft, uint64_t mfn,
 	unsigned int level = pt_type_level(type);
 	uint16_t owner = ft->frames[mfn].owner;
 
+	ft->entries_visited += 512;
 	for (unsigned int i = 0; i < 512; i++) {
 		if (pt_is_hypervisor_slot(level, i))
 			continue;
@@ -104,6 +105,7 @@ void pt_devalidate_table(struct frame_table *ft, uint64_t mfn,
 	unsigned int level = pt_type_level(type);
 	uint16_t owner = ft->frames[mfn].owner;
 
+	ft->entries_visited += 512;
 	if (level == 4)
 		pt_clear_hypervisor_slots(table);
 	for (unsigned int i = 0; i < 512; i++)

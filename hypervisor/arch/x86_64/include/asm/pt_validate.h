@@ -15,16 +15,32 @@
 #define PTE_PAT_4K      (1ULL << 7)
 
 /* Flags a guest may set: in a leaf (L1) entry, and in the entries of the
- * upper levels, which only link tables. Global pages are refused because
- * guest kernel and user share ring 3 and are kept apart only by their
- * roots; a global kernel mapping would survive the switch to the user
- * root. Superpages (PS in L2/L3) are not supported. */
-#define PT_L1_ALLOWED   (PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_PWT | \
-			 PTE_PCD | PTE_ACCESSED | PTE_DIRTY | PTE_PAT_4K | \
-			 PTE_AVAIL_MASK | PTE_NX | PTE_ADDR_MASK)
-#define PT_UPPER_ALLOWED (PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_PWT | \
-			  PTE_PCD | PTE_ACCESSED | PTE_AVAIL_MASK | PTE_NX | \
+ * upper levels, which only link tables.
+ *  - Global pages are refused because guest kernel and user share ring 3
+ *    and are kept apart only by their roots; a global kernel mapping
+ *    would survive the switch to the user root.
+ *  - Superpages (PS in L2/L3) are not supported.
+ *  - Cache attributes (PWT, PCD, PAT) are refused: every frame a guest
+ *    can map is RAM that Keel also reaches write-back through its direct
+ *    map (page tables, shared info, grant frames), and mixing memory
+ *    types on one frame is undefined on x86 (it can end in a machine
+ *    check). */
+#define PT_L1_ALLOWED   (PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_ACCESSED | \
+			 PTE_DIRTY | PTE_AVAIL_MASK | PTE_NX | PTE_ADDR_MASK)
+#define PT_UPPER_ALLOWED (PTE_PRESENT | PTE_WRITE | PTE_USER | \
+			  PTE_ACCESSED | PTE_AVAIL_MASK | PTE_NX | \
 			  PTE_ADDR_MASK)
+
+/* A not-present entry is never walked, but on CPUs with the L1TF flaw
+ * its address bits are still used speculatively to read the L1 cache.
+ * So its address must be zero or lie beyond all RAM (where Linux's PTE
+ * inversion puts swap entries); anything else is refused. */
+static inline bool pt_nonpresent_ok(const struct frame_table *ft, uint64_t e)
+{
+	uint64_t mfn = (e & PTE_ADDR_MASK) >> 12;
+
+	return mfn == 0 || mfn >= ft->nr_frames;
+}
 
 static inline enum frame_type pt_level_type(unsigned int level)
 {
