@@ -8,7 +8,6 @@
  */
 #include <domain.h>
 #include <hypercall.h>
-#include <memory.h>
 #include <scheduler.h>
 
 enum hypercall_access { ANY, CONTROL };
@@ -59,6 +58,5 @@ void do_hypercall(struct cpu_user_regs *regs)
 	const unsigned long args[5] = { regs->rdi, regs->rsi, regs->rdx,
 					regs->r10, regs->r8 };
 
-	memory_work_begin();
 	regs->rax = (uint64_t)hypercall_dispatch(regs->rax, args);
 }

@@ -57,11 +57,28 @@ void memory_init(void)
 static struct memory_work {
 	uint64_t visited;
 	uint64_t requests;
+	bool in_multicall;	/* the entries share the multicall's budget */
 } memory_work[NR_CPUS];
 
 void memory_work_begin(void)
 {
-	memory_work[smp_processor_id()] = (struct memory_work){ 0, 0 };
+	struct memory_work *w = &memory_work[smp_processor_id()];
+
+	if (!w->in_multicall) {
+		w->visited = 0;
+		w->requests = 0;
+	}
+}
+
+void memory_work_multicall(bool entering)
+{
+	struct memory_work *w = &memory_work[smp_processor_id()];
+
+	w->in_multicall = false;
+	if (entering) {
+		memory_work_begin();
+		w->in_multicall = true;
+	}
 }
 
 bool memory_work_allowed(void)

@@ -12,6 +12,7 @@
 #include <errno_values.h>
 #include <hypercall.h>
 #include <keel/memory.h>
+#include <memory.h>
 #include <asm/pv.h>
 
 static bool multicall_allowed(uint64_t op)
@@ -22,14 +23,19 @@ static bool multicall_allowed(uint64_t op)
 
 long do_multicall(unsigned long calls, unsigned long count)
 {
+	long rc = 0;
+
 	if (count > KEEL_MULTICALL_MAX)
 		return -EINVAL;
-	for (unsigned long i = 0; i < count; i++) {
+	memory_work_multicall(true);
+	for (unsigned long i = 0; i < count && !rc; i++) {
 		uint64_t at = calls + i * sizeof(struct keel_multicall_entry);
 		struct keel_multicall_entry e;
 
-		if (copy_from_guest(&e, at, sizeof(e)))
-			return -EFAULT;
+		if (copy_from_guest(&e, at, sizeof(e))) {
+			rc = -EFAULT;
+			break;
+		}
 		e.result = multicall_allowed(e.op) ?
 			   (uint64_t)hypercall_dispatch(e.op,
 							(unsigned long *)e.args) :
@@ -37,7 +43,8 @@ long do_multicall(unsigned long calls, unsigned long count)
 		if (copy_to_guest(at + offsetof(struct keel_multicall_entry,
 						 result),
 				  &e.result, sizeof(e.result)))
-			return -EFAULT;
+			rc = -EFAULT;
 	}
-	return 0;
+	memory_work_multicall(false);
+	return rc;
 }

@@ -46,20 +46,23 @@ long do_memory_op(unsigned long cmd, unsigned long arg);
 /*
  * Work bounds. Validating or devalidating one table can cascade through
  * everything below it, so a batch of a thousand pins could hold the
- * memory lock (and the CPU) for as long as the guest likes. Each
- * hypercall from a guest starts with a budget of page-table entries to
- * visit (memory_work_begin(), from the dispatcher); the batched MMU calls
- * stop between requests once it is spent, with -EAGAIN and the number
- * done, and the guest resubmits the rest. The first request of a
- * hypercall always runs, so every call makes progress; one request alone
- * is bounded by the guest's own memory.
+ * memory lock (and the CPU) for as long as the guest likes. Each batched
+ * MMU call (or each multicall, whose entries share it) starts with a
+ * budget of page-table entries to visit, and stops between requests once
+ * it is spent, with -EAGAIN and the number done; the guest resubmits the
+ * rest. The first request always runs, so every call makes progress; one
+ * request alone is bounded by the guest's own memory.
  */
 #define MEMORY_WORK_BUDGET (64 * 1024)	/* entries visited per hypercall */
+/* At the start of mmu_update and mmuext_op: a fresh budget, unless they
+ * run inside a multicall. */
 void memory_work_begin(void);
-/* May the current hypercall start another request? */
+/* Around a multicall: one budget for all its entries. */
+void memory_work_multicall(bool entering);
+/* May the current call start another request? */
 bool memory_work_allowed(void);
 /* Charge the entries visited since @visited_before (read under
- * memory_lock, before the request) to the current hypercall. */
+ * memory_lock, before the request) to the current call. */
 void memory_work_charge(uint64_t visited_before);
 
 #endif

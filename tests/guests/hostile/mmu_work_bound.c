@@ -6,7 +6,9 @@
  * instead stop once its work budget is spent, with -EAGAIN and a done
  * count of a few requests, leaving the table pinned exactly when an odd
  * number of requests ran. Resubmitting the rest finishes the batch, a
- * few requests per call, and the victim keeps counting throughout.
+ * few requests per call, and the victim keeps counting throughout. A
+ * multicall of eight such batches shares one budget: the first entry
+ * does a few requests, the others none.
  */
 #include "hostile.h"
 
@@ -72,5 +74,29 @@ void attack(void)
 	      BATCH);
 	printf("finished in %u calls; the L2 is unpinned again\n", calls);
 	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_UNPIN_TABLE, l2_mfn, 0), -KEEL_EINVAL);
+
+	/* Eight batches in one multicall: one budget for all of them. */
+	static struct keel_multicall_entry mc[8];
+	static uint64_t mc_done[8];
+	for (unsigned int i = 0; i < 8; i++) {
+		mc_done[i] = ~0ULL;
+		mc[i] = (struct keel_multicall_entry){
+			.op = KEEL_HC_mmuext_op,
+			.args = { (unsigned long)ops, BATCH,
+				  (unsigned long)&mc_done[i], KEEL_DOMID_SELF },
+		};
+	}
+	CHECK_EQ(keel_hypercall_multicall((unsigned long)mc, 8), 0);
+	CHECK_EQ((long)mc[0].result, -KEEL_EAGAIN);
+	CHECK(mc_done[0] >= 1 && mc_done[0] <= 4, "%llu requests in entry 0",
+	      (unsigned long long)mc_done[0]);
+	for (unsigned int i = 1; i < 8; i++) {
+		CHECK_EQ((long)mc[i].result, -KEEL_EAGAIN);
+		CHECK_EQ(mc_done[i], 0);
+	}
+	if (mc_done[0] % 2)
+		CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_UNPIN_TABLE, l2_mfn, 0), 0);
+	printf("a multicall of 8 batches did %llu requests in all\n",
+	       (unsigned long long)mc_done[0]);
 	hostile_make_writable(l2);
 }

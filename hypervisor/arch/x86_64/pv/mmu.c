@@ -247,6 +247,7 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 		return -EPERM;
 	if (count > KEEL_MMU_UPDATE_MAX)
 		return -EINVAL;
+	memory_work_begin();
 	/* The lock is held per request, so other domains' calls get their
 	 * turn; old entries wait in the batch across the gaps (their
 	 * references are still held, so nothing can free them). */
@@ -420,6 +421,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 		return -EPERM;
 	if (count > KEEL_MMUEXT_OP_MAX)
 		return -EINVAL;
+	memory_work_begin();
 	for (done = 0; done < count; done++) {
 		struct keel_mmuext_op op;
 
