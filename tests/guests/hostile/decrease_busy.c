@@ -37,12 +37,7 @@ void attack(void)
 	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_UNPIN_TABLE, t_mfn, 0), 0);
 
 	/* Keel's pages, the victim's, nobody's. */
-	uint64_t gframe = 0;
-	struct keel_gnttab_setup_table st = { .domid = KEEL_DOMID_SELF,
-					      .nr_frames = 1,
-					      .frame_list = (uint64_t)&gframe };
-	CHECK_EQ(hostile_gnttab(KEEL_GNTTABOP_setup_table, &st, 1), 0);
-	CHECK_EQ(st.status, 0);
+	uint64_t gframe = hostile_grant_frame();
 	CHECK(shinfo != 0, "no shared-info frame");
 	CHECK_EQ(hostile_decrease(shinfo), -KEEL_EINVAL);
 	CHECK_EQ(hostile_decrease(gframe), -KEEL_EINVAL);

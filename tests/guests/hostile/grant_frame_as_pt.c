@@ -37,21 +37,11 @@ static void attack_frame(const char *what, uint64_t mfn)
 
 void attack(void)
 {
-	uint64_t gframe = 0;
-	struct keel_gnttab_setup_table st = { .domid = KEEL_DOMID_SELF,
-					      .nr_frames = 1,
-					      .frame_list = (uint64_t)&gframe };
-
-	CHECK_EQ(hostile_gnttab(KEEL_GNTTABOP_setup_table, &st, 1), 0);
-	CHECK_EQ(st.status, 0);
+	uint64_t gframe = hostile_grant_frame();
 
 	/* Map it writable (allowed) and fill it with what would be a valid
 	 * L1 mapping the victim's canary, then try to pin it. */
-	struct keel_grant_entry *g = hostile_hole();
-	CHECK_EQ(keel_hypercall_update_va_mapping((uint64_t)g,
-						  (gframe << 12) | PTE_P |
-						  PTE_W | PTE_U | PTE_NX,
-						  KEEL_UVMF_INVLPG), 0);
+	struct keel_grant_entry *g = hostile_map_grant_frame();
 	uint64_t *as_table = (uint64_t *)g;
 	as_table[100] = (hostile_canary_mfn() << 12) | PTE_P | PTE_W | PTE_U;
 	attack_frame("grant-table frame", gframe);

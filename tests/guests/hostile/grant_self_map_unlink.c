@@ -17,18 +17,7 @@ const char test_name[] = "grant_self_map_unlink";
 void attack(void)
 {
 	uint64_t kroot = rt_boot.kernel_root_mfn;
-	uint64_t gframe = 0;
-	struct keel_gnttab_setup_table st = { .domid = KEEL_DOMID_SELF,
-					      .nr_frames = 1,
-					      .frame_list = (uint64_t)&gframe };
-
-	CHECK_EQ(hostile_gnttab(KEEL_GNTTABOP_setup_table, &st, 1), 0);
-	CHECK_EQ(st.status, 0);
-	struct keel_grant_entry *gnt = hostile_hole();
-	CHECK_EQ(keel_hypercall_update_va_mapping((uint64_t)gnt,
-						  (gframe << 12) | PTE_P |
-						  PTE_W | PTE_U | PTE_NX,
-						  KEEL_UVMF_INVLPG), 0);
+	struct keel_grant_entry *gnt = hostile_map_grant_frame();
 	uint64_t *page = rt_alloc_pages(1);
 	uint64_t page_mfn = rt_va_to_mfn(page);
 	gnt[0].domid = (uint16_t)rt_boot.domid;

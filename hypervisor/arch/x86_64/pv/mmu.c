@@ -67,10 +67,14 @@ void pv_mmu_cpu_init(unsigned int cpu)
 
 void pv_load_page_table(uint16_t domid, paddr_t root)
 {
+	uint16_t *loaded = &loaded_domid[smp_processor_id()];
+
 	/* Announce first, then load: a flusher that misses the announcement
-	 * changed its entry before this CR3 write, which flushes. */
-	__atomic_store_n(&loaded_domid[smp_processor_id()], domid,
-			 __ATOMIC_SEQ_CST);
+	 * changed its entry before this CR3 write, which flushes. A switch
+	 * between a domain's kernel and user roots (every trap bounce and
+	 * return to user) announces nothing new and skips the fenced store. */
+	if (*loaded != domid)
+		__atomic_store_n(loaded, domid, __ATOMIC_SEQ_CST);
 	write_cr3(root);
 }
 
@@ -278,55 +282,54 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 
 /* Roots */
 
-/* Point @root (a vCPU's kernel or user root) at L4 @mfn, or at nothing
- * when @mfn is 0 and that is allowed. */
-static int set_root(struct vcpu *v, uint64_t *root, uint64_t mfn,
-		    bool allow_none)
+/* An L4 reference for a new root @mfn of @v; 0 is "no root", allowed
+ * only where @allow_none. */
+static int root_get(struct vcpu *v, uint64_t mfn, bool allow_none)
 {
-	struct frame_table *ft = &machine_frames;
-	uint64_t old = *root;
+	if (!mfn && allow_none)
+		return 0;
+	return frame_get_ref_and_type(&machine_frames, mfn, v->domain->domid,
+				      FRAME_TYPE_L4);
+}
 
-	if (mfn || !allow_none) {
-		int rc = frame_get_ref_and_type(ft, mfn, v->domain->domid,
-						FRAME_TYPE_L4);
-		if (rc)
-			return rc;
-	}
-	*root = mfn;
-	if (v == current_vcpu() && root == &v->arch.kernel_root &&
+/* Make @mfn (already referenced) the root in @slot, one of @v's two;
+ * reload CR3 if that is the root running here; drop the old root. */
+static void root_install(struct vcpu *v, uint64_t *slot, uint64_t mfn)
+{
+	uint64_t old = *slot;
+
+	*slot = mfn;
+	if (v == current_vcpu() && slot == &v->arch.kernel_root &&
 	    v->kernel_mode)
 		pv_load_page_table(v->domain->domid, mfn << PAGE_SHIFT);
 	if (old)
-		frame_put_ref_and_type(ft, old);
-	return 0;
+		frame_put_ref_and_type(&machine_frames, old);
+}
+
+static int set_root(struct vcpu *v, uint64_t *slot, uint64_t mfn,
+		    bool allow_none)
+{
+	int rc = root_get(v, mfn, allow_none);
+
+	if (!rc)
+		root_install(v, slot, mfn);
+	return rc;
 }
 
 int pv_vcpu_set_roots(struct vcpu *v, uint64_t kernel_root,
 		      uint64_t user_root)
 {
-	struct frame_table *ft = &machine_frames;
-	uint16_t owner = v->domain->domid;
-
 	spin_lock(&memory_lock);
 	/* Both or neither: take the new pair before giving up the old. */
-	int rc = frame_get_ref_and_type(ft, kernel_root, owner, FRAME_TYPE_L4);
-	if (!rc && user_root) {
-		rc = frame_get_ref_and_type(ft, user_root, owner, FRAME_TYPE_L4);
+	int rc = root_get(v, kernel_root, false);
+	if (!rc) {
+		rc = root_get(v, user_root, true);
 		if (rc)
-			frame_put_ref_and_type(ft, kernel_root);
+			frame_put_ref_and_type(&machine_frames, kernel_root);
 	}
 	if (!rc) {
-		uint64_t old_kernel = v->arch.kernel_root;
-		uint64_t old_user = v->arch.user_root;
-
-		v->arch.kernel_root = kernel_root;
-		v->arch.user_root = user_root;
-		if (v == current_vcpu() && v->kernel_mode)
-			pv_load_page_table(owner, kernel_root << PAGE_SHIFT);
-		if (old_kernel)
-			frame_put_ref_and_type(ft, old_kernel);
-		if (old_user)
-			frame_put_ref_and_type(ft, old_user);
+		root_install(v, &v->arch.kernel_root, kernel_root);
+		root_install(v, &v->arch.user_root, user_root);
 	}
 	spin_unlock(&memory_lock);
 	return rc;

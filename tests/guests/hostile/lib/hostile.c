@@ -122,6 +122,29 @@ void *hostile_hole(void)
 	return p;
 }
 
+uint64_t hostile_grant_frame(void)
+{
+	uint64_t mfn = 0;
+	struct keel_gnttab_setup_table st = { .domid = KEEL_DOMID_SELF,
+					      .nr_frames = 1,
+					      .frame_list = (uint64_t)&mfn };
+
+	CHECK_EQ(hostile_gnttab(KEEL_GNTTABOP_setup_table, &st, 1), 0);
+	CHECK_EQ(st.status, 0);
+	return mfn;
+}
+
+struct keel_grant_entry *hostile_map_grant_frame(void)
+{
+	struct keel_grant_entry *g = hostile_hole();
+
+	CHECK_EQ(keel_hypercall_update_va_mapping((uint64_t)g,
+						  (hostile_grant_frame() << 12) |
+						  PTE_P | PTE_W | PTE_U | PTE_NX,
+						  KEEL_UVMF_INVLPG), 0);
+	return g;
+}
+
 void hostile_make_readonly(void *va)
 {
 	CHECK_EQ(keel_hypercall_update_va_mapping((uint64_t)va,

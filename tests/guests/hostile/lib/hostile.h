@@ -114,6 +114,10 @@ void hostile_make_writable(void *va);
 /* Our L1 entry for @va (kernel root), and its machine address. */
 uint64_t hostile_pte(const void *va);
 uint64_t hostile_pte_maddr(const void *va);
+/* Our first grant-table frame (set up if need be): its MFN. */
+uint64_t hostile_grant_frame(void);
+/* That frame mapped writable at a fresh hole, as our grant entries. */
+struct keel_grant_entry *hostile_map_grant_frame(void);
 /* Remap our page @va read-only (so that a write-back there faults). */
 void hostile_make_readonly(void *va);
 /* A scratch page of ours and its MFN (grant-copy target). */
