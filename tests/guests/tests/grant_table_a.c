@@ -203,6 +203,7 @@ void test_main(void)
 	/* In use: the revoke fails and changes nothing. */
 	CHECK(!revoke(REF_RW), "revoked a grant mapped read-write");
 	CHECK(!revoke(REF_RO), "revoked a grant mapped read-only");
+	CHECK_EQ(rt_send(port), 0);			/* checked: go */
 	CHECK_EQ(flags_of(REF_RW), KEEL_GTF_permit_access | KEEL_GTF_reading |
 				   KEEL_GTF_writing);
 	d[1] = 0xa11ce;
@@ -243,6 +244,7 @@ void test_main(void)
 	CHECK_EQ(flags_of(REF_RO), KEEL_GTF_permit_access | KEEL_GTF_readonly |
 				   KEEL_GTF_reading);
 	CHECK(!revoke(REF_RO), "revoked a grant mapped read-only");
+	CHECK_EQ(rt_send(port), 0);			/* checked: go */
 	/* Put our own pages back where the grant frames were. */
 	for (int i = 0; i < 2; i++)
 		CHECK_EQ(keel_hypercall_update_va_mapping(

@@ -290,5 +290,8 @@ void test_main(void)
 	va_restore(&v3);
 	va_restore(&spare);
 	CHECK_EQ(rt_send(port), 0);			/* done */
+	/* Stay (with REF_RO mapped) until the granter has seen it in use:
+	 * once we exit, teardown unmaps it. */
+	step_wait(port, "checked REF_RO");
 	printf("mapped, copied and unmapped; exiting with REF_RO mapped\n");
 }
