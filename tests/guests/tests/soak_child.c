@@ -1,7 +1,8 @@
 /* The small PV guest the soak test creates and destroys over and over
  * (soak.c embeds this image). On its own it is an ordinary test: an
  * unprivileged domain that boots, checks its memory is what the boot FDT
- * says, and powers off. */
+ * says, and powers off. With hold=1 on its command line it then stays
+ * running (yielding) until someone destroys it. */
 #include "keeltest.h"
 
 const char test_name[] = "soak_child";
@@ -16,4 +17,7 @@ void test_main(void)
 	for (uint64_t va = rt_boot.free_vaddr; va < rt_boot.free_end;
 	     va += 4096)
 		*(volatile uint8_t *)va = 1;
+	if (rt_cmdline_value("hold"))
+		for (;;)
+			rt_yield();
 }
