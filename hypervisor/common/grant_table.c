@@ -11,25 +11,17 @@
  *   struct grant_mapping  per handle of the grantee: which grant it maps,
  *                         where, and how.
  *
- * The state of one entry, as the granter sees it in the shared flags:
- *
- *   free --(granter sets permit_access)--> granted
- *   granted --(map or copy: Keel sets reading [and writing])--> in use
- *   in use --(last user gone: Keel clears them)--> granted
- *   granted --(granter clears permit_access)--> free
- *
- * Keel sets reading/writing with a compare-exchange that also checks
- * permit_access, and the granter revokes with a compare-exchange that
- * expects reading/writing clear; so a grant in use cannot be revoked, and
- * a revoked grant cannot be taken. A granter that overwrites its entries
- * anyway (it owns the page) gains nothing: every mapping holds a
- * reference on the frame it maps, which stays allocated, owned and typed
- * as it was until the mapping goes.
+ * How one entry goes from granted to in use and back, and why a grant
+ * in use cannot be revoked: include/grant_entry.h. A granter that
+ * overwrites its entries anyway (it owns the page) gains nothing: every
+ * mapping holds a reference on the frame it maps, which stays allocated,
+ * owned and typed as it was until the mapping goes.
  *
  * Everything here runs under memory_lock.
  */
 #include <domain.h>
 #include <errno_values.h>
+#include <grant_entry.h>
 #include <grant_table.h>
 #include <hypercall.h>
 #include <heap.h>
@@ -41,12 +33,6 @@
 
 #define GRANT_MAX_ENTRIES \
 	(KEEL_GRANT_MAX_FRAMES * KEEL_GRANT_ENTRIES_PER_FRAME)
-
-struct grant_active {
-	uint32_t frame;		/* MFN in use, while users > 0 */
-	uint16_t users;		/* mappings and copies under way */
-	uint16_t writers;	/* ... that may write */
-};
 
 struct grant_mapping {
 	bool in_use;
@@ -82,17 +68,13 @@ static struct keel_grant_entry *grant_entry(struct grant_table *gt,
 	return &page[ref % KEEL_GRANT_ENTRIES_PER_FRAME];
 }
 
-static void grant_flags_clear(struct keel_grant_entry *e, uint16_t bits)
-{
-	__atomic_fetch_and(&e->flags, (uint16_t)~bits, __ATOMIC_SEQ_CST);
-}
-
 /*
  * Take grant @ref of @granter for @grantee: mark it in use in the shared
  * entry, and take a reference (and, to write, the writable type) on its
  * frame. -EINVAL: no such entry; -EPERM: not granted to @grantee, or
  * read-only and @write, or the frame is not one the granter may grant;
- * -EBUSY: the frame is a page table and @write.
+ * -EBUSY: the frame is a page table and @write, or the grant has
+ * UINT16_MAX users already.
  */
 static int grant_acquire(struct domain *granter, keel_grant_ref_t ref,
 			 struct domain *grantee, bool write, uint64_t *mfn)
@@ -103,32 +85,12 @@ static int grant_acquire(struct domain *granter, keel_grant_ref_t ref,
 		return -EINVAL;
 	struct keel_grant_entry *e = grant_entry(gt, ref);
 	struct grant_active *act = &gt->active[ref];
-	uint16_t in_use = KEEL_GTF_reading | (write ? KEEL_GTF_writing : 0);
+	uint64_t frame;
+	int rc = grant_entry_claim(e, act, grantee->domid, write, &frame);
 
-	/* A granter may rewrite domid while its grant is in use, so several
-	 * domains can pile up users: keep the counts from wrapping. */
-	if (act->users == UINT16_MAX)
-		return -EBUSY;
-	/* flags and domid form one 32-bit word (flags in the low half):
-	 * check both and set the in-use flags in one compare-exchange, so
-	 * the grant cannot be revoked or redirected in between. */
-	BUILD_BUG_ON(offsetof(struct keel_grant_entry, domid) != 2);
-	uint32_t *word = (uint32_t *)e;
-	uint32_t old = __atomic_load_n(word, __ATOMIC_SEQ_CST);
-
-	do {
-		uint16_t flags = (uint16_t)old;
-
-		if (!(flags & KEEL_GTF_permit_access) ||
-		    (uint16_t)(old >> 16) != grantee->domid ||
-		    (write && (flags & KEEL_GTF_readonly)))
-			return -EPERM;
-	} while (!__atomic_compare_exchange_n(word, &old, old | in_use, false,
-					      __ATOMIC_SEQ_CST,
-					      __ATOMIC_SEQ_CST));
-
-	uint64_t frame = act->users ? act->frame : READ_ONCE(e->frame);
-	int rc = frame_get_ref(&machine_frames, frame, granter->domid);
+	if (rc)
+		return rc;
+	rc = frame_get_ref(&machine_frames, frame, granter->domid);
 	const struct frame *f = frame_of(&machine_frames, frame);
 
 	if (!rc && (f->flags & FRAME_FLAG_SHARED)) {
@@ -142,18 +104,10 @@ static int grant_acquire(struct domain *granter, keel_grant_ref_t ref,
 			frame_put_ref(&machine_frames, frame);
 	}
 	if (rc) {
-		/* Undo the flags this call set and nobody else needs. */
-		if (!act->users)
-			grant_flags_clear(e, KEEL_GTF_reading |
-					     KEEL_GTF_writing);
-		else if (write && !act->writers)
-			grant_flags_clear(e, KEEL_GTF_writing);
+		grant_entry_unclaim(e, act, write);
 		return rc;
 	}
-	act->frame = (uint32_t)frame;
-	act->users++;
-	if (write)
-		act->writers++;
+	grant_active_add(act, frame, write);
 	*mfn = frame;
 	return 0;
 }
@@ -171,13 +125,8 @@ static void grant_release(struct domain *granter, keel_grant_ref_t ref,
 
 	struct grant_table *gt = granter->grant_table;
 	struct grant_active *act = &gt->active[ref];
-	struct keel_grant_entry *e = grant_entry(gt, ref);
 
-	act->users--;
-	if (write && !--act->writers)
-		grant_flags_clear(e, KEEL_GTF_writing);
-	if (!act->users)
-		grant_flags_clear(e, KEEL_GTF_reading | KEEL_GTF_writing);
+	grant_active_remove(grant_entry(gt, ref), act, write);
 }
 
 /* The domain an op names: the caller for KEEL_DOMID_SELF or its own id,

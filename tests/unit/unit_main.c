@@ -19,6 +19,7 @@ int main(void)
 	srunner_add_suite(sr, format_suite());
 	srunner_add_suite(sr, frame_suite());
 	srunner_add_suite(sr, frame_type_suite());
+	srunner_add_suite(sr, grant_entry_suite());
 	srunner_add_suite(sr, heap_suite());
 	srunner_add_suite(sr, log_ring_suite());
 	srunner_add_suite(sr, multiboot2_suite());
