@@ -5,6 +5,15 @@
 const char test_name[] = "sched_block_poll";
 
 #define MS 1000000ULL
+/*
+ * "At once" and "did not oversleep" are wall-clock bounds, and on a
+ * loaded host a TCG vCPU can lose a few hundred ms to the host scheduler.
+ * So the bound is generous, and the polls it applies to time out after
+ * POLL_LONG: an implementation that waits for the wrong thing waits at
+ * least five times the bound.
+ */
+#define AT_ONCE   (2000 * MS)
+#define POLL_LONG (10000 * MS)
 
 static volatile int ipi_calls, timer_calls;
 
@@ -79,24 +88,24 @@ void test_main(void)
 		CHECK_EQ(rc, 0);
 		CHECK(t1 - t0 >= 3 * MS, "poll returned after %llu ns",
 		      (unsigned long long)(t1 - t0));
-		CHECK(t1 - t0 < 500 * MS, "poll overslept");
+		CHECK(t1 - t0 < AT_ONCE, "poll overslept");
 	}
 
 	/* A timeout in the past: at once. */
 	uint64_t t0 = rt_now_ns();
 	CHECK_EQ(poll(&ipi, 1, 1), 0);
-	CHECK(rt_now_ns() - t0 < 50 * MS, "poll with past timeout slept");
+	CHECK(rt_now_ns() - t0 < AT_ONCE, "poll with past timeout slept");
 
 	/* Already pending: at once. */
 	CHECK_EQ(rt_send(ipi), 0);
 	CHECK(pending(ipi), "masked send did not set pending");
 	t0 = rt_now_ns();
-	rc = poll(&ipi, 1, t0 + 1000 * MS);
+	rc = poll(&ipi, 1, t0 + POLL_LONG);
 	uint64_t dt = rt_now_ns() - t0;
-	printf("poll(pending port, +1 s) = %ld after %llu us\n", rc,
+	printf("poll(pending port, +10 s) = %ld after %llu us\n", rc,
 	       (unsigned long long)dt / 1000);
 	CHECK_EQ(rc, 0);
-	CHECK(dt < 100 * MS, "poll on a pending port slept %llu ns",
+	CHECK(dt < AT_ONCE, "poll on a pending port slept %llu ns",
 	      (unsigned long long)dt);
 	CHECK(pending(ipi), "poll consumed the pending bit");
 	clear_pending(ipi);
@@ -107,13 +116,13 @@ void test_main(void)
 	rt_mask(tport);
 	CHECK_EQ(keel_hypercall_set_timer(rt_now_ns() + 3 * MS), 0);
 	t0 = rt_now_ns();
-	rc = poll(&tport, 1, t0 + 1000 * MS);
+	rc = poll(&tport, 1, t0 + POLL_LONG);
 	dt = rt_now_ns() - t0;
 	printf("poll(masked timer port) woke after %llu us, pending %d\n",
 	       (unsigned long long)dt / 1000, pending(tport));
 	CHECK_EQ(rc, 0);
 	CHECK(pending(tport), "woke without the timer port pending");
-	CHECK(dt < 500 * MS, "the masked port did not wake the poller");
+	CHECK(dt < AT_ONCE, "the masked port did not wake the poller");
 	clear_pending(tport);
 	CHECK_EQ(rt_unmask(tport), 0);
 
@@ -148,9 +157,9 @@ void test_main(void)
 	CHECK_EQ(rt_send(ipi2), 0);	/* unmasked: upcall_pending = 1 */
 	CHECK_EQ(vi->evtchn_upcall_pending, 1);
 	t0 = rt_now_ns();
-	CHECK_EQ(poll(&ipi, 1, t0 + 1000 * MS), 0);
+	CHECK_EQ(poll(&ipi, 1, t0 + POLL_LONG), 0);
 	dt = rt_now_ns() - t0;
-	CHECK(dt < 100 * MS, "poll with upcall_pending slept %llu ns",
+	CHECK(dt < AT_ONCE, "poll with upcall_pending slept %llu ns",
 	      (unsigned long long)dt);
 	CHECK_EQ(ipi_calls, 0);	/* events are still masked */
 	CHECK_EQ(vi->evtchn_upcall_mask, 1);
@@ -164,7 +173,7 @@ void test_main(void)
 	printf("block with an event pending: %llu us, %d call(s), mask %u\n",
 	       (unsigned long long)dt / 1000, ipi_calls,
 	       vi->evtchn_upcall_mask);
-	CHECK(dt < 100 * MS, "block slept %llu ns", (unsigned long long)dt);
+	CHECK(dt < AT_ONCE, "block slept %llu ns", (unsigned long long)dt);
 	CHECK_EQ(ipi_calls, 1);
 	CHECK_EQ(vi->evtchn_upcall_mask, 0);
 
