@@ -13,15 +13,8 @@
 #include <errno_values.h>
 #include <frame_type.h>
 
+#include "frame_fixture.h"
 #include "unit.h"
-
-#define NR_FRAMES 64
-#define DOM_A     1
-#define DOM_B     2
-
-static struct frame frames[NR_FRAMES];
-static uint64_t pages[NR_FRAMES][512];
-static struct frame_table ft;
 
 /* What the fakes saw. */
 static struct {
@@ -40,10 +33,6 @@ static struct {
 	enum frame_type devalidate_type;
 	uint8_t deval_seen_type;
 	uint32_t deval_seen_type_count;
-
-	unsigned int release_calls;
-	unsigned int release_by_mfn[NR_FRAMES];
-	uint64_t release_log[4 * NR_FRAMES];
 } fk;
 
 static int fake_validate(struct frame_table *t, uint64_t mfn,
@@ -73,93 +62,28 @@ static void fake_devalidate(struct frame_table *t, uint64_t mfn,
 	fk.deval_seen_type_count = frames[mfn].type_count;
 }
 
-static void fake_release(struct frame_table *t, uint64_t mfn)
-{
-	ck_assert_ptr_eq(t, &ft);
-	ck_assert_uint_lt(mfn, NR_FRAMES);
-	/* Only frames that really are unreferenced go back. */
-	ck_assert_uint_eq(frames[mfn].ref_count, 0);
-	ck_assert_uint_eq(frames[mfn].type_count, 0);
-	ck_assert_uint_eq(frames[mfn].owner, FRAME_OWNER_NONE);
-	ck_assert_uint_eq(frames[mfn].state, FRAME_STATE_ALLOCATED);
-	ck_assert_uint_lt(fk.release_calls, ARRAY_SIZE(fk.release_log));
-	fk.release_log[fk.release_calls++] = mfn;
-	fk.release_by_mfn[mfn]++;
-	/* As the allocator would: the frame is free again. */
-	frames[mfn].state = FRAME_STATE_FREE;
-}
-
-static void *fake_map(struct frame_table *t, uint64_t mfn)
-{
-	ck_assert_ptr_eq(t, &ft);
-	ck_assert_uint_lt(mfn, NR_FRAMES);
-	return pages[mfn];
-}
-
 static const struct frame_table_ops fake_ops = {
 	.validate = fake_validate,
 	.devalidate = fake_devalidate,
-	.release = fake_release,
-	.map = fake_map,
+	.release = fixture_release,
+	.map = fixture_map,
 };
 
 static void setup(void)
 {
-	memset(frames, 0, sizeof(frames));
-	memset(pages, 0, sizeof(pages));
+	frame_fixture_reset(&fake_ops, &fk);
 	memset(&fk, 0, sizeof(fk));
-	/* Frames nobody owns look like the hypervisor's own: all zero, as
-	 * frame.h says, but with owner NONE to be sure owner 0 is not
-	 * mistaken for a domain. */
-	for (unsigned int i = 0; i < NR_FRAMES; i++)
-		frames[i].owner = FRAME_OWNER_NONE;
-	ft = (struct frame_table){
-		.frames = frames,
-		.nr_frames = NR_FRAMES,
-		.ops = &fake_ops,
-		.ctx = &fk,
-	};
 }
-
-/* Allocate @mfn and give it to @owner. */
-static void give(uint64_t mfn, uint16_t owner, bool shared)
-{
-	ck_assert_uint_lt(mfn, NR_FRAMES);
-	frames[mfn].state = FRAME_STATE_ALLOCATED;
-	frame_assign(&ft, mfn, owner, shared);
-}
-
-static void check_frame(uint64_t mfn, uint16_t owner, uint16_t flags,
-			uint32_t ref, enum frame_type type, uint32_t type_count)
-{
-	const struct frame *f = &frames[mfn];
-
-	ck_assert_msg(f->owner == owner, "frame %lu: owner %u, want %u",
-		      (unsigned long)mfn, f->owner, owner);
-	ck_assert_msg(f->flags == flags, "frame %lu: flags %#x, want %#x",
-		      (unsigned long)mfn, f->flags, flags);
-	ck_assert_msg(f->ref_count == ref, "frame %lu: ref_count %u, want %u",
-		      (unsigned long)mfn, f->ref_count, ref);
-	ck_assert_msg(f->type == type, "frame %lu: type %u, want %u",
-		      (unsigned long)mfn, f->type, type);
-	ck_assert_msg(f->type_count == type_count,
-		      "frame %lu: type_count %u, want %u", (unsigned long)mfn,
-		      f->type_count, type_count);
-}
-
-#define ALLOC FRAME_FLAG_ALLOCATED
-#define PIN   FRAME_FLAG_PINNED
-#define SHR   FRAME_FLAG_SHARED
 
 /* ---- assign ---------------------------------------------------------- */
 
 START_TEST(assign_gives_allocation_reference)
 {
-	give(3, DOM_A, false);
+	give_frame(3, DOM_A, false);
 	check_frame(3, DOM_A, ALLOC, 1, FRAME_TYPE_NONE, 0);
 	ck_assert_uint_eq(frames[3].state, FRAME_STATE_ALLOCATED);
 	/* Domain 0 is a domain like any other. */
-	give(4, 0, false);
+	give_frame(4, 0, false);
 	check_frame(4, 0, ALLOC, 1, FRAME_TYPE_NONE, 0);
 	ck_assert_int_eq(frame_get_ref(&ft, 4, 0), 0);
 	ck_assert_uint_eq(frames[4].ref_count, 2);
@@ -167,13 +91,13 @@ START_TEST(assign_gives_allocation_reference)
 	check_frame(2, FRAME_OWNER_NONE, 0, 0, FRAME_TYPE_NONE, 0);
 	check_frame(5, FRAME_OWNER_NONE, 0, 0, FRAME_TYPE_NONE, 0);
 	ck_assert_uint_eq(fk.validate_calls, 0);
-	ck_assert_uint_eq(fk.release_calls, 0);
+	ck_assert_uint_eq(released.calls, 0);
 }
 END_TEST
 
 START_TEST(assign_shared_is_writable)
 {
-	give(7, DOM_A, true);
+	give_frame(7, DOM_A, true);
 	check_frame(7, DOM_A, ALLOC | SHR, 1, FRAME_TYPE_WRITABLE, 1);
 	/* A shared page can be mapped writable, never made a table. */
 	ck_assert_int_eq(frame_get_ref_and_type(&ft, 7, DOM_A,
@@ -193,7 +117,7 @@ END_TEST
 
 START_TEST(get_ref_wrong_owner)
 {
-	give(5, DOM_A, false);
+	give_frame(5, DOM_A, false);
 	ck_assert_int_eq(frame_get_ref(&ft, 5, DOM_B), -EPERM);
 	ck_assert_int_eq(frame_get_ref(&ft, 5, 0), -EPERM);
 	ck_assert_int_eq(frame_get_ref_and_type(&ft, 5, DOM_B,
@@ -243,20 +167,20 @@ END_TEST
 
 START_TEST(refs_count_and_last_put_releases)
 {
-	give(9, DOM_A, false);
-	give(10, DOM_A, false);
+	give_frame(9, DOM_A, false);
+	give_frame(10, DOM_A, false);
 	for (unsigned int i = 0; i < 5; i++)
 		ck_assert_int_eq(frame_get_ref(&ft, 9, DOM_A), 0);
 	check_frame(9, DOM_A, ALLOC, 6, FRAME_TYPE_NONE, 0);
 	for (unsigned int i = 0; i < 5; i++) {
 		frame_put_ref(&ft, 9);
-		ck_assert_uint_eq(fk.release_calls, 0);
+		ck_assert_uint_eq(released.calls, 0);
 	}
 	check_frame(9, DOM_A, ALLOC, 1, FRAME_TYPE_NONE, 0);
 	/* Dropping the allocation reference by hand releases, once. */
 	frame_put_ref(&ft, 9);
-	ck_assert_uint_eq(fk.release_calls, 1);
-	ck_assert_uint_eq(fk.release_log[0], 9);
+	ck_assert_uint_eq(released.calls, 1);
+	ck_assert_uint_eq(released.log[0], 9);
 	check_frame(9, FRAME_OWNER_NONE, 0, 0, FRAME_TYPE_NONE, 0);
 	/* Gone for good: no more references can be taken. */
 	ck_assert_int_eq(frame_get_ref(&ft, 9, DOM_A), -EINVAL);
@@ -265,8 +189,8 @@ START_TEST(refs_count_and_last_put_releases)
 	 * one, which callers never do) is cleared with the last one. */
 	ck_assert_int_eq(frame_get_type(&ft, 10, FRAME_TYPE_WRITABLE), 0);
 	frame_put_ref(&ft, 10);
-	ck_assert_uint_eq(fk.release_calls, 2);
-	ck_assert_uint_eq(fk.release_log[1], 10);
+	ck_assert_uint_eq(released.calls, 2);
+	ck_assert_uint_eq(released.log[1], 10);
 	check_frame(10, FRAME_OWNER_NONE, 0, 0, FRAME_TYPE_NONE, 0);
 }
 END_TEST
@@ -275,7 +199,7 @@ END_TEST
 
 START_TEST(type_conflict_is_busy)
 {
-	give(11, DOM_A, false);
+	give_frame(11, DOM_A, false);
 	ck_assert_int_eq(frame_get_type(&ft, 11, FRAME_TYPE_WRITABLE), 0);
 	ck_assert_int_eq(frame_get_type(&ft, 11, FRAME_TYPE_L1), -EBUSY);
 	ck_assert_int_eq(frame_get_type(&ft, 11, FRAME_TYPE_L4), -EBUSY);
@@ -287,7 +211,7 @@ START_TEST(type_conflict_is_busy)
 	ck_assert_uint_eq(fk.validate_calls, 0);
 
 	/* And the other way round: a table cannot be made writable. */
-	give(12, DOM_A, false);
+	give_frame(12, DOM_A, false);
 	ck_assert_int_eq(frame_get_ref_and_type(&ft, 12, DOM_A,
 						FRAME_TYPE_L1), 0);
 	ck_assert_int_eq(frame_get_ref_and_type(&ft, 12, DOM_A,
@@ -296,13 +220,13 @@ START_TEST(type_conflict_is_busy)
 						FRAME_TYPE_L2), -EBUSY);
 	check_frame(12, DOM_A, ALLOC, 2, FRAME_TYPE_L1, 1);
 	ck_assert_uint_eq(fk.validate_calls, 1);
-	ck_assert_uint_eq(fk.release_calls, 0);
+	ck_assert_uint_eq(released.calls, 0);
 }
 END_TEST
 
 START_TEST(same_type_counts_up_and_down)
 {
-	give(13, DOM_A, false);
+	give_frame(13, DOM_A, false);
 	for (uint32_t i = 1; i <= 4; i++) {
 		ck_assert_int_eq(frame_get_type(&ft, 13, FRAME_TYPE_WRITABLE), 0);
 		check_frame(13, DOM_A, ALLOC, 1, FRAME_TYPE_WRITABLE, i);
@@ -323,7 +247,7 @@ START_TEST(same_type_counts_up_and_down)
 	ck_assert_uint_eq(fk.validate_calls, 1);
 	ck_assert_uint_eq(fk.validate_type, FRAME_TYPE_L3);
 	ck_assert_uint_eq(fk.devalidate_calls, 0);
-	ck_assert_uint_eq(fk.release_calls, 0);
+	ck_assert_uint_eq(released.calls, 0);
 }
 END_TEST
 
@@ -336,7 +260,7 @@ START_TEST(first_table_ref_validates_once)
 	for (unsigned int t = 0; t < ARRAY_SIZE(types); t++) {
 		uint64_t mfn = 20 + t;
 
-		give(mfn, DOM_A, false);
+		give_frame(mfn, DOM_A, false);
 		ck_assert_int_eq(frame_get_ref_and_type(&ft, mfn, DOM_A,
 							types[t]), 0);
 		ck_assert_uint_eq(fk.validate_calls, t + 1);
@@ -366,13 +290,13 @@ START_TEST(first_table_ref_validates_once)
 		ck_assert_uint_eq(fk.deval_seen_type_count, 1);
 		check_frame(mfn, DOM_A, ALLOC, 1, FRAME_TYPE_NONE, 0);
 	}
-	ck_assert_uint_eq(fk.release_calls, 0);
+	ck_assert_uint_eq(released.calls, 0);
 }
 END_TEST
 
 START_TEST(validate_failure_leaves_nothing)
 {
-	give(14, DOM_A, false);
+	give_frame(14, DOM_A, false);
 	fk.validate_rc = -EINVAL;
 	ck_assert_int_eq(frame_get_ref_and_type(&ft, 14, DOM_A,
 						FRAME_TYPE_L2), -EINVAL);
@@ -401,20 +325,20 @@ START_TEST(validate_failure_leaves_nothing)
 	/* The frame relinquishes once all is dropped: no ref leaked. */
 	frame_put_ref_and_type(&ft, 14);
 	ck_assert_int_eq(frame_relinquish(&ft, 14, DOM_A), 0);
-	ck_assert_uint_eq(fk.release_calls, 1);
+	ck_assert_uint_eq(released.calls, 1);
 }
 END_TEST
 
 /* A frame whose last reference goes via put_ref_and_type is released. */
 START_TEST(put_ref_and_type_last_reference)
 {
-	give(15, DOM_A, false);
+	give_frame(15, DOM_A, false);
 	ck_assert_int_eq(frame_get_type(&ft, 15, FRAME_TYPE_L1), 0);
 	/* Drop type and then the allocation reference together. */
 	frame_put_ref_and_type(&ft, 15);
 	ck_assert_uint_eq(fk.devalidate_calls, 1);
-	ck_assert_uint_eq(fk.release_calls, 1);
-	ck_assert_uint_eq(fk.release_log[0], 15);
+	ck_assert_uint_eq(released.calls, 1);
+	ck_assert_uint_eq(released.log[0], 15);
 	check_frame(15, FRAME_OWNER_NONE, 0, 0, FRAME_TYPE_NONE, 0);
 }
 END_TEST
@@ -423,7 +347,7 @@ END_TEST
 
 START_TEST(pin_sets_pinned)
 {
-	give(16, DOM_A, false);
+	give_frame(16, DOM_A, false);
 	ck_assert_int_eq(frame_pin(&ft, 16, DOM_A, FRAME_TYPE_L4), 0);
 	check_frame(16, DOM_A, ALLOC | PIN, 2, FRAME_TYPE_L4, 1);
 	ck_assert_uint_eq(fk.validate_calls, 1);
@@ -439,7 +363,7 @@ END_TEST
 
 START_TEST(pin_refusals)
 {
-	give(17, DOM_A, false);
+	give_frame(17, DOM_A, false);
 	/* Not a table type. */
 	ck_assert_int_eq(frame_pin(&ft, 17, DOM_A, FRAME_TYPE_WRITABLE),
 			 -EINVAL);
@@ -467,7 +391,7 @@ END_TEST
 
 START_TEST(unpin_refusals)
 {
-	give(19, DOM_A, false);
+	give_frame(19, DOM_A, false);
 	ck_assert_int_eq(frame_unpin(&ft, 19, DOM_A), -EINVAL);
 	/* Typed but not pinned. */
 	ck_assert_int_eq(frame_get_ref_and_type(&ft, 19, DOM_A,
@@ -494,21 +418,21 @@ END_TEST
 
 START_TEST(unpin_drops_pin_reference)
 {
-	give(20, DOM_A, false);
+	give_frame(20, DOM_A, false);
 	ck_assert_int_eq(frame_pin(&ft, 20, DOM_A, FRAME_TYPE_L2), 0);
 	ck_assert_int_eq(frame_unpin(&ft, 20, DOM_A), 0);
 	check_frame(20, DOM_A, ALLOC, 1, FRAME_TYPE_NONE, 0);
 	ck_assert_uint_eq(fk.devalidate_calls, 1);
 	ck_assert_uint_eq(fk.devalidate_type, FRAME_TYPE_L2);
-	ck_assert_uint_eq(fk.release_calls, 0);
+	ck_assert_uint_eq(released.calls, 0);
 	/* May be pinned again, as anything. */
 	ck_assert_int_eq(frame_pin(&ft, 20, DOM_A, FRAME_TYPE_L3), 0);
 	ck_assert_uint_eq(fk.validate_calls, 2);
 	ck_assert_int_eq(frame_unpin(&ft, 20, DOM_A), 0);
 	/* With the pin gone the frame can be given back, and is released. */
 	ck_assert_int_eq(frame_relinquish(&ft, 20, DOM_A), 0);
-	ck_assert_uint_eq(fk.release_calls, 1);
-	ck_assert_uint_eq(fk.release_log[0], 20);
+	ck_assert_uint_eq(released.calls, 1);
+	ck_assert_uint_eq(released.log[0], 20);
 }
 END_TEST
 
@@ -516,24 +440,24 @@ END_TEST
 
 START_TEST(relinquish_releases)
 {
-	give(21, DOM_A, false);
-	give(22, DOM_A, false);
+	give_frame(21, DOM_A, false);
+	give_frame(22, DOM_A, false);
 	ck_assert_int_eq(frame_relinquish(&ft, 21, DOM_A), 0);
-	ck_assert_uint_eq(fk.release_calls, 1);
-	ck_assert_uint_eq(fk.release_log[0], 21);
-	ck_assert_uint_eq(fk.release_by_mfn[21], 1);
+	ck_assert_uint_eq(released.calls, 1);
+	ck_assert_uint_eq(released.log[0], 21);
+	ck_assert_uint_eq(released.by_mfn[21], 1);
 	check_frame(21, FRAME_OWNER_NONE, 0, 0, FRAME_TYPE_NONE, 0);
 	ck_assert_uint_eq(frames[21].state, FRAME_STATE_FREE);
 	/* Twice: the frame is no longer the guest's. */
 	ck_assert_int_eq(frame_relinquish(&ft, 21, DOM_A), -EINVAL);
-	ck_assert_uint_eq(fk.release_calls, 1);
+	ck_assert_uint_eq(released.calls, 1);
 	check_frame(22, DOM_A, ALLOC, 1, FRAME_TYPE_NONE, 0);
 }
 END_TEST
 
 START_TEST(relinquish_busy)
 {
-	give(23, DOM_A, false);
+	give_frame(23, DOM_A, false);
 	/* Mapped (a reference from a page-table entry). */
 	ck_assert_int_eq(frame_get_ref(&ft, 23, DOM_A), 0);
 	ck_assert_int_eq(frame_relinquish(&ft, 23, DOM_A), -EBUSY);
@@ -550,19 +474,19 @@ START_TEST(relinquish_busy)
 	ck_assert_int_eq(frame_pin(&ft, 23, DOM_A, FRAME_TYPE_L1), 0);
 	ck_assert_int_eq(frame_relinquish(&ft, 23, DOM_A), -EBUSY);
 	check_frame(23, DOM_A, ALLOC | PIN, 2, FRAME_TYPE_L1, 1);
-	ck_assert_uint_eq(fk.release_calls, 0);
+	ck_assert_uint_eq(released.calls, 0);
 	ck_assert_int_eq(frame_unpin(&ft, 23, DOM_A), 0);
 	ck_assert_int_eq(frame_relinquish(&ft, 23, DOM_A), 0);
-	ck_assert_uint_eq(fk.release_calls, 1);
+	ck_assert_uint_eq(released.calls, 1);
 }
 END_TEST
 
 START_TEST(relinquish_refusals)
 {
-	give(24, DOM_A, true);
+	give_frame(24, DOM_A, true);
 	ck_assert_int_eq(frame_relinquish(&ft, 24, DOM_A), -EINVAL);
 	check_frame(24, DOM_A, ALLOC | SHR, 1, FRAME_TYPE_WRITABLE, 1);
-	give(25, DOM_A, false);
+	give_frame(25, DOM_A, false);
 	ck_assert_int_eq(frame_relinquish(&ft, 25, DOM_B), -EPERM);
 	check_frame(25, DOM_A, ALLOC, 1, FRAME_TYPE_NONE, 0);
 	frames[26].state = FRAME_STATE_ALLOCATED;
@@ -575,7 +499,7 @@ START_TEST(relinquish_refusals)
 	frames[27].ref_count = 1;
 	ck_assert_int_eq(frame_relinquish(&ft, 27, DOM_A), -EINVAL);
 	ck_assert_uint_eq(frames[27].ref_count, 1);
-	ck_assert_uint_eq(fk.release_calls, 0);
+	ck_assert_uint_eq(released.calls, 0);
 }
 END_TEST
 
@@ -587,19 +511,19 @@ START_TEST(release_domain_frees_everything)
 
 	/* Domain A: plain frames, a pinned table, a shared page, a frame
 	 * typed writable. Domain B owns frames in between. */
-	give(1, DOM_A, false);
-	give(2, DOM_A, false);
+	give_frame(1, DOM_A, false);
+	give_frame(2, DOM_A, false);
 	ck_assert_int_eq(frame_pin(&ft, 2, DOM_A, FRAME_TYPE_L4), 0);
-	give(3, DOM_A, true);
-	give(4, DOM_A, false);
-	give(5, DOM_B, false);
-	give(6, DOM_B, true);
+	give_frame(3, DOM_A, true);
+	give_frame(4, DOM_A, false);
+	give_frame(5, DOM_B, false);
+	give_frame(6, DOM_B, true);
 	ck_assert_int_eq(frame_pin(&ft, 5, DOM_B, FRAME_TYPE_L2), 0);
-	give(7, DOM_A, false);
+	give_frame(7, DOM_A, false);
 	ck_assert_int_eq(frame_pin(&ft, 7, DOM_A, FRAME_TYPE_L1), 0);
-	give(8, DOM_B, false);
+	give_frame(8, DOM_B, false);
 	ck_assert_int_eq(frame_get_ref(&ft, 8, DOM_B), 0);
-	give(NR_FRAMES - 1, DOM_A, false);
+	give_frame(NR_FRAMES - 1, DOM_A, false);
 	memcpy(before_b, frames, sizeof(frames));
 	ck_assert_uint_eq(fk.devalidate_calls, 0);
 
@@ -609,12 +533,12 @@ START_TEST(release_domain_frees_everything)
 	for (unsigned int i = 0; i < ARRAY_SIZE(a_frames); i++) {
 		uint64_t m = a_frames[i];
 
-		ck_assert_msg(fk.release_by_mfn[m] == 1,
+		ck_assert_msg(released.by_mfn[m] == 1,
 			      "frame %lu released %u times",
-			      (unsigned long)m, fk.release_by_mfn[m]);
+			      (unsigned long)m, released.by_mfn[m]);
 		check_frame(m, FRAME_OWNER_NONE, 0, 0, FRAME_TYPE_NONE, 0);
 	}
-	ck_assert_uint_eq(fk.release_calls, ARRAY_SIZE(a_frames));
+	ck_assert_uint_eq(released.calls, ARRAY_SIZE(a_frames));
 	/* The pinned tables were devalidated, once each. */
 	ck_assert_uint_eq(fk.devalidate_calls, 2);
 	ck_assert_uint_eq(fk.devalidate_by_mfn[2], 1);
@@ -629,17 +553,17 @@ START_TEST(release_domain_frees_everything)
 	}
 	/* Nothing left to do a second time. */
 	ck_assert_uint_eq(frame_release_domain(&ft, DOM_A), 0);
-	ck_assert_uint_eq(fk.release_calls, ARRAY_SIZE(a_frames));
+	ck_assert_uint_eq(released.calls, ARRAY_SIZE(a_frames));
 }
 END_TEST
 
 START_TEST(release_domain_frames_still_referenced)
 {
-	give(30, DOM_A, false);
-	give(31, DOM_A, false);
-	give(32, DOM_A, true);
-	give(33, DOM_A, false);
-	give(34, DOM_A, false);
+	give_frame(30, DOM_A, false);
+	give_frame(31, DOM_A, false);
+	give_frame(32, DOM_A, true);
+	give_frame(33, DOM_A, false);
+	give_frame(34, DOM_A, false);
 	ck_assert_int_eq(frame_pin(&ft, 34, DOM_A, FRAME_TYPE_L1), 0);
 	/* Another domain maps 31 (read-only), 32 (writable) and 34
 	 * (read-only) through grants: those references are taken on the
@@ -649,9 +573,9 @@ START_TEST(release_domain_frames_still_referenced)
 						FRAME_TYPE_WRITABLE), 0);
 	ck_assert_int_eq(frame_get_ref(&ft, 34, DOM_A), 0);
 	ck_assert_uint_eq(frame_release_domain(&ft, DOM_A), 3);
-	ck_assert_uint_eq(fk.release_calls, 2);
-	ck_assert_uint_eq(fk.release_by_mfn[30], 1);
-	ck_assert_uint_eq(fk.release_by_mfn[33], 1);
+	ck_assert_uint_eq(released.calls, 2);
+	ck_assert_uint_eq(released.by_mfn[30], 1);
+	ck_assert_uint_eq(released.by_mfn[33], 1);
 	/* Alive, still the dying domain's, with no allocation reference;
 	 * the table was unpinned and devalidated all the same. */
 	check_frame(31, DOM_A, 0, 1, FRAME_TYPE_NONE, 0);
@@ -660,19 +584,19 @@ START_TEST(release_domain_frames_still_referenced)
 	ck_assert_uint_eq(fk.devalidate_by_mfn[34], 1);
 	/* A second pass drops nothing more. */
 	ck_assert_uint_eq(frame_release_domain(&ft, DOM_A), 3);
-	ck_assert_uint_eq(fk.release_calls, 2);
+	ck_assert_uint_eq(released.calls, 2);
 	ck_assert_uint_eq(fk.devalidate_calls, 1);
 	check_frame(31, DOM_A, 0, 1, FRAME_TYPE_NONE, 0);
 	check_frame(32, DOM_A, 0, 1, FRAME_TYPE_WRITABLE, 1);
 	check_frame(34, DOM_A, 0, 1, FRAME_TYPE_NONE, 0);
 	/* The grant mappings go; the frames are released then. */
 	frame_put_ref(&ft, 31);
-	ck_assert_uint_eq(fk.release_by_mfn[31], 1);
+	ck_assert_uint_eq(released.by_mfn[31], 1);
 	frame_put_ref_and_type(&ft, 32);
-	ck_assert_uint_eq(fk.release_by_mfn[32], 1);
+	ck_assert_uint_eq(released.by_mfn[32], 1);
 	frame_put_ref(&ft, 34);
-	ck_assert_uint_eq(fk.release_by_mfn[34], 1);
-	ck_assert_uint_eq(fk.release_calls, 5);
+	ck_assert_uint_eq(released.by_mfn[34], 1);
+	ck_assert_uint_eq(released.calls, 5);
 	ck_assert_uint_eq(frame_release_domain(&ft, DOM_A), 0);
 }
 END_TEST
@@ -681,7 +605,7 @@ END_TEST
 
 START_TEST(ref_count_limit)
 {
-	give(40, DOM_A, false);
+	give_frame(40, DOM_A, false);
 	frames[40].ref_count = FRAME_COUNT_MAX - 1;
 	ck_assert_int_eq(frame_get_ref(&ft, 40, DOM_A), 0);
 	ck_assert_uint_eq(frames[40].ref_count, FRAME_COUNT_MAX);
@@ -701,7 +625,7 @@ END_TEST
 
 START_TEST(type_count_limit)
 {
-	give(41, DOM_A, false);
+	give_frame(41, DOM_A, false);
 	ck_assert_int_eq(frame_get_type(&ft, 41, FRAME_TYPE_WRITABLE), 0);
 	frames[41].type_count = FRAME_COUNT_MAX - 1;
 	ck_assert_int_eq(frame_get_type(&ft, 41, FRAME_TYPE_WRITABLE), 0);
@@ -712,7 +636,7 @@ START_TEST(type_count_limit)
 	/* The reference taken first was dropped again. */
 	check_frame(41, DOM_A, ALLOC, 1, FRAME_TYPE_WRITABLE, FRAME_COUNT_MAX);
 
-	give(42, DOM_A, false);
+	give_frame(42, DOM_A, false);
 	ck_assert_int_eq(frame_get_type(&ft, 42, FRAME_TYPE_L2), 0);
 	frames[42].type_count = FRAME_COUNT_MAX;
 	ck_assert_int_eq(frame_get_ref_and_type(&ft, 42, DOM_A,
@@ -720,7 +644,7 @@ START_TEST(type_count_limit)
 	ck_assert_int_eq(frame_pin(&ft, 42, DOM_A, FRAME_TYPE_L2), -EBUSY);
 	check_frame(42, DOM_A, ALLOC, 1, FRAME_TYPE_L2, FRAME_COUNT_MAX);
 	ck_assert_uint_eq(fk.validate_calls, 1);
-	ck_assert_uint_eq(fk.release_calls, 0);
+	ck_assert_uint_eq(released.calls, 0);
 }
 END_TEST
 

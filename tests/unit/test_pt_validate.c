@@ -15,11 +15,8 @@
 #include <errno_values.h>
 #include <asm/pt_validate.h>
 
+#include "frame_fixture.h"
 #include "unit.h"
-
-#define NR_FRAMES 64
-#define DOM_A     1
-#define DOM_B     2
 
 #define P   PTE_PRESENT
 #define W   PTE_WRITE
@@ -27,44 +24,17 @@
 #define PTE(mfn, flags) (((uint64_t)(mfn) << 12) | (flags))
 #define HV_SLOT(i) (0x4b45454c00000000ULL | (uint64_t)(i))	/* "KEEL" */
 
-#define ALLOC FRAME_FLAG_ALLOCATED
-#define PIN   FRAME_FLAG_PINNED
-
-static struct frame frames[NR_FRAMES];
-static uint64_t pages[NR_FRAMES][512];
-static struct frame_table ft;
-
+/* What the hypervisor-slot hooks saw. */
 static struct {
-	unsigned int release_calls;
-	unsigned int release_by_mfn[NR_FRAMES];
 	unsigned int fill_calls, clear_calls;
 	uint64_t *fill_last, *clear_last;
 } fk;
 
-static void fake_release(struct frame_table *t, uint64_t mfn)
-{
-	ck_assert_ptr_eq(t, &ft);
-	ck_assert_uint_lt(mfn, NR_FRAMES);
-	ck_assert_uint_eq(frames[mfn].ref_count, 0);
-	ck_assert_uint_eq(frames[mfn].type_count, 0);
-	ck_assert_uint_eq(frames[mfn].state, FRAME_STATE_ALLOCATED);
-	fk.release_calls++;
-	fk.release_by_mfn[mfn]++;
-	frames[mfn].state = FRAME_STATE_FREE;
-}
-
-static void *fake_map(struct frame_table *t, uint64_t mfn)
-{
-	ck_assert_ptr_eq(t, &ft);
-	ck_assert_uint_lt(mfn, NR_FRAMES);
-	return pages[mfn];
-}
-
 static const struct frame_table_ops pt_ops = {
 	.validate = pt_validate_table,
 	.devalidate = pt_devalidate_table,
-	.release = fake_release,
-	.map = fake_map,
+	.release = fixture_release,
+	.map = fixture_map,
 };
 
 /* Keel's side of the L4 hypervisor slots (arch/x86_64/paging.c in the
@@ -87,23 +57,13 @@ void pt_clear_hypervisor_slots(uint64_t *l4)
 
 static void setup(void)
 {
-	memset(frames, 0, sizeof(frames));
-	memset(pages, 0, sizeof(pages));
+	frame_fixture_reset(&pt_ops, NULL);
 	memset(&fk, 0, sizeof(fk));
-	for (unsigned int i = 0; i < NR_FRAMES; i++)
-		frames[i].owner = FRAME_OWNER_NONE;
-	ft = (struct frame_table){
-		.frames = frames,
-		.nr_frames = NR_FRAMES,
-		.ops = &pt_ops,
-	};
 }
 
 static void give(uint64_t mfn, uint16_t owner)
 {
-	ck_assert_uint_lt(mfn, NR_FRAMES);
-	frames[mfn].state = FRAME_STATE_ALLOCATED;
-	frame_assign(&ft, mfn, owner, false);
+	give_frame(mfn, owner, false);
 }
 
 /* Frames [first, last] all to @owner. */
@@ -111,24 +71,6 @@ static void give_range(uint64_t first, uint64_t last, uint16_t owner)
 {
 	for (uint64_t m = first; m <= last; m++)
 		give(m, owner);
-}
-
-static void check_frame(uint64_t mfn, uint16_t owner, uint16_t flags,
-			uint32_t ref, enum frame_type type, uint32_t type_count)
-{
-	const struct frame *f = &frames[mfn];
-
-	ck_assert_msg(f->owner == owner, "frame %lu: owner %u, want %u",
-		      (unsigned long)mfn, f->owner, owner);
-	ck_assert_msg(f->flags == flags, "frame %lu: flags %#x, want %#x",
-		      (unsigned long)mfn, f->flags, flags);
-	ck_assert_msg(f->ref_count == ref, "frame %lu: ref_count %u, want %u",
-		      (unsigned long)mfn, f->ref_count, ref);
-	ck_assert_msg(f->type == type, "frame %lu: type %u, want %u",
-		      (unsigned long)mfn, f->type, type);
-	ck_assert_msg(f->type_count == type_count,
-		      "frame %lu: type_count %u, want %u", (unsigned long)mfn,
-		      f->type_count, type_count);
 }
 
 /* Every frame exactly as in @snap, and nothing released. */
@@ -154,7 +96,7 @@ static void check_snapshot(void)
 			      f->owner, s->ref_count, s->type, s->type_count,
 			      s->flags, s->owner);
 	}
-	ck_assert_uint_eq(fk.release_calls, 0);
+	ck_assert_uint_eq(released.calls, 0);
 }
 
 /* ---- L1 ------------------------------------------------------------- */
@@ -536,9 +478,9 @@ START_TEST(full_tree_pin_unpin)
 	/* Now every frame goes back, once. */
 	for (uint64_t m = 1; m <= 11; m++)
 		ck_assert_int_eq(frame_relinquish(&ft, m, DOM_A), 0);
-	ck_assert_uint_eq(fk.release_calls, 11);
+	ck_assert_uint_eq(released.calls, 11);
 	for (uint64_t m = 1; m <= 11; m++)
-		ck_assert_uint_eq(fk.release_by_mfn[m], 1);
+		ck_assert_uint_eq(released.by_mfn[m], 1);
 }
 END_TEST
 
@@ -566,7 +508,7 @@ START_TEST(tree_with_pinned_inner_tables)
 	ck_assert_int_eq(frame_unpin(&ft, 7, DOM_A), 0);
 	for (uint64_t m = 1; m <= 11; m++)
 		check_frame(m, DOM_A, ALLOC, 1, FRAME_TYPE_NONE, 0);
-	ck_assert_uint_eq(fk.release_calls, 0);
+	ck_assert_uint_eq(released.calls, 0);
 }
 END_TEST
 
@@ -610,13 +552,13 @@ START_TEST(release_domain_with_trees)
 
 	ck_assert_uint_eq(frame_release_domain(&ft, DOM_A), 0);
 	for (uint64_t m = 1; m <= 11; m++) {
-		ck_assert_msg(fk.release_by_mfn[m] == 1,
+		ck_assert_msg(released.by_mfn[m] == 1,
 			      "frame %lu released %u times", (unsigned long)m,
-			      fk.release_by_mfn[m]);
+			      released.by_mfn[m]);
 		check_frame(m, FRAME_OWNER_NONE, 0, 0, FRAME_TYPE_NONE, 0);
 	}
-	ck_assert_uint_eq(fk.release_by_mfn[20], 1);
-	ck_assert_uint_eq(fk.release_calls, 12);
+	ck_assert_uint_eq(released.by_mfn[20], 1);
+	ck_assert_uint_eq(released.calls, 12);
 	ck_assert_uint_eq(fk.clear_calls, 2);
 	for (uint64_t m = 40; m <= 43; m++)
 		ck_assert(!memcmp(&frames[m], &before[m], sizeof(frames[m])));
@@ -677,7 +619,7 @@ START_TEST(entry_put_leaves_foreign_alone)
 	ck_assert_int_eq(frame_unpin(&ft, 5, DOM_B), 0);
 	check_frame(6, DOM_B, ALLOC, 1, FRAME_TYPE_NONE, 0);
 	check_frame(4, DOM_A, ALLOC, 2, FRAME_TYPE_NONE, 0);
-	ck_assert_uint_eq(fk.release_calls, 0);
+	ck_assert_uint_eq(released.calls, 0);
 }
 END_TEST
 
