@@ -47,11 +47,11 @@ interrupt_common:
 	testb	$3, 18 * 8(%rsp)
 	jz	1f
 	mov	15 * 8(%rsp), %rax
-	cmp	$2, %rax
+	cmp	$VECTOR_NMI, %rax
 	je	1f
-	cmp	$8, %rax
+	cmp	$VECTOR_DF, %rax
 	je	1f
-	cmp	$18, %rax
+	cmp	$VECTOR_MC, %rax
 	je	1f
 	jmp	return_to_guest
 1:	RESTORE_ALL_GPRS

@@ -66,9 +66,9 @@ void idt_init(void)
 		idt_set_gate(v, interrupt_stubs + 16 * v, 0);
 	/* These may arrive on a broken stack, or while another handler runs:
 	 * give them stacks of their own. */
-	idt_set_gate(2, interrupt_stubs + 16 * 2, IST_NMI);
-	idt_set_gate(8, interrupt_stubs + 16 * 8, IST_DF);
-	idt_set_gate(18, interrupt_stubs + 16 * 18, IST_MC);
+	idt_set_gate(VECTOR_NMI, interrupt_stubs + 16 * VECTOR_NMI, IST_NMI);
+	idt_set_gate(VECTOR_DF, interrupt_stubs + 16 * VECTOR_DF, IST_DF);
+	idt_set_gate(VECTOR_MC, interrupt_stubs + 16 * VECTOR_MC, IST_MC);
 	/* int3 and into may be used by guest code in ring 3, as a real
 	 * CPU's DPL-3 gates allow; every other `int n` raises #GP. */
 	idt[3].type_attr = 0xee;
@@ -181,17 +181,19 @@ void do_interrupt(struct cpu_user_regs *regs)
 {
 	unsigned int vector = (unsigned int)regs->vector;
 
-	if (vector == 2) {
+	if (vector == VECTOR_NMI) {
 		do_nmi();
 		return;
 	}
 	/* #DF and #MC arrive on IST stacks and are fatal wherever they come
 	 * from; everything else a guest causes is the guest's. */
-	if (vector < 32 && regs_from_guest(regs) && vector != 8 && vector != 18) {
+	if (vector < 32 && regs_from_guest(regs) && vector != VECTOR_DF &&
+	    vector != VECTOR_MC) {
 		do_guest_trap(regs);
 		return;
 	}
-	if ((vector == 13 || vector == 14) && fixup_exception(regs))
+	if ((vector == VECTOR_GP || vector == VECTOR_PF) &&
+	    fixup_exception(regs))
 		return;		/* a guarded access to guest memory */
 	if (vector < 32)
 		panic_with_regs(regs, "%s in the hypervisor",

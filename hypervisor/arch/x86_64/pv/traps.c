@@ -31,10 +31,6 @@
 #include <asm/traps.h>
 
 #define X86_EFLAGS_IF_BIT X86_EFLAGS_IF
-#define VECTOR_GP 13
-#define VECTOR_PF 14
-#define VECTOR_NM 7
-#define VECTOR_UD 6
 
 bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	       uint64_t error_code)
@@ -119,10 +115,12 @@ void do_guest_trap(struct cpu_user_regs *regs)
 	vi->fault_vector = vector;
 
 	if (console_loglevel >= 7)	/* guests could flood the log */
-		printk(LOG_DEBUG "d%u: %s at %#llx, error %#llx, address %#llx, "
-	       "rsp %#llx\n", d->domid, exception_name(vector),
-	       (unsigned long long)regs->rip, (unsigned long long)regs->error_code,
-	       (unsigned long long)fault_address, (unsigned long long)regs->rsp);
+		printk(LOG_DEBUG "d%u: %s at %#llx, error %#llx, address "
+		       "%#llx, rsp %#llx\n", d->domid, exception_name(vector),
+		       (unsigned long long)regs->rip,
+		       (unsigned long long)regs->error_code,
+		       (unsigned long long)fault_address,
+		       (unsigned long long)regs->rsp);
 	uint64_t handler = d->trap_handler[vector];
 	if (!handler) {
 		char why[96];

@@ -59,6 +59,16 @@
 #define GDT_TSS               0x30
 #define GDT_ENTRIES           8
 
+/* CPU exception vectors Keel handles by name. NMI, #DF and #MC run on
+ * IST stacks (idt_init() in traps.c). */
+#define VECTOR_NMI            2
+#define VECTOR_UD             6
+#define VECTOR_NM             7
+#define VECTOR_DF             8
+#define VECTOR_GP             13
+#define VECTOR_PF             14
+#define VECTOR_MC             18
+
 /* Interrupt vectors used by the hypervisor itself. */
 #define VECTOR_TIMER          0xf0
 #define VECTOR_CALL_FUNCTION  0xf1
