@@ -13,49 +13,43 @@
 
 const char test_name[] = "grant_in_unlinked_l1";
 
-#define LINK (PTE_P | PTE_W | PTE_U)
 #define VA   0x40000000ULL
 
 void attack(void)
 {
-	uint64_t kroot = rt_boot.kernel_root_mfn;
 	uint16_t v = (uint16_t)hostile_victim;
-	uint64_t *l1 = rt_alloc_pages(1), *l2 = rt_alloc_pages(1);
-	uint64_t l1_mfn = rt_va_to_mfn(l1), l2_mfn = rt_va_to_mfn(l2);
 	uint32_t handle, h2;
 	uint64_t mfn;
 
-	l2[0] = (l1_mfn << 12) | LINK;
-	hostile_make_readonly(l1);
-	hostile_make_readonly(l2);
-	uint64_t l3_slot = rt_pte_maddr(kroot, VA, 3);
-	CHECK_EQ(rt_mmu_update1(l3_slot, (l2_mfn << 12) | LINK), 0);
+	struct hostile_tables t = hostile_link_tables(VA);
 
 	/* Round 1: unpinned L1; map, unlink (devalidate), re-pin fails. */
 	CHECK_EQ(hostile_map_grant(HOSTILE_GREF_CANARY, v, VA,
 				   KEEL_GNTMAP_readonly, &handle, &mfn), 0);
 	CHECK_EQ(*(volatile uint64_t *)VA, hostile_canary_word(0));
-	CHECK_EQ(rt_mmu_update1(l1_mfn << 12, 0), -KEEL_EPERM);
-	CHECK_EQ(rt_mmu_update1(l3_slot, 0), 0);
-	long pin = rt_mmuext1(KEEL_MMUEXT_PIN_L1_TABLE, l1_mfn, 0);
+	CHECK_EQ(rt_mmu_update1(t.l1_mfn << 12, 0), -KEEL_EPERM);
+	CHECK_EQ(rt_mmu_update1(t.l3_slot, 0), 0);
+	long pin = rt_mmuext1(KEEL_MMUEXT_PIN_L1_TABLE, t.l1_mfn, 0);
 	printf("re-pin L1 still holding the grant entry: %ld\n", pin);
 	CHECK_EQ(pin, -KEEL_EPERM);
 	CHECK_EQ(hostile_unmap_grant(VA, handle), 0);
 	/* The old entry is plain data in the L1 now. */
-	hostile_make_writable(l1);
+	hostile_make_writable(t.l1);
 	printf("old entry in the unlinked L1: %#llx\n",
-	       (unsigned long long)l1[0]);
-	l1[0] = 0;
-	hostile_make_readonly(l1);
+	       (unsigned long long)t.l1[0]);
+	t.l1[0] = 0;
+	hostile_make_readonly(t.l1);
 
 	/* Round 2: pinned L1, map, unlink, exit without unmapping. */
-	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_PIN_L1_TABLE, l1_mfn, 0), 0);
-	CHECK_EQ(rt_mmu_update1(l3_slot, (l2_mfn << 12) | LINK), 0);
+	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_PIN_L1_TABLE, t.l1_mfn, 0), 0);
+	CHECK_EQ(rt_mmu_update1(t.l3_slot, (t.l2_mfn << 12) | HOSTILE_LINK), 0);
 	CHECK_EQ(hostile_map_grant(HOSTILE_GREF_CANARY, v, VA,
 				   KEEL_GNTMAP_readonly, &h2, &mfn), 0);
-	CHECK_EQ(rt_mmu_update1(l3_slot, 0), 0);
-	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_UNPIN_TABLE, l1_mfn, 0), 0);
-	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_PIN_L1_TABLE, l1_mfn, 0), -KEEL_EPERM);
-	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_PIN_L2_TABLE, l2_mfn, 0), -KEEL_EPERM);
+	CHECK_EQ(rt_mmu_update1(t.l3_slot, 0), 0);
+	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_UNPIN_TABLE, t.l1_mfn, 0), 0);
+	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_PIN_L1_TABLE, t.l1_mfn, 0),
+		 -KEEL_EPERM);
+	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_PIN_L2_TABLE, t.l2_mfn, 0),
+		 -KEEL_EPERM);
 	printf("exiting with the grant still mapped (handle %u)\n", h2);
 }

@@ -11,13 +11,11 @@
 
 const char test_name[] = "grant_pte_tamper";
 
-#define LINK (PTE_P | PTE_W | PTE_U)
 #define VA   0x40000000ULL
 
 void attack(void)
 {
 	uint16_t v = (uint16_t)hostile_victim;
-	uint64_t kroot = rt_boot.kernel_root_mfn;
 	uint64_t *hole = hostile_hole();
 	uint64_t *other = hostile_hole();
 	void *page = rt_alloc_pages(1);
@@ -51,39 +49,36 @@ void attack(void)
 	CHECK_EQ(hostile_unmap_grant((uint64_t)hole, handle), 0);
 
 	/* The long way: a grant mapping in an L1 of our own at 1 GiB. */
-	uint64_t *l1 = rt_alloc_pages(1), *l2 = rt_alloc_pages(1);
-	uint64_t l1_mfn = rt_va_to_mfn(l1), l2_mfn = rt_va_to_mfn(l2);
-	l2[0] = (l1_mfn << 12) | LINK;
-	hostile_make_readonly(l1);
-	hostile_make_readonly(l2);
-	uint64_t l3_slot = rt_pte_maddr(kroot, VA, 3);
-	CHECK_EQ(rt_pte_read(kroot, VA, 3), 0);
-	CHECK_EQ(rt_mmu_update1(l3_slot, (l2_mfn << 12) | LINK), 0);
+	struct hostile_tables t = hostile_link_tables(VA);
 	CHECK_EQ(hostile_map_grant(HOSTILE_GREF_CANARY, v, VA,
 				   KEEL_GNTMAP_readonly, &handle, NULL), 0);
 	CHECK_EQ(*(volatile uint64_t *)VA, hostile_canary_word(0));
 
 	/* Unlink the L2 (and with it the L1): both become plain pages. */
-	CHECK_EQ(rt_mmu_update1(l3_slot, 0), 0);
-	hostile_make_writable(l1);
-	uint64_t e = l1[0];
+	CHECK_EQ(rt_mmu_update1(t.l3_slot, 0), 0);
+	hostile_make_writable(t.l1);
+	uint64_t e = t.l1[0];
 	CHECK_EQ(e & PTE_ADDR, mfn << 12);
-	l1[0] = e | PTE_W;
-	hostile_make_readonly(l1);
-	CHECK_EQ(rt_mmu_update1(l3_slot, (l2_mfn << 12) | LINK), -KEEL_EPERM);
-	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_PIN_L1_TABLE, l1_mfn, 0), -KEEL_EPERM);
+	t.l1[0] = e | PTE_W;
+	hostile_make_readonly(t.l1);
+	CHECK_EQ(rt_mmu_update1(t.l3_slot, (t.l2_mfn << 12) | HOSTILE_LINK),
+		 -KEEL_EPERM);
+	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_PIN_L1_TABLE, t.l1_mfn, 0),
+		 -KEEL_EPERM);
 	/* Put back as Keel wrote it: still not ours to validate. */
-	hostile_make_writable(l1);
-	l1[0] = e;
-	hostile_make_readonly(l1);
-	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_PIN_L1_TABLE, l1_mfn, 0), -KEEL_EPERM);
-	CHECK_EQ(rt_mmu_update1(l3_slot, (l2_mfn << 12) | LINK), -KEEL_EPERM);
+	hostile_make_writable(t.l1);
+	t.l1[0] = e;
+	hostile_make_readonly(t.l1);
+	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_PIN_L1_TABLE, t.l1_mfn, 0),
+		 -KEEL_EPERM);
+	CHECK_EQ(rt_mmu_update1(t.l3_slot, (t.l2_mfn << 12) | HOSTILE_LINK),
+		 -KEEL_EPERM);
 	CHECK(rt_read_faults((uint64_t *)VA, NULL), "1 GiB still mapped");
 
 	/* Clean up: drop the entry, the grant, the tables. */
-	hostile_make_writable(l1);
-	l1[0] = 0;
+	hostile_make_writable(t.l1);
+	t.l1[0] = 0;
 	CHECK_EQ(hostile_unmap_grant(VA, handle), 0);
-	hostile_make_writable(l2);
+	hostile_make_writable(t.l2);
 	printf("grant mapping entries stayed Keel's\n");
 }

@@ -159,6 +159,25 @@ void hostile_make_writable(void *va)
 						  KEEL_UVMF_INVLPG), 0);
 }
 
+struct hostile_tables hostile_link_tables(uint64_t va)
+{
+	uint64_t kroot = rt_boot.kernel_root_mfn;
+	struct hostile_tables t = {
+		.l1 = rt_alloc_pages(1), .l2 = rt_alloc_pages(1),
+	};
+
+	t.l1_mfn = rt_va_to_mfn(t.l1);
+	t.l2_mfn = rt_va_to_mfn(t.l2);
+	t.l2[0] = (t.l1_mfn << 12) | HOSTILE_LINK;
+	hostile_make_readonly(t.l1);
+	hostile_make_readonly(t.l2);
+	t.l3_slot = rt_pte_maddr(kroot, va, 3);
+	CHECK_EQ(rt_pte_read(kroot, va, 3), 0);
+	CHECK_EQ(rt_mmu_update1(t.l3_slot, (t.l2_mfn << 12) | HOSTILE_LINK),
+		 0);
+	return t;
+}
+
 long hostile_decrease(uint64_t mfn)
 {
 	struct keel_memory_reservation r = {

@@ -120,6 +120,16 @@ uint64_t hostile_grant_frame(void);
 struct keel_grant_entry *hostile_map_grant_frame(void);
 /* Remap our page @va read-only (so that a write-back there faults). */
 void hostile_make_readonly(void *va);
+/* Page tables of our own under the 1 GiB-aligned address @va: a fresh
+ * L2 whose entry 0 links a fresh L1 (both remapped read-only for us),
+ * the L2 linked into our L3 slot for @va, which must have been empty. */
+#define HOSTILE_LINK (PTE_P | PTE_W | PTE_U)
+struct hostile_tables {
+	uint64_t *l1, *l2;
+	uint64_t l1_mfn, l2_mfn;
+	uint64_t l3_slot;	/* machine address of our L3 entry for @va */
+};
+struct hostile_tables hostile_link_tables(uint64_t va);
 /* A scratch page of ours and its MFN (grant-copy target). */
 extern uint64_t *hostile_scratch;
 extern uint64_t hostile_scratch_mfn;
