@@ -465,8 +465,11 @@ long do_update_va_mapping(unsigned long va, unsigned long val,
 	rc = l1_table_of(v->arch.kernel_root, va, &l1_mfn);
 	if (!rc)
 		rc = pt_update_entry(&b, l1_mfn, (va >> PAGE_SHIFT) & 511, val);
+	/* Replacing a present entry already flushed every CPU that has our
+	 * tables loaded, this one included: more than any flush asked for. */
+	bool flushed = b.nr != 0;
 	mmu_batch_finish(&b);
-	if (!rc && flush) {
+	if (!rc && flush && !flushed) {
 		uint64_t what = flush == KEEL_UVMF_INVLPG ? va : FLUSH_ALL_VA;
 
 		if (flags & KEEL_UVMF_ALL)
