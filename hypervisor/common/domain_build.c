@@ -174,12 +174,11 @@ int domain_build_from_image(const uint8_t *data, uint64_t len,
 		rc = -ENOMEM;
 	spin_lock(&memory_lock);
 	for (uint64_t n = 0; p2m && n < nr_pages; n++) {
-		p2m[n] = domain_memory_add_frame(d);
+		p2m[n] = domain_memory_add_frame(d, n);
 		if (!p2m[n]) {
 			rc = -ENOMEM;
 			break;
 		}
-		m2p_table[p2m[n]] = n;
 	}
 	spin_unlock(&memory_lock);
 

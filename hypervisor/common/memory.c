@@ -96,7 +96,7 @@ void memory_work_charge(uint64_t visited_before)
 	w->requests++;
 }
 
-uint64_t domain_memory_add_frame(struct domain *d)
+uint64_t domain_memory_add_frame(struct domain *d, uint64_t gpfn)
 {
 	if (d->tot_pages >= d->max_pages)
 		return 0;
@@ -106,7 +106,7 @@ uint64_t domain_memory_add_frame(struct domain *d)
 	uint64_t mfn = pa >> PAGE_SHIFT;
 
 	frame_assign(&machine_frames, mfn, d->domid, false);
-	m2p_table[mfn] = KEEL_M2P_INVALID;
+	m2p_table[mfn] = gpfn;
 	d->tot_pages++;
 	return mfn;
 }
@@ -139,37 +139,33 @@ static int reservation_target(const struct keel_memory_reservation *r,
 	return 0;
 }
 
+/* One extent of decrease_reservation: give back frame @mfn, which must
+ * be ours and otherwise unused (frame_relinquish()); its release clears
+ * its M2P entry. */
+static int reservation_remove_one(struct domain *d, uint64_t mfn)
+{
+	spin_lock(&memory_lock);
+	int rc = frame_relinquish(&machine_frames, mfn, d->domid);
+	if (!rc)
+		d->tot_pages--;
+	spin_unlock(&memory_lock);
+	return rc;
+}
+
 /* One extent of increase_reservation (@gpfn KEEL_M2P_INVALID) or of
  * populate_physmap: a new frame, whose MFN goes back to @slot. */
 static int reservation_add_one(struct domain *d, uint64_t slot, uint64_t gpfn)
 {
 	spin_lock(&memory_lock);
-	uint64_t mfn = domain_memory_add_frame(d);
-	if (mfn)
-		m2p_table[mfn] = gpfn;
+	uint64_t mfn = domain_memory_add_frame(d, gpfn);
 	spin_unlock(&memory_lock);
 	if (!mfn)
 		return -ENOMEM;
 	if (!copy_to_guest(slot, &mfn, sizeof(mfn)))
 		return 0;
 	/* The guest cannot learn the frame: take it back. */
-	spin_lock(&memory_lock);
-	if (!frame_relinquish(&machine_frames, mfn, d->domid))
-		d->tot_pages--;
-	spin_unlock(&memory_lock);
+	reservation_remove_one(d, mfn);
 	return -EFAULT;
-}
-
-static int reservation_remove_one(struct domain *d, uint64_t mfn)
-{
-	spin_lock(&memory_lock);
-	int rc = frame_relinquish(&machine_frames, mfn, d->domid);
-	if (!rc) {
-		d->tot_pages--;
-		m2p_table[mfn] = KEEL_M2P_INVALID;
-	}
-	spin_unlock(&memory_lock);
-	return rc;
 }
 
 static long memory_reservation(unsigned long cmd, unsigned long arg)

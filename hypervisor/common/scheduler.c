@@ -251,15 +251,6 @@ void vcpu_kick(struct vcpu *v)
 		arch_send_event_check_ipi(cpu);	/* deliver on its way out */
 }
 
-bool vcpu_is_on_cpu(struct vcpu *v)
-{
-	unsigned long flags = spin_lock_irqsave(&sched_lock);
-	bool on = sched_cpus[v->processor].curr == v;
-
-	spin_unlock_irqrestore(&sched_lock, flags);
-	return on;
-}
-
 int vcpu_begin_initialise(struct vcpu *v)
 {
 	unsigned long flags = spin_lock_irqsave(&sched_lock);

@@ -27,9 +27,10 @@ extern uint64_t m2p_entries;
 void memory_init(void);
 
 /* Give @d a new zeroed frame with its allocation reference, within its
- * maximum; under memory_lock. Returns the MFN, or 0 (-ENOMEM): none
- * left, or the domain is at its maximum. */
-uint64_t domain_memory_add_frame(struct domain *d);
+ * maximum, and record @gpfn (or KEEL_M2P_INVALID) as its M2P entry;
+ * under memory_lock. Returns the MFN, or 0 (-ENOMEM): none left, or the
+ * domain is at its maximum. */
+uint64_t domain_memory_add_frame(struct domain *d, uint64_t gpfn);
 /* Destroy: drop everything @d holds (arch roots, grant mappings, pins,
  * allocation references). Takes memory_lock. */
 void domain_memory_release(struct domain *d);

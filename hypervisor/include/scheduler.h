@@ -30,8 +30,6 @@ void sched_request_reschedule(void);
 bool sched_reschedule_pending(void);
 /* Make a vCPU that may be running elsewhere notice new events. */
 void vcpu_kick(struct vcpu *v);
-/* True while @v's registers are live on some CPU. */
-bool vcpu_is_on_cpu(struct vcpu *v);
 /* VCPUOP_initialise: claim @v (down, off-CPU, not being initialised by
  * another call; -EEXIST if up, -EBUSY otherwise) and make it unstartable
  * until vcpu_end_initialise() publishes the outcome. */
