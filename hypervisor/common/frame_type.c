@@ -21,6 +21,15 @@ static bool is_guest_frame(const struct frame *f)
 	       f->owner != FRAME_OWNER_NONE && f->ref_count > 0;
 }
 
+/* 0 if @f is @owner's; -EINVAL if no domain owns it, -EPERM if another
+ * does. */
+static int frame_check_owner(const struct frame *f, uint16_t owner)
+{
+	if (!is_guest_frame(f))
+		return -EINVAL;
+	return f->owner == owner ? 0 : -EPERM;
+}
+
 void frame_assign(struct frame_table *ft, uint64_t mfn, uint16_t owner,
 		  bool shared)
 {
@@ -36,11 +45,10 @@ void frame_assign(struct frame_table *ft, uint64_t mfn, uint16_t owner,
 int frame_get_ref(struct frame_table *ft, uint64_t mfn, uint16_t owner)
 {
 	struct frame *f = frame_of(ft, mfn);
+	int rc = frame_check_owner(f, owner);
 
-	if (!is_guest_frame(f))
-		return -EINVAL;
-	if (f->owner != owner)
-		return -EPERM;
+	if (rc)
+		return rc;
 	if (f->ref_count >= FRAME_COUNT_MAX)
 		return -EBUSY;
 	f->ref_count++;
@@ -122,6 +130,21 @@ void frame_put_ref_and_type(struct frame_table *ft, uint64_t mfn)
 	frame_put_ref(ft, mfn);
 }
 
+int frame_get_data_ref(struct frame_table *ft, uint64_t mfn, uint16_t owner,
+		       bool write)
+{
+	return write ? frame_get_ref_and_type(ft, mfn, owner,
+					      FRAME_TYPE_WRITABLE)
+		     : frame_get_ref(ft, mfn, owner);
+}
+
+void frame_put_data_ref(struct frame_table *ft, uint64_t mfn, bool write)
+{
+	if (write)
+		frame_put_type(ft, mfn);
+	frame_put_ref(ft, mfn);
+}
+
 int frame_pin(struct frame_table *ft, uint64_t mfn, uint16_t owner,
 	      enum frame_type type)
 {
@@ -130,10 +153,9 @@ int frame_pin(struct frame_table *ft, uint64_t mfn, uint16_t owner,
 
 	if (!frame_type_is_table(type))
 		return -EINVAL;
-	if (!is_guest_frame(f))
-		return -EINVAL;
-	if (f->owner != owner)
-		return -EPERM;
+	rc = frame_check_owner(f, owner);
+	if (rc)
+		return rc;
 	if (f->flags & FRAME_FLAG_PINNED)
 		return -EINVAL;
 	rc = frame_get_ref_and_type(ft, mfn, owner, type);
@@ -145,11 +167,10 @@ int frame_pin(struct frame_table *ft, uint64_t mfn, uint16_t owner,
 int frame_unpin(struct frame_table *ft, uint64_t mfn, uint16_t owner)
 {
 	struct frame *f = frame_of(ft, mfn);
+	int rc = frame_check_owner(f, owner);
 
-	if (!is_guest_frame(f))
-		return -EINVAL;
-	if (f->owner != owner)
-		return -EPERM;
+	if (rc)
+		return rc;
 	if (!(f->flags & FRAME_FLAG_PINNED))
 		return -EINVAL;
 	if (f->type_count > 1)
@@ -162,11 +183,10 @@ int frame_unpin(struct frame_table *ft, uint64_t mfn, uint16_t owner)
 int frame_relinquish(struct frame_table *ft, uint64_t mfn, uint16_t owner)
 {
 	struct frame *f = frame_of(ft, mfn);
+	int rc = frame_check_owner(f, owner);
 
-	if (!is_guest_frame(f))
-		return -EINVAL;
-	if (f->owner != owner)
-		return -EPERM;
+	if (rc)
+		return rc;
 	if ((f->flags & FRAME_FLAG_SHARED) || !(f->flags & FRAME_FLAG_ALLOCATED))
 		return -EINVAL;
 	if (f->ref_count != 1 || f->type_count)
@@ -184,7 +204,7 @@ uint64_t frame_release_domain(struct frame_table *ft, uint16_t owner)
 	for (uint64_t mfn = 0; mfn < ft->nr_frames; mfn++) {
 		struct frame *f = &ft->frames[mfn];
 
-		if (is_guest_frame(f) && f->owner == owner &&
+		if (!frame_check_owner(f, owner) &&
 		    (f->flags & FRAME_FLAG_PINNED)) {
 			f->flags &= ~FRAME_FLAG_PINNED;
 			frame_put_ref_and_type(ft, mfn);
@@ -193,7 +213,7 @@ uint64_t frame_release_domain(struct frame_table *ft, uint16_t owner)
 	for (uint64_t mfn = 0; mfn < ft->nr_frames; mfn++) {
 		struct frame *f = &ft->frames[mfn];
 
-		if (!is_guest_frame(f) || f->owner != owner)
+		if (frame_check_owner(f, owner))
 			continue;
 		if (f->flags & FRAME_FLAG_SHARED) {
 			f->flags &= ~FRAME_FLAG_SHARED;
@@ -203,7 +223,7 @@ uint64_t frame_release_domain(struct frame_table *ft, uint16_t owner)
 			f->flags &= ~FRAME_FLAG_ALLOCATED;
 			frame_put_ref(ft, mfn);
 		}
-		if (is_guest_frame(f) && f->owner == owner)
+		if (!frame_check_owner(f, owner))
 			alive++;
 	}
 	return alive;

@@ -90,19 +90,15 @@ static int grant_acquire(struct domain *granter, keel_grant_ref_t ref,
 
 	if (rc)
 		return rc;
-	rc = frame_get_ref(&machine_frames, frame, granter->domid);
 	const struct frame *f = frame_of(&machine_frames, frame);
 
-	if (!rc && (f->flags & FRAME_FLAG_SHARED)) {
-		frame_put_ref(&machine_frames, frame);
+	/* Keel's pages shared with the granter (shared info, grant frames)
+	 * are not the granter's to pass on. */
+	if (f && (f->flags & FRAME_FLAG_SHARED))
 		rc = -EPERM;
-	}
-	if (!rc && write) {
-		rc = frame_get_type(&machine_frames, frame,
-				    FRAME_TYPE_WRITABLE);
-		if (rc)
-			frame_put_ref(&machine_frames, frame);
-	}
+	else
+		rc = frame_get_data_ref(&machine_frames, frame, granter->domid,
+					write);
 	if (rc) {
 		grant_entry_unclaim(e, act, write);
 		return rc;
@@ -117,9 +113,7 @@ static int grant_acquire(struct domain *granter, keel_grant_ref_t ref,
 static void grant_release(struct domain *granter, keel_grant_ref_t ref,
 			  uint64_t mfn, bool write)
 {
-	if (write)
-		frame_put_type(&machine_frames, mfn);
-	frame_put_ref(&machine_frames, mfn);
+	frame_put_data_ref(&machine_frames, mfn, write);
 	if (!granter || !granter->grant_table)
 		return;
 
@@ -282,15 +276,10 @@ static int copy_side_acquire(struct domain *d,
 		if (p->domid != KEEL_DOMID_SELF && p->domid != d->domid)
 			return -EPERM;
 		s->mfn = p->u;
-		rc = frame_get_ref(&machine_frames, s->mfn, d->domid);
-		if (!rc && write) {
-			/* Never into a page table, even the caller's own. */
-			rc = frame_get_type(&machine_frames, s->mfn,
-					    FRAME_TYPE_WRITABLE);
-			if (rc)
-				frame_put_ref(&machine_frames, s->mfn);
-		}
-		return rc;
+		/* To write, the writable type: never into a page table, even
+		 * the caller's own. */
+		return frame_get_data_ref(&machine_frames, s->mfn, d->domid,
+					  write);
 	}
 	if (p->u > UINT32_MAX)
 		return -EINVAL;
@@ -309,9 +298,7 @@ static int copy_side_acquire(struct domain *d,
 static void copy_side_release(struct domain *d, struct copy_side *s)
 {
 	if (!s->granter) {
-		if (s->write)
-			frame_put_type(&machine_frames, s->mfn);
-		frame_put_ref(&machine_frames, s->mfn);
+		frame_put_data_ref(&machine_frames, s->mfn, s->write);
 		return;
 	}
 	grant_release(s->granter, s->ref, s->mfn, s->write);

@@ -112,6 +112,11 @@ void frame_put_type(struct frame_table *ft, uint64_t mfn);
 int frame_get_ref_and_type(struct frame_table *ft, uint64_t mfn,
 			   uint16_t owner, enum frame_type type);
 void frame_put_ref_and_type(struct frame_table *ft, uint64_t mfn);
+/* A reference to use @mfn as data: to read it, or, with @write, also to
+ * write it (the writable type). Both at once, or neither. */
+int frame_get_data_ref(struct frame_table *ft, uint64_t mfn, uint16_t owner,
+		       bool write);
+void frame_put_data_ref(struct frame_table *ft, uint64_t mfn, bool write);
 
 /* Pin @mfn as a page table of @type: it stays validated until unpinned.
  * -EINVAL: not a table type, or already pinned; else as above. */

@@ -343,6 +343,32 @@ START_TEST(put_ref_and_type_last_reference)
 }
 END_TEST
 
+/* A data reference: to read, the reference alone; to write, the
+ * writable type too, which a page table cannot take. */
+START_TEST(data_ref_read_and_write)
+{
+	give_frame(16, DOM_A, false);
+	ck_assert_int_eq(frame_get_data_ref(&ft, 16, DOM_A, false), 0);
+	check_frame(16, DOM_A, ALLOC, 2, FRAME_TYPE_NONE, 0);
+	ck_assert_int_eq(frame_get_data_ref(&ft, 16, DOM_A, true), 0);
+	check_frame(16, DOM_A, ALLOC, 3, FRAME_TYPE_WRITABLE, 1);
+	ck_assert_int_eq(frame_get_data_ref(&ft, 16, DOM_B, false), -EPERM);
+	frame_put_data_ref(&ft, 16, true);
+	check_frame(16, DOM_A, ALLOC, 2, FRAME_TYPE_NONE, 0);
+	frame_put_data_ref(&ft, 16, false);
+	check_frame(16, DOM_A, ALLOC, 1, FRAME_TYPE_NONE, 0);
+
+	/* A page table: read, yes; write, -EBUSY with nothing taken. */
+	ck_assert_int_eq(frame_get_type(&ft, 16, FRAME_TYPE_L1), 0);
+	ck_assert_int_eq(frame_get_data_ref(&ft, 16, DOM_A, true), -EBUSY);
+	check_frame(16, DOM_A, ALLOC, 1, FRAME_TYPE_L1, 1);
+	ck_assert_int_eq(frame_get_data_ref(&ft, 16, DOM_A, false), 0);
+	check_frame(16, DOM_A, ALLOC, 2, FRAME_TYPE_L1, 1);
+	ck_assert_int_eq(frame_get_data_ref(&ft, 40, DOM_A, false), -EINVAL);
+	ck_assert_uint_eq(released.calls, 0);
+}
+END_TEST
+
 /* ---- pin / unpin ----------------------------------------------------- */
 
 START_TEST(pin_sets_pinned)
@@ -666,6 +692,7 @@ Suite *frame_type_suite(void)
 	tcase_add_test(tc, first_table_ref_validates_once);
 	tcase_add_test(tc, validate_failure_leaves_nothing);
 	tcase_add_test(tc, put_ref_and_type_last_reference);
+	tcase_add_test(tc, data_ref_read_and_write);
 	tcase_add_test(tc, pin_sets_pinned);
 	tcase_add_test(tc, pin_refusals);
 	tcase_add_test(tc, unpin_refusals);

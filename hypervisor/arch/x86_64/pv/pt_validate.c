@@ -31,7 +31,6 @@ int pt_entry_get(struct frame_table *ft, uint64_t e, unsigned int level,
 		 uint16_t owner)
 {
 	uint64_t mfn = pte_mfn(e);
-	int rc;
 
 	if (!(e & PTE_PRESENT))
 		return pt_nonpresent_ok(ft, e) ? 0 : -EINVAL;
@@ -40,13 +39,7 @@ int pt_entry_get(struct frame_table *ft, uint64_t e, unsigned int level,
 	if (level > 1)
 		return frame_get_ref_and_type(ft, mfn, owner,
 					      pt_level_type(level - 1));
-	rc = frame_get_ref(ft, mfn, owner);
-	if (rc || !(e & PTE_WRITE))
-		return rc;
-	rc = frame_get_type(ft, mfn, FRAME_TYPE_WRITABLE);
-	if (rc)
-		frame_put_ref(ft, mfn);
-	return rc;
+	return frame_get_data_ref(ft, mfn, owner, e & PTE_WRITE);
 }
 
 bool pt_entry_is_foreign(struct frame_table *ft, uint64_t e,
@@ -64,13 +57,10 @@ void pt_entry_put(struct frame_table *ft, uint64_t e, unsigned int level,
 
 	if (!(e & PTE_PRESENT) || pt_entry_is_foreign(ft, e, level, owner))
 		return;
-	if (level > 1) {
+	if (level > 1)
 		frame_put_ref_and_type(ft, mfn);
-		return;
-	}
-	if (e & PTE_WRITE)
-		frame_put_type(ft, mfn);
-	frame_put_ref(ft, mfn);
+	else
+		frame_put_data_ref(ft, mfn, e & PTE_WRITE);
 }
 
 int pt_validate_table(struct frame_table *ft, uint64_t mfn,
