@@ -276,7 +276,7 @@ static long op_alloc_unbound(struct domain *d, unsigned long arg)
 
 	if (copy_from_guest(&a, arg, sizeof(a)))
 		return -EFAULT;
-	if (a.dom != KEEL_DOMID_SELF && a.dom != d->domid)
+	if (!domid_names_self(d, a.dom))
 		return -EPERM;
 	unsigned int remote = a.remote_dom == KEEL_DOMID_SELF ? d->domid :
 								 a.remote_dom;
@@ -358,7 +358,7 @@ static long op_status(struct domain *d, unsigned long arg)
 
 	if (copy_from_guest(&st, arg, sizeof(st)))
 		return -EFAULT;
-	if (st.dom != KEEL_DOMID_SELF && st.dom != d->domid)
+	if (!domid_names_self(d, st.dom))
 		return -EPERM;
 	if (st.port == 0 || st.port >= DOMAIN_MAX_PORTS)
 		return -EBADF;

@@ -127,7 +127,7 @@ static void grant_release(struct domain *granter, keel_grant_ref_t ref,
  * else another live domain, with a reference (drop with put_target). */
 static struct domain *get_target(struct domain *self, uint16_t domid)
 {
-	if (domid == KEEL_DOMID_SELF || domid == self->domid)
+	if (domid_names_self(self, domid))
 		return self;
 	return domain_by_id(domid);
 }
@@ -143,7 +143,7 @@ static void put_target(struct domain *self, struct domain *d)
 static int grant_setup_table(struct domain *d,
 			     struct keel_gnttab_setup_table *op)
 {
-	if (op->domid != KEEL_DOMID_SELF && op->domid != d->domid)
+	if (!domid_names_self(d, op->domid))
 		return -EPERM;
 	if (op->nr_frames == 0 || op->nr_frames > KEEL_GRANT_MAX_FRAMES)
 		return -EINVAL;
@@ -166,7 +166,7 @@ static int grant_setup_table(struct domain *d,
 
 static int grant_query_size(struct domain *d, struct keel_gnttab_query_size *op)
 {
-	if (op->domid != KEEL_DOMID_SELF && op->domid != d->domid)
+	if (!domid_names_self(d, op->domid))
 		return -EPERM;
 	op->nr_frames = d->grant_table ? d->grant_table->nr_frames : 0;
 	op->max_nr_frames = KEEL_GRANT_MAX_FRAMES;
@@ -273,7 +273,7 @@ static int copy_side_acquire(struct domain *d,
 	s->write = write;
 	s->granter = NULL;
 	if (!is_gref) {
-		if (p->domid != KEEL_DOMID_SELF && p->domid != d->domid)
+		if (!domid_names_self(d, p->domid))
 			return -EPERM;
 		s->mfn = p->u;
 		/* To write, the writable type: never into a page table, even

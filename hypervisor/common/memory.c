@@ -134,7 +134,7 @@ static int reservation_target(const struct keel_memory_reservation *r,
 		return -EINVAL;
 	if (r->nr_extents > KEEL_MEMOP_EXTENTS_MAX)
 		return -EINVAL;
-	if (r->domid != KEEL_DOMID_SELF && r->domid != self->domid)
+	if (!domid_names_self(self, r->domid))
 		return -EPERM;
 	return 0;
 }
@@ -206,7 +206,7 @@ static long memory_reservation_size(unsigned long cmd, unsigned long domid)
 	struct domain *d = self;
 	long pages;
 
-	if (domid != KEEL_DOMID_SELF && domid != self->domid) {
+	if (!domid_names_self(self, domid)) {
 		if (!self->privileged)
 			return -EPERM;
 		if (domid > 0xffff || !(d = domain_by_id((uint16_t)domid)))

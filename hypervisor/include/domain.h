@@ -174,6 +174,14 @@ void domain_reap(void);
  * with domain_put(), or NULL. */
 struct domain *domain_by_id(uint16_t domid);
 
+/* Whether @domid, as a guest wrote it in a call, names @d itself:
+ * KEEL_DOMID_SELF or @d's own id. */
+static inline bool domid_names_self(const struct domain *d,
+				    unsigned long domid)
+{
+	return domid == KEEL_DOMID_SELF || domid == d->domid;
+}
+
 static inline void domain_get(struct domain *d)
 {
 	__atomic_fetch_add(&d->refcnt, 1, __ATOMIC_SEQ_CST);

@@ -247,7 +247,7 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 	uint64_t done;
 	int rc = 0;
 
-	if (foreign_domid != KEEL_DOMID_SELF && foreign_domid != d->domid)
+	if (!domid_names_self(d, foreign_domid))
 		return -EPERM;
 	if (count > KEEL_MMU_UPDATE_MAX)
 		return -EINVAL;
@@ -419,8 +419,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 	uint64_t done;
 	int rc = 0;
 
-	if (foreign_domid != KEEL_DOMID_SELF &&
-	    foreign_domid != v->domain->domid)
+	if (!domid_names_self(v->domain, foreign_domid))
 		return -EPERM;
 	if (count > KEEL_MMUEXT_OP_MAX)
 		return -EINVAL;
