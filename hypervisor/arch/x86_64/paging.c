@@ -185,15 +185,10 @@ void arch_paging_init(const struct boot_info *bi)
 	       (unsigned long long)(range_list_total(ram) >> 20));
 }
 
-void pt_copy_hypervisor_slots(uint64_t *root)
-{
-	for (unsigned int i = HYPERVISOR_L4_FIRST; i <= HYPERVISOR_L4_LAST; i++)
-		root[i] = idle_pml4[i];
-}
-
 void pt_fill_hypervisor_slots(uint64_t *l4)
 {
-	pt_copy_hypervisor_slots(l4);
+	for (unsigned int i = HYPERVISOR_L4_FIRST; i <= HYPERVISOR_L4_LAST; i++)
+		l4[i] = idle_pml4[i];
 }
 
 void pt_clear_hypervisor_slots(uint64_t *l4)

@@ -55,7 +55,7 @@ void bench_bare_syscall(void)
 		printk(LOG_ERR "bench_syscall: out of memory\n");
 		goto out;
 	}
-	pt_copy_hypervisor_slots(root);
+	pt_fill_hypervisor_slots(root);
 	memcpy(phys_to_virt(code), bare_user_code,
 	       bare_user_code_end - bare_user_code);
 	pte = pt_walk_create(root, BENCH_CODE_VA, 1, bench_alloc, &t,

@@ -28,8 +28,11 @@ uint64_t *pt_walk_create(uint64_t *root, uint64_t va, unsigned int level,
 			 uint64_t *(*alloc)(void *ctx), void *ctx,
 			 uint64_t table_flags);
 /* Fill the hypervisor's L4 slots of a new root: supervisor-only, so the
- * hypervisor is mapped in every address space but unreachable from ring 3. */
-void pt_copy_hypervisor_slots(uint64_t *root);
+ * hypervisor is mapped in every address space but unreachable from ring 3.
+ * Clear them again when the frame stops being an L4 (pv/pt_validate.c). The
+ * unit tests bring their own pair. */
+void pt_fill_hypervisor_slots(uint64_t *l4);
+void pt_clear_hypervisor_slots(uint64_t *l4);
 
 /* Map @size bytes of MMIO at @pa uncached; returns the virtual address. */
 void *ioremap(paddr_t pa, size_t size);

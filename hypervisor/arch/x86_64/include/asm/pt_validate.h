@@ -84,10 +84,4 @@ int pt_validate_table(struct frame_table *ft, uint64_t mfn,
 void pt_devalidate_table(struct frame_table *ft, uint64_t mfn,
 			 enum frame_type type);
 
-/* Keel's entries for the hypervisor slots of a validated L4, and their
- * removal when it stops being one (arch/x86_64/paging.c; the unit tests
- * bring their own). */
-void pt_fill_hypervisor_slots(uint64_t *l4);
-void pt_clear_hypervisor_slots(uint64_t *l4);
-
 #endif
