@@ -368,10 +368,8 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpu_id, unsigned long arg)
 	case KEEL_VCPUOP_is_up:
 		return v->state != VCPU_DOWN;
 	case KEEL_VCPUOP_get_runstate:
-		if (v == self)
-			sched_account_current();
 		rs = (struct keel_vcpu_runstate){
-			.cpu_time_ns = v->cpu_time_ns,
+			.cpu_time_ns = vcpu_cpu_time_ns(v),
 			.state = v->state == VCPU_RUNNING ? KEEL_RUNSTATE_running :
 				 v->state == VCPU_RUNNABLE ? KEEL_RUNSTATE_runnable :
 				 v->state == VCPU_BLOCKED ? KEEL_RUNSTATE_blocked :

@@ -22,13 +22,12 @@ static long domctl_getinfo(unsigned long arg)
 	if (!d)
 		return domain_id_dying(info.domid) ? -EBUSY : -ESRCH;
 
-	sched_account_current();
 	memset(&info.flags, 0, sizeof(info) - offsetof(typeof(info), flags));
 	bool any_running = false, all_blocked = true;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
 
-		info.cpu_time_ns += v->cpu_time_ns;
+		info.cpu_time_ns += vcpu_cpu_time_ns(v);
 		if (v->state != VCPU_DOWN)
 			info.nr_vcpus_up++;
 		if (v->state == VCPU_RUNNING)

@@ -91,6 +91,50 @@ static void kick_cpu(unsigned int cpu)
 		arch_send_event_check_ipi(cpu);
 }
 
+/*
+ * Time of @v's slice in progress: how long it has been on its CPU since
+ * it was last charged, or 0 when it is not on a CPU. Lock held.
+ *
+ * Every reader of run time adds this, because account_locked() charges a
+ * vCPU only when it leaves its CPU or its slice ends: a vCPU that has run
+ * without a break since it started would otherwise read 0.
+ */
+static uint64_t slice_in_progress_locked(const struct vcpu *v)
+{
+	uint64_t now = now_ns();
+
+	if (sched_cpus[v->processor].curr != v || now < v->last_start_ns)
+		return 0;
+	return now - v->last_start_ns;
+}
+
+/* @v's vruntime as of now, the slice in progress included. Lock held. */
+static uint64_t vruntime_now_locked(const struct vcpu *v)
+{
+	return v->vruntime + slice_in_progress_locked(v) *
+	       DOMAIN_DEFAULT_WEIGHT / v->domain->weight;
+}
+
+/* Charge the running vCPU of this CPU for the time since it started. */
+static void account_locked(struct vcpu *v)
+{
+	uint64_t now = now_ns();
+	uint64_t ran = now > v->last_start_ns ? now - v->last_start_ns : 0;
+
+	v->cpu_time_ns += ran;
+	v->vruntime += ran * DOMAIN_DEFAULT_WEIGHT / v->domain->weight;
+	v->last_start_ns = now;
+}
+
+uint64_t vcpu_cpu_time_ns(const struct vcpu *v)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	uint64_t t = v->cpu_time_ns + slice_in_progress_locked(v);
+
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return t;
+}
+
 static uint64_t min_vruntime(void)
 {
 	uint64_t min = UINT64_MAX;
@@ -99,8 +143,8 @@ static uint64_t min_vruntime(void)
 		struct sched_cpu *sc = &sched_cpus[cpu];
 		struct list_head *pos;
 
-		if (sc->curr && sc->curr->vruntime < min)
-			min = sc->curr->vruntime;
+		if (sc->curr && vruntime_now_locked(sc->curr) < min)
+			min = vruntime_now_locked(sc->curr);
 		list_for_each(pos, &sc->runq) {
 			struct vcpu *v = list_entry(pos, struct vcpu, run_link);
 			if (v->vruntime < min)
@@ -108,27 +152,6 @@ static uint64_t min_vruntime(void)
 		}
 	}
 	return min == UINT64_MAX ? 0 : min;
-}
-
-/* Charge the running vCPU of this CPU for the time since it started. */
-static void account_locked(struct vcpu *v)
-{
-	uint64_t now = now_ns();
-	uint64_t ran = now - v->last_start_ns;
-
-	v->cpu_time_ns += ran;
-	v->vruntime += ran * DOMAIN_DEFAULT_WEIGHT / v->domain->weight;
-	v->last_start_ns = now;
-}
-
-void sched_account_current(void)
-{
-	unsigned long flags = spin_lock_irqsave(&sched_lock);
-	struct vcpu *v = this_sched()->curr;
-
-	if (v)
-		account_locked(v);
-	spin_unlock_irqrestore(&sched_lock, flags);
 }
 
 static unsigned int pick_cpu_locked(struct vcpu *v)
@@ -171,7 +194,8 @@ static void wake(struct vcpu *v, bool start)
 		v->processor = pick_cpu_locked(v);
 		list_add_tail(&v->run_link, &sched_cpus[v->processor].runq);
 		struct vcpu *curr = sched_cpus[v->processor].curr;
-		if (!curr || v->vruntime + WAKEUP_PREEMPT_NS < curr->vruntime)
+		if (!curr || v->vruntime + WAKEUP_PREEMPT_NS <
+			     vruntime_now_locked(curr))
 			kick_cpu(v->processor);
 	}
 	spin_unlock_irqrestore(&sched_lock, flags);

@@ -43,8 +43,9 @@ void schedule_on_exit(struct cpu_user_regs *regs);
 /* The idle loop's step: run a vCPU if one is ready (does not return
  * then). */
 void schedule_from_idle(void);
-/* Account the running vCPU's time up to now. */
-void sched_account_current(void);
+/* The time @v has spent on a CPU, up to now: a slice in progress counts,
+ * whichever CPU it runs on. */
+uint64_t vcpu_cpu_time_ns(const struct vcpu *v);
 
 long do_sched_op(unsigned long cmd, unsigned long arg);
 long do_set_timer(unsigned long deadline);

@@ -79,7 +79,7 @@ struct keel_vcpu_context {
 };
 
 struct keel_vcpu_runstate {
-	uint64_t cpu_time_ns;	/* time spent running, in ns */
+	uint64_t cpu_time_ns;	/* time spent on a CPU up to the call, in ns */
 	uint32_t state;		/* KEEL_RUNSTATE_* */
 	uint32_t pcpu;		/* last physical CPU it ran on */
 };
