@@ -26,6 +26,7 @@
 #include <printk.h>
 #include <scheduler.h>
 #include <asm/cpu.h>
+#include <asm/insn_int.h>
 #include <asm/layout.h>
 #include <asm/pv.h>
 #include <asm/traps.h>
@@ -76,21 +77,44 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	return true;
 }
 
-/* `int n` from the guest is a #GP naming IDT entry n (only int3 and into
- * have DPL 3). If the guest's trap table allows it, deliver vector n, as
- * a DPL-3 gate would, with RIP past the 2-byte instruction. */
-static bool soft_interrupt(struct domain *d, struct cpu_user_regs *regs,
+/*
+ * `int n` from the guest is a #GP naming IDT entry n (only int3 and into
+ * have DPL 3). The vector comes from the instruction bytes at RIP, read
+ * through the guarded copy, not from the error code: QEMU's TCG encodes
+ * that error code wrongly (asm/insn_int.h), and the bytes also give the
+ * length of a prefixed `int n`. If the bytes are not an `int n` (another
+ * vCPU rewrote them, or unmapped them, since), the #GP goes to the guest
+ * as it is.
+ *
+ * If the trap table allows vector n from guest code, deliver n, as a
+ * DPL-3 gate would, with RIP past the instruction. Otherwise the guest
+ * gets its #GP, with the error code in the SDM's form, (n << 3) | 2, on
+ * every CPU model.
+ */
+static void soft_interrupt(struct domain *d, struct cpu_user_regs *regs,
 			   unsigned int *vector)
 {
+	uint8_t insn[X86_MAX_INSN_LEN];
+	size_t got = 0;
+	unsigned int n, len;
+
 	if (regs->vector != VECTOR_GP || (regs->error_code & 7) != 2)
-		return false;
-	unsigned int n = (regs->error_code >> 3) & 0xff;
-	if (!(d->trap_flags[n] & KEEL_TRAP_USER_INT) || !d->trap_handler[n])
-		return false;
-	regs->rip += 2;
+		return;
+	/* Byte by byte: the instruction may end just before an unmapped
+	 * page, and the CPU read only what it needed. */
+	while (got < sizeof(insn) &&
+	       !copy_from_guest(insn + got, regs->rip + got, 1))
+		got++;
+	len = insn_decode_int_n(insn, got, &n);
+	if (!len)
+		return;
+	if (!(d->trap_flags[n] & KEEL_TRAP_USER_INT) || !d->trap_handler[n]) {
+		regs->error_code = ((uint64_t)n << 3) | 2;
+		return;
+	}
+	regs->rip += len;
 	regs->error_code = 0;
 	*vector = n;
-	return true;
 }
 
 void do_guest_trap(struct cpu_user_regs *regs)
