@@ -13,6 +13,7 @@ import argparse
 import os
 import random
 import re
+import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -24,12 +25,15 @@ from keeltest import SUCCESS, FAILURE, Module  # noqa: E402
 SCENARIOS = []
 
 
-def scenario(name, cmdline="", cpus=1, mem_mb=128, modules=(), timeout=60):
-    """Register a check function for one boot."""
+def scenario(name, cmdline="", cpus=1, mem_mb=128, modules=(), timeout=60,
+             cpu_model=None):
+    """Register a check function for one boot. @cpu_model: QEMU's -cpu
+    (keeltest's default when None; a callable is asked at run time)."""
     def register(check):
         SCENARIOS.append(dict(name=name, cmdline=cmdline, cpus=cpus,
                               mem_mb=mem_mb, modules=modules,
-                              timeout=timeout, check=check))
+                              timeout=timeout, cpu_model=cpu_model,
+                              check=check))
         return check
     return register
 
@@ -107,6 +111,23 @@ def _(r, problems):
                    "Boot loader: GRUB"):
         if not r.has(banner):
             problems.append(f"banner lacks '{banner}'")
+
+
+def make_run_cpu():
+    """The -cpu that `make run` gives QEMU, asked of the Makefile."""
+    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    return subprocess.run(["make", "-s", "--no-print-directory", "-C", top,
+                           "print-run-cpu"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+# `make run` must offer what the HVM work needs: SVM with nested paging.
+@scenario("make-run-cpu", "test", cpus=1, mem_mb=128, cpu_model=make_run_cpu)
+def _(r, problems):
+    expect_status(r, SUCCESS, problems)
+    if not r.has("Virtualization: SVM yes (NPT)"):
+        problems.append("the CPU `make run` uses has no SVM with NPT: "
+                        + "; ".join(r.grep("Virtualization:")))
 
 
 @scenario("boot-4cpu-2G", "test", cpus=4, mem_mb=2048)
@@ -270,8 +291,11 @@ def run_one(sc, kernel):
                                   cmdline))
         try:
             iso = keeltest.build_iso(workdir, kernel, sc["cmdline"], modules)
+            model = sc.get("cpu_model")
+            extra = {"cpu_model": model() if callable(model) else model}
             r = keeltest.run_qemu(iso, cpus=sc["cpus"], mem_mb=sc["mem_mb"],
-                                  timeout=sc["timeout"])
+                                  timeout=sc["timeout"],
+                                  **{k: v for k, v in extra.items() if v})
         except Exception as e:  # a broken harness is a failure too
             return sc["name"], [f"harness error: {e}"], None
         problems = []
