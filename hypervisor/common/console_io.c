@@ -2,12 +2,18 @@
  * console_write and console_read: the hypervisor console for guests.
  *
  * Output is collected per domain until a newline (or a full line buffer)
- * and logged as "(dN) text", so lines of different domains never mix.
+ * and logged as "(dN) text", so lines of different domains never mix, and
+ * a guest cannot make a line that does not start with its prefix
+ * (console_line.h says how).
  */
+#include <cmdline.h>
+#include <console_io.h>
+#include <console_line.h>
 #include <domain.h>
 #include <errno_values.h>
 #include <hypercall.h>
 #include <printk.h>
+#include <ratelimit.h>
 #include <scheduler.h>
 #include <event_channel.h>
 #include <system_time.h>
@@ -44,10 +50,82 @@ void console_virq_init(void)
 	timer_set(&console_virq_timer, now_ns() + CONSOLE_VIRQ_PERIOD_NS);
 }
 
-static void flush_line_locked(struct domain *d)
+/*
+ * Rate limit. A guest that writes without pause would otherwise fill the
+ * log ring (pushing out everything a control domain has not yet read) and
+ * hold the serial line, which at 115200 baud carries about 11 KiB/s for
+ * every domain and for Keel itself. So each non-control domain gets a
+ * byte bucket: guest_console_rate bytes a second, in bursts of up to
+ * guest_console_burst. The control domain and Keel's own messages are
+ * never limited.
+ *
+ * Over its rate, console_write takes nothing and returns -EAGAIN (or takes
+ * what fits and returns a short count): a guest that waits and writes again
+ * loses nothing, and one that does not simply is not heard. Keel counts
+ * the bytes it refused and reports them at most every 10 s, and once more
+ * when the domain exits. See docs/decisions/0003-console-rate-limit.md.
+ */
+static uint64_t opt_guest_console_rate = 8192;
+OPTION_SIZE("guest_console_rate", opt_guest_console_rate);
+static uint64_t opt_guest_console_burst = 32768;
+OPTION_SIZE("guest_console_burst", opt_guest_console_burst);
+
+#define CONSOLE_REFUSAL_REPORT_NS (10 * NSEC_PER_SEC)
+
+void console_limits_report(void)
 {
-	printk("(d%u) %.*s\n", d->domid, (int)d->console_len, d->console_line);
-	d->console_len = 0;
+	if (!opt_guest_console_rate) {
+		printk("console: guest output is not rate-limited\n");
+		return;
+	}
+	if (opt_guest_console_burst < CONSOLE_LINE_MAX)
+		opt_guest_console_burst = CONSOLE_LINE_MAX;
+	printk("console: guest output limited to %llu bytes/s, bursts of "
+	       "%llu bytes\n", (unsigned long long)opt_guest_console_rate,
+	       (unsigned long long)opt_guest_console_burst);
+}
+
+void console_domain_init(struct domain *d)
+{
+	spin_lock_init(&d->console_lock);
+	console_line_clear(&d->console_line);
+	ratelimit_init(&d->console_rate,
+		       d->privileged ? 0 : opt_guest_console_rate,
+		       opt_guest_console_burst, now_ns());
+}
+
+static void log_line_locked(struct domain *d)
+{
+	printk("(d%u) %.*s\n", d->domid, (int)d->console_line.len,
+	       d->console_line.text);
+	console_line_clear(&d->console_line);
+}
+
+static void refused_locked(struct domain *d, uint64_t bytes)
+{
+	uint64_t now = now_ns();
+
+	d->console_refused_bytes += bytes;
+	if (d->console_refusal_reported_ns &&
+	    now - d->console_refusal_reported_ns < CONSOLE_REFUSAL_REPORT_NS)
+		return;
+	d->console_refusal_reported_ns = now;
+	printk(LOG_WARNING "d%u: console output over its rate limit: %llu "
+	       "bytes refused so far\n", d->domid,
+	       (unsigned long long)d->console_refused_bytes);
+}
+
+void console_domain_exit(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&d->console_lock);
+
+	if (d->console_line.len)
+		log_line_locked(d);
+	if (d->console_refused_bytes)
+		printk(LOG_WARNING "d%u: console: %llu bytes refused by the "
+		       "rate limit\n", d->domid,
+		       (unsigned long long)d->console_refused_bytes);
+	spin_unlock_irqrestore(&d->console_lock, flags);
 }
 
 long do_console_write(unsigned long buf, unsigned long len)
@@ -64,24 +142,16 @@ long do_console_write(unsigned long buf, unsigned long len)
 		if (copy_from_guest(chunk, buf + done, n))
 			return done ? (long)done : -EFAULT;
 		unsigned long flags = spin_lock_irqsave(&d->console_lock);
-		for (unsigned long i = 0; i < n; i++) {
-			char c = chunk[i];
-
-			if (c == '\n') {
-				flush_line_locked(d);
-				continue;
-			}
-			if (c == '\r')
-				continue;
-			/* Keep the log readable: no control characters. */
-			if ((unsigned char)c < 0x20 && c != '\t')
-				c = '?';
-			d->console_line[d->console_len++] = c;
-			if (d->console_len == sizeof(d->console_line))
-				flush_line_locked(d);
-		}
+		uint64_t allowed = ratelimit_take(&d->console_rate, n, now_ns());
+		for (unsigned long i = 0; i < allowed; i++)
+			if (console_line_put(&d->console_line, chunk[i]))
+				log_line_locked(d);
+		if (allowed < n)
+			refused_locked(d, len - done - allowed);
 		spin_unlock_irqrestore(&d->console_lock, flags);
-		done += n;
+		done += allowed;
+		if (allowed < n)
+			return done ? (long)done : -EAGAIN;
 	}
 	return (long)done;
 }

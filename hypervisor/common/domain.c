@@ -11,6 +11,7 @@
  * Destruction is deferred to the idle loop because a vCPU may still be
  * running (on its way out) on another CPU when its domain shuts down.
  */
+#include <console_io.h>
 #include <domain.h>
 #include <domain_build.h>
 #include <errno_values.h>
@@ -100,7 +101,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	d->weight = cfg->weight ? cfg->weight : DOMAIN_DEFAULT_WEIGHT;
 	d->state = DOMAIN_PAUSED;
 	spin_lock_init(&d->lock);
-	spin_lock_init(&d->console_lock);
+	console_domain_init(d);
 	list_init(&d->link);
 
 	si = frame_alloc(0);
@@ -281,6 +282,7 @@ void domain_reap(void)
 			spin_unlock(&reap_lock);
 			return;
 		}
+		console_domain_exit(victim);
 		printk("Domain %u (%s) exited: %s%s%s\n", victim->domid,
 		       victim->name, shutdown_reason_name(victim->shutdown_reason),
 		       victim->crash_reason[0] ? ": " : "", victim->crash_reason);

@@ -19,6 +19,7 @@
 #include <domain.h>
 #include <domain_build.h>
 #include <elf_image.h>
+#include <console_io.h>
 #include <event_channel.h>
 #include <errno_values.h>
 #include <format.h>
@@ -297,6 +298,8 @@ void domain_build_all(const struct boot_info *bi)
 {
 	struct domain *built[BOOT_MAX_MODULES];
 	unsigned int n = 0;
+
+	console_limits_report();
 	bool first_kernel = true;
 	struct mm_stats st;
 

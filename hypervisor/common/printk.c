@@ -97,12 +97,13 @@ void vprintk(const char *fmt, va_list ap)
 	if (len >= (int)sizeof(line))
 		len = sizeof(line) - 1;
 
+	/* Stamped under the lock, so that the stamps in the log only grow and
+	 * say when a line was logged, not when its writer began to wait. */
+	unsigned long flags = spin_lock_irqsave(&printk_lock);
 	uint64_t t = now_ns();
 	int slen = format_string(stamp, sizeof(stamp), "[%5llu.%06llu] ",
 				 (unsigned long long)(t / NSEC_PER_SEC),
 				 (unsigned long long)(t % NSEC_PER_SEC / 1000));
-
-	unsigned long flags = spin_lock_irqsave(&printk_lock);
 	bool show = level <= console_loglevel;
 	/* Stamp each new line, in the ring and on the consoles. */
 	for (int i = 0; i < len;) {

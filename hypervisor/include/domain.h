@@ -13,7 +13,9 @@
 #include <keel/sched.h>
 #include <keel/event_channel.h>
 #include <keel/shared_info.h>
+#include <console_line.h>
 #include <list.h>
+#include <ratelimit.h>
 #include <spinlock.h>
 #include <timer_queue.h>
 #include <types.h>
@@ -130,10 +132,12 @@ struct domain {
 	uint8_t trap_flags[256];
 	struct keel_callbacks callbacks;
 
-	/* Console output not yet ended by a newline. */
+	/* Console output (common/console_io.c). */
 	spinlock_t console_lock;
-	char console_line[128];
-	unsigned int console_len;
+	struct console_line console_line;	/* not yet ended by a newline */
+	struct ratelimit console_rate;		/* none for a control domain */
+	uint64_t console_refused_bytes;		/* over the rate, all told */
+	uint64_t console_refusal_reported_ns;	/* 0: never */
 
 	struct arch_domain arch;
 };

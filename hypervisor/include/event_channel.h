@@ -14,7 +14,5 @@ void evtchn_send_virq_vcpu(struct vcpu *v, unsigned int virq);
 void evtchn_send_virq_global(unsigned int virq);
 bool evtchn_port_is_pending(struct domain *d, keel_port_t port);
 long do_event_channel_op(unsigned long cmd, unsigned long arg);
-/* Start raising VIRQ_CONSOLE when the hypervisor log grows (console_io.c). */
-void console_virq_init(void);
 
 #endif

@@ -35,9 +35,8 @@ def round_ok(build, seed, iterations):
     for d in ("0", "1"):
         if not any(re.match(rf"\(d{d}\) RESULT: PASS", l) for l in r.lines):
             problems.append(f"domain {d} did not pass")
-    m = next((re.search(r"(\d+) frames free, (\d+) before", l)
-              for l in r.lines if "All domains exited" in l), None)
-    if not m or m.group(1) != m.group(2):
+    counts = r.frame_count
+    if not counts or counts[0] != counts[1]:
         problems.append("frames leaked (or no count)")
     return problems, r
 

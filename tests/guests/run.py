@@ -130,7 +130,7 @@ def check_domain(t, r):
     problems = []
     domid = None
     exit_reason = None
-    for line in r.lines:
+    for line in r.keel_lines:
         dm = re.match(rf"Domain (\d+) \({re.escape(t['name'])}\)", line)
         if dm and domid is None:
             domid = dm.group(1)
@@ -179,13 +179,11 @@ def run_boot(boot):
     if r.status != SUCCESS:
         boot_problems.append(f"hypervisor ended with {r.status} "
                              f"(QEMU exit {r.exit_code})")
-    m = next((re.search(r"All domains exited; (\d+) frames free, (\d+) "
-                        r"before", l) for l in r.lines
-              if "All domains exited" in l), None)
-    if m and m.group(1) != m.group(2):
-        boot_problems.append(f"frames leaked: {m.group(1)} free after, "
-                             f"{m.group(2)} before")
-    if any(t.get("hostile") for t in boot) and not m:
+    counts = r.frame_count
+    if counts and counts[0] != counts[1]:
+        boot_problems.append(f"frames leaked: {counts[0]} free after, "
+                             f"{counts[1]} before")
+    if any(t.get("hostile") for t in boot) and not counts:
         boot_problems.append("no \"All domains exited\" line: the free "
                              "frame count was never checked")
     checked = {}

@@ -40,10 +40,13 @@ def main():
     for l in r.lines:
         if l.startswith("(d0) soak:") or "FAIL" in l:
             print(l)
-        m = re.search(r"All domains exited; (\d+) frames free, (\d+) before", l)
-        if m and m.group(1) != m.group(2):
-            problems.append(f"frames leaked: {m.group(1)} free after, "
-                            f"{m.group(2)} before")
+    counts = r.frame_count
+    if not counts:
+        problems.append("no \"All domains exited\" line: the free frame "
+                        "count was never checked")
+    elif counts[0] != counts[1]:
+        problems.append(f"frames leaked: {counts[0]} free after, "
+                        f"{counts[1]} before")
     for p in problems:
         print(f"FAIL soak: {p}")
     failed = 1 if problems else 0

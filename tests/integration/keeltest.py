@@ -14,12 +14,14 @@ How a boot ends:
     or a TIMEOUT when the time limit ran out.
 """
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 
 SUCCESS, FAILURE, CRASH, TIMEOUT = "SUCCESS", "FAILURE", "CRASH", "TIMEOUT"
+GUEST_LINE = re.compile(r"\(d\d+\) ")
 
 
 @dataclass
@@ -37,6 +39,25 @@ class BootResult:
     @property
     def text(self):
         return "\n".join(self.lines)
+
+    @property
+    def keel_lines(self):
+        """The lines Keel itself wrote: every line but the "(dN) " lines
+        of guest console output. A verdict (a frame count, a domain's exit)
+        is read only from these: a guest cannot write a line that does not
+        start with its prefix (hypervisor/include/console_line.h)."""
+        return [line for line in self.lines if not GUEST_LINE.match(line)]
+
+    @property
+    def frame_count(self):
+        """(free frames after the last domain, free frames before the
+        first) from Keel's "All domains exited" line, or None."""
+        for line in self.keel_lines:
+            m = re.match(r"All domains exited; (\d+) frames free, (\d+) "
+                         r"before", line)
+            if m:
+                return int(m.group(1)), int(m.group(2))
+        return None
 
     def has(self, fragment):
         return any(fragment in line for line in self.lines)
@@ -86,8 +107,12 @@ def run_qemu(iso, cpus=1, mem_mb=128, timeout=60, cpu_model="qemu64,+svm",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", *extra_args]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           stdin=subprocess.DEVNULL)
+    # Split at newlines only: str.splitlines() would also break lines at
+    # form feeds, NEL, U+2028 and the like.
     out = proc.stdout.decode("utf-8", errors="replace")
-    lines = [strip_timestamp(l.rstrip("\r")) for l in out.splitlines()]
+    lines = [strip_timestamp(l.rstrip("\r")) for l in out.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
     last = next((l for l in reversed(lines) if l.strip()), "")
     if proc.returncode in (124, 137):
         status = TIMEOUT

@@ -8,6 +8,7 @@
 Suite *acpi_suite(void);
 Suite *boot_fdt_suite(void);
 Suite *cmdline_suite(void);
+Suite *console_line_suite(void);
 Suite *elf_image_suite(void);
 Suite *event_bitmap_suite(void);
 Suite *format_suite(void);
@@ -17,6 +18,7 @@ Suite *heap_suite(void);
 Suite *log_ring_suite(void);
 Suite *multiboot2_suite(void);
 Suite *range_suite(void);
+Suite *ratelimit_suite(void);
 Suite *symbols_suite(void);
 Suite *timer_queue_suite(void);
 

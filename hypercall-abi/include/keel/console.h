@@ -6,7 +6,10 @@
 #include "keel.h"
 
 /* console_write copies at most this many bytes per call; it returns the
- * number written. Lines appear in the hypervisor log prefixed "(dN) ". */
+ * number written. Lines appear in the hypervisor log prefixed "(dN) ",
+ * with every byte but tab and printable ASCII shown as '?'. A domain
+ * other than a control domain is rate-limited: over its limit the call
+ * returns a short count, or -KEEL_EAGAIN when it took nothing. */
 #define KEEL_CONSOLE_WRITE_MAX 4096
 
 /* console_read(buf, len, pos): copy hypervisor log bytes starting at

@@ -38,6 +38,9 @@ void test_fail_at(const char *file, int line, const char *fmt, ...)
 __attribute__((noreturn)) void test_skip(const char *why);
 __attribute__((noreturn)) void test_shutdown(uint32_t reason);
 extern unsigned int test_failures;
+/* console_write all of @buf, waiting while the console rate limit refuses
+ * it (up to 60 s); false if it could not. printf() writes through this. */
+bool rt_console_write_all(const char *buf, size_t len);
 
 #define CHECK(cond, ...)                                                  \
 	do {                                                              \
@@ -124,6 +127,11 @@ void rt_trap_reset(void);
  * rt_last_trap, which these reset first). */
 bool rt_write_faults(volatile uint64_t *p, uint64_t val);
 bool rt_read_faults(const volatile uint64_t *p, uint64_t *val);
+
+/* Add vector @vector (with KEEL_TRAP_* @flags) to the trap table,
+ * handled by the runtime's stub for exception @stub (0-31): the frame
+ * then says vector @stub, vcpu_info's fault_vector the real one. */
+long rt_trap_alias(unsigned int vector, uint8_t flags, unsigned int stub);
 
 /* A trap hook for tests that want to see every trap themselves. Return
  * true if handled (the frame may be changed). */

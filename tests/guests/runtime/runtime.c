@@ -59,7 +59,35 @@ void printf(const char *fmt, ...)
 	va_end(ap);
 	if (n > (int)sizeof(buf) - 1)
 		n = sizeof(buf) - 1;
-	keel_hypercall_console_write((unsigned long)buf, n);
+	rt_console_write_all(buf, (size_t)n);
+}
+
+/* Over its console rate limit a domain's write is refused (-EAGAIN) or
+ * cut short: wait for the limit to let more through, for up to 60 s, so
+ * that a test that printed a lot still gets its RESULT line out. Yields
+ * rather than blocks, so it works with events off and in any handler. */
+bool rt_console_write_all(const char *buf, size_t len)
+{
+	uint64_t give_up = 0;
+
+	while (len) {
+		long rc = keel_hypercall_console_write((unsigned long)buf, len);
+
+		if (rc > 0) {
+			buf += rc;
+			len -= (size_t)rc;
+			give_up = 0;
+			continue;
+		}
+		if (rc != -KEEL_EAGAIN)
+			return false;
+		if (!give_up)
+			give_up = rt_now_ns() + 60 * 1000000000ULL;
+		else if (rt_now_ns() > give_up)
+			return false;
+		rt_yield();
+	}
+	return true;
 }
 
 void test_fail_at(const char *file, int line, const char *fmt, ...)
@@ -190,9 +218,24 @@ static void vcpu_setup(unsigned int id)
 		rt_event_set_handler(port, timer_event, NULL);
 }
 
+/* The trap table: the 32 exceptions, then what rt_trap_alias() adds. */
+static struct keel_trap_info traps[64];
+static unsigned int nr_traps = 32;
+
+long rt_trap_alias(unsigned int vector, uint8_t flags, unsigned int stub)
+{
+	if (nr_traps == 64 || vector > 255 || stub > 31)
+		return -KEEL_ENOSPC;
+	traps[nr_traps++] = (struct keel_trap_info){
+		.vector = (uint8_t)vector,
+		.flags = flags,
+		.address = trap_stub_table[stub],
+	};
+	return keel_hypercall_set_trap_table((unsigned long)traps, nr_traps);
+}
+
 void runtime_start(const void *fdt)
 {
-	struct keel_trap_info traps[32];
 	struct keel_callbacks cb = {
 		.event = trap_stub_table[32],
 		.syscall = trap_stub_table[33],

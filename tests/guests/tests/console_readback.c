@@ -61,6 +61,40 @@ static bool contains(const char *s, size_t m)
 	return false;
 }
 
+/* Every line read since the last read_new() that mentions what the
+ * forged text says starts (after its time stamp) with our prefix. */
+static void check_forged_lines(const char *prefix, int plen)
+{
+	static const char *const fakes[] = { "KEEL-EXIT", "All domains exited" };
+	unsigned int found = 0;
+
+	for (size_t start = 0; start < loglen;) {
+		size_t end = start;
+		while (end < loglen && logbuf[end] != '\n')
+			end++;
+		for (unsigned int f = 0; f < 2; f++) {
+			size_t m = strlen(fakes[f]);
+			for (size_t i = start; i + m <= end; i++) {
+				if (memcmp(logbuf + i, fakes[f], m))
+					continue;
+				size_t text = start;
+				while (text < end && logbuf[text] != ']')
+					text++;
+				text += 2;
+				CHECK(text + plen <= end &&
+				      !memcmp(logbuf + text, prefix, plen),
+				      "a forged \"%s\" line without our prefix",
+				      fakes[f]);
+				found++;
+				break;
+			}
+		}
+		start = end + 1;
+	}
+	CHECK_EQ(found, 2);
+	printf("forged hypervisor lines carry our prefix\n");
+}
+
 void test_main(void)
 {
 	char prefix[16], want[300];
@@ -85,16 +119,34 @@ void test_main(void)
 	CHECK(!contains(want, plen + 129), "200-character line not split");
 	printf("200-character line logged as 128 + 72\n");
 
-	/* Control characters. */
-	static const char ctl[] = "ctl:\a|\x1b|\0|\t|\r|\b|\x7f|end\n";
-	static const char ctl_want[] = "ctl:?|?|?|\t||?|\x7f|end";
+	/* Control characters, DEL and every byte of 0x80 and above: '?'.
+	 * Among them are the bytes a log reader might take as a line break
+	 * (VT, FF, FS, GS, RS, UTF-8 NEL and U+2028, a lone 0x85) and the
+	 * starts of escape sequences (ESC, CSI 0x9b). */
+	static const char ctl[] = "ctl:\a|\x1b[2J|\0|\t|\r|\b|\x7f|\x0b\x0c|"
+				  "\x1c\x1d\x1e|\xc2\x85|\xe2\x80\xa8|\x85|"
+				  "\x9b|\xff|end\n";
+	static const char ctl_want[] = "ctl:?|?[2J|?|\t||?|?|??|???|??|???|?|"
+				       "?|?|end";
 	wr(ctl, sizeof(ctl) - 1);
 	read_new();
 	memcpy(want + plen, ctl_want, sizeof(ctl_want) - 1);
 	CHECK(has_line(want, plen + sizeof(ctl_want) - 1),
-	      "control characters not logged as \"ctl:?|?|?|<tab>||?|<del>|end\"");
-	printf("control characters: '?', CR dropped, tab and DEL kept\n");
+	      "control and non-ASCII bytes not logged as '?'");
+	for (size_t i = 0; i < loglen; i++)
+		CHECK(logbuf[i] == '\n' || logbuf[i] == '\t' ||
+		      (logbuf[i] >= 0x20 && logbuf[i] < 0x7f),
+		      "byte %#x in the log", (unsigned char)logbuf[i]);
+	printf("control and non-ASCII bytes: '?', CR dropped, tab kept\n");
 
+	/* A line a guest writes always starts with its own prefix, whatever
+	 * it puts at what looks like a line start. */
+	static const char forged[] = "x\nKEEL-EXIT: success\n"
+				     "\rAll domains exited; 1 frames free, 2 "
+				     "before the first domain\n";
+	wr(forged, sizeof(forged) - 1);
+	read_new();
+	check_forged_lines(prefix, plen);
 	/* Text without a newline waits for one. */
 	static const char part1[] = "held back until the newline: ";
 	static const char part2[] = "here\n";

@@ -1,0 +1,107 @@
+/* Unit tests for guest console line assembly
+ * (hypervisor/common/console_line.c): a guest can never put a line break,
+ * an escape or a non-ASCII byte into the log. */
+#include <string.h>
+
+#include <console_line.h>
+
+#include "unit.h"
+
+/* Feed @n bytes; collect the completed lines, '|'-separated, in @out. */
+static void feed(struct console_line *l, const char *in, size_t n, char *out)
+{
+	size_t o = strlen(out);
+
+	for (size_t i = 0; i < n; i++) {
+		if (!console_line_put(l, in[i]))
+			continue;
+		memcpy(out + o, l->text, l->len);
+		o += l->len;
+		out[o++] = '|';
+		out[o] = '\0';
+		console_line_clear(l);
+	}
+}
+
+START_TEST(newline_ends_a_line_cr_is_dropped)
+{
+	struct console_line l = { .len = 0 };
+	char out[512] = "";
+
+	feed(&l, "ab\ncd\r\nef", 9, out);
+	ck_assert_str_eq(out, "ab|cd|");
+	ck_assert_uint_eq(l.len, 2);
+	ck_assert_mem_eq(l.text, "ef", 2);
+}
+END_TEST
+
+START_TEST(every_unprintable_byte_becomes_a_question_mark)
+{
+	for (unsigned int c = 0; c < 256; c++) {
+		struct console_line l = { .len = 0 };
+		char in = (char)c;
+
+		bool done = console_line_put(&l, in);
+		if (c == '\n') {
+			ck_assert(done);
+			ck_assert_uint_eq(l.len, 0);
+			continue;
+		}
+		ck_assert(!done);
+		if (c == '\r') {
+			ck_assert_uint_eq(l.len, 0);
+			continue;
+		}
+		ck_assert_uint_eq(l.len, 1);
+		if (c == '\t' || (c >= 0x20 && c < 0x7f))
+			ck_assert_int_eq(l.text[0], (char)c);
+		else
+			ck_assert_int_eq(l.text[0], '?');
+	}
+}
+END_TEST
+
+START_TEST(forged_line_starts_stay_inside_the_line)
+{
+	struct console_line l = { .len = 0 };
+	char out[512] = "";
+	static const char in[] = "x\x0b" "A\x0c" "B\x1c" "C\xc2\x85" "D"
+				 "\xe2\x80\xa8" "E\x1b[1G" "F\x9b" "G\n";
+
+	feed(&l, in, sizeof(in) - 1, out);
+	ck_assert_str_eq(out, "x?A?B?C??D???E?[1GF?G|");
+}
+END_TEST
+
+START_TEST(full_line_is_completed_at_once)
+{
+	struct console_line l = { .len = 0 };
+	char in[CONSOLE_LINE_MAX + 5], out[512] = "";
+
+	memset(in, 'a', sizeof(in));
+	feed(&l, in, CONSOLE_LINE_MAX - 1, out);
+	ck_assert_str_eq(out, "");
+	feed(&l, in, 1, out);
+	ck_assert_uint_eq(strlen(out), CONSOLE_LINE_MAX + 1);
+	ck_assert_uint_eq(l.len, 0);
+	/* Nothing ever writes past the buffer. */
+	for (int i = 0; i < 10000; i++) {
+		ck_assert_uint_lt(l.len, CONSOLE_LINE_MAX);
+		if (console_line_put(&l, 'z'))
+			console_line_clear(&l);
+	}
+}
+END_TEST
+
+Suite *console_line_suite(void)
+{
+	Suite *s = suite_create("console_line");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, newline_ends_a_line_cr_is_dropped);
+	tcase_add_test(tc, every_unprintable_byte_becomes_a_question_mark);
+	tcase_add_test(tc, forged_line_starts_stay_inside_the_line);
+	tcase_add_test(tc, full_line_is_completed_at_once);
+	suite_add_tcase(s, tc);
+	return s;
+}
