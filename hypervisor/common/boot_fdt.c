@@ -23,6 +23,15 @@ static int build(void *buf, size_t size, const struct boot_fdt_info *in)
 
 	TRY(fdt_begin_node(buf, "chosen"));
 	TRY(fdt_property_string(buf, "bootargs", in->cmdline ? in->cmdline : ""));
+	/* The initrd as pseudo-physical addresses (offsets from virt-base),
+	 * the convention Linux's device-tree code knows. */
+	if (in->initrd_vaddr) {
+		TRY(fdt_property_u64(buf, "linux,initrd-start",
+				     in->initrd_vaddr - in->virt_base));
+		TRY(fdt_property_u64(buf, "linux,initrd-end",
+				     in->initrd_vaddr + in->initrd_size -
+				     in->virt_base));
+	}
 	TRY(fdt_end_node(buf));
 
 	TRY(fdt_begin_node(buf, "keel"));
@@ -33,6 +42,7 @@ static int build(void *buf, size_t size, const struct boot_fdt_info *in)
 		TRY(fdt_property(buf, "privileged", NULL, 0));
 	TRY(fdt_property_u32(buf, "nr-vcpus", in->nr_vcpus));
 	TRY(fdt_property_u64(buf, "shared-info-vaddr", in->shared_info_vaddr));
+	TRY(fdt_property_u64(buf, "shared-info-mfn", in->shared_info_mfn));
 
 	TRY(fdt_begin_node(buf, "memory"));
 	TRY(fdt_property_u64(buf, "nr-pages", in->nr_pages));

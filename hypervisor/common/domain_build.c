@@ -8,8 +8,11 @@
  * is the guest's own command line. The first kernel module becomes the
  * control domain (dom0) unless it says privileged=0.
  *
+ * A Multiboot2 module whose command line is "initrd" is the initial
+ * ramdisk of the kernel module just before it.
+ *
  * Guest memory layout, from virt_base (hypercall-abi/docs/pv-boot-protocol.md):
- *   kernel image | P2M array | boot FDT (2 pages) | stack (4 pages) |
+ *   kernel image | initrd | P2M array | boot FDT (2 pages) | stack (4 pages) |
  *   page tables (read-only) | free memory ... |
  *   user window (also mapped at USER_WINDOW_VADDR)
  *   then a guard page and the shared-info page.
@@ -95,18 +98,12 @@ static void copy_to_guest_pages(const uint64_t *p2m, uint64_t virt_base,
 	}
 }
 
-int domain_build_from_module(const struct boot_module *m, bool first_kernel,
-			     struct domain **out)
+int domain_build(const struct domain_image *image, bool first_kernel,
+		 struct domain **out)
 {
-	return domain_build_from_image(phys_to_virt(m->start),
-				       m->end - m->start, m->cmdline,
-				       first_kernel, out);
-}
-
-int domain_build_from_image(const uint8_t *data, uint64_t len,
-			    const char *cmdline, bool first_kernel,
-			    struct domain **out)
-{
+	const uint8_t *data = image->kernel;
+	uint64_t len = image->kernel_len;
+	const char *cmdline = image->cmdline;
 	struct elf_image img;
 	const char *error;
 	struct module_options o = { .mem = MiB(4), .vcpus = 1,
@@ -127,11 +124,14 @@ int domain_build_from_image(const uint8_t *data, uint64_t len,
 
 	uint64_t nr_pages = o.mem >> PAGE_SHIFT;
 	uint64_t kernel_pages = (img.virt_end - img.virt_base) >> PAGE_SHIFT;
+	uint64_t initrd_pages = ALIGN_UP(image->initrd_len, PAGE_SIZE) >>
+				PAGE_SHIFT;
 	uint64_t p2m_pages = ALIGN_UP(nr_pages * 8, PAGE_SIZE) >> PAGE_SHIFT;
 	uint64_t user_pages = ALIGN_UP(o.user, PAGE_SIZE) >> PAGE_SHIFT;
-	uint64_t needed = kernel_pages + p2m_pages + FDT_PAGES + STACK_PAGES +
-			  user_pages + MIN_FREE_PAGES;
-	if (o.mem > GiB(64) || nr_pages < needed) {
+	uint64_t needed = kernel_pages + initrd_pages + p2m_pages + FDT_PAGES +
+			  STACK_PAGES + user_pages + MIN_FREE_PAGES;
+	if (o.mem > GiB(64) || image->initrd_len > GiB(64) ||
+	    nr_pages < needed) {
 		printk(LOG_ERR "Domain builder: %s: mem=%lluK is too small for "
 		       "the image and boot data (%llu pages needed)\n", o.name,
 		       (unsigned long long)(o.mem >> 10),
@@ -211,14 +211,17 @@ int domain_build_from_image(const uint8_t *data, uint64_t len,
 		.max_pages = d->max_pages,
 		.virt_base = base,
 		.kernel_end = img.virt_end,
-		.p2m_vaddr = img.virt_end,
-		.fdt_vaddr = img.virt_end + p2m_pages * PAGE_SIZE,
+		.initrd_vaddr = image->initrd ? img.virt_end : 0,
+		.initrd_size = image->initrd ? image->initrd_len : 0,
+		.p2m_vaddr = img.virt_end + initrd_pages * PAGE_SIZE,
+		.fdt_vaddr = img.virt_end + (initrd_pages + p2m_pages) * PAGE_SIZE,
 		.shared_info_vaddr = ad->shared_info_vaddr,
 		.user_window_vaddr = ad->user_window_vaddr,
 		.user_window_kernel_vaddr = ad->user_window_kernel_vaddr,
 		.user_window_size = ad->user_window_size,
 		.m2p_vaddr = KEEL_M2P_VADDR,
 		.m2p_entries = m2p_entries,
+		.shared_info_mfn = virt_to_phys(d->shared_info) >> PAGE_SHIFT,
 	};
 	info.stack_top = info.fdt_vaddr + (FDT_PAGES + STACK_PAGES) * PAGE_SIZE;
 	struct pv_layout layout = {
@@ -228,7 +231,7 @@ int domain_build_from_image(const uint8_t *data, uint64_t len,
 		.user_pages = user_pages,
 		.user_window_vaddr = ad->user_window_vaddr,
 		.shared_info_vaddr = ad->shared_info_vaddr,
-		.shared_info_mfn = virt_to_phys(d->shared_info) >> PAGE_SHIFT,
+		.shared_info_mfn = info.shared_info_mfn,
 	};
 	layout.pt_pages = arch_pv_page_table_pages(&layout);
 	info.page_tables_vaddr = info.stack_top;
@@ -254,6 +257,9 @@ int domain_build_from_image(const uint8_t *data, uint64_t len,
 			copy_to_guest_pages(p2m, base, s->vaddr,
 					    data + s->file_offset, s->file_size);
 		}
+		if (image->initrd)
+			copy_to_guest_pages(p2m, base, info.initrd_vaddr,
+					    image->initrd, image->initrd_len);
 		/* The guest's P2M: machine frame numbers. */
 		copy_to_guest_pages(p2m, base, info.p2m_vaddr, p2m,
 				    nr_pages * sizeof(uint64_t));
@@ -294,6 +300,14 @@ int domain_build_from_image(const uint8_t *data, uint64_t len,
 	return 0;
 }
 
+/* An initrd module's command line is the word "initrd" (and whatever
+ * follows it, which Keel ignores). */
+static bool module_is_initrd(const struct boot_module *m)
+{
+	return !strncmp(m->cmdline, "initrd", 6) &&
+	       (m->cmdline[6] == '\0' || m->cmdline[6] == ' ');
+}
+
 void domain_build_all(const struct boot_info *bi)
 {
 	struct domain *built[BOOT_MAX_MODULES];
@@ -307,9 +321,22 @@ void domain_build_all(const struct boot_info *bi)
 	frames_free_before_domains = st.free_frames;
 
 	for (unsigned int i = 0; i < bi->nr_modules; i++) {
+		const struct boot_module *m = &bi->modules[i];
+		struct domain_image image = {
+			.kernel = phys_to_virt(m->start),
+			.kernel_len = m->end - m->start,
+			.cmdline = m->cmdline,
+		};
 		struct domain *d;
 
-		if (domain_build_from_module(&bi->modules[i], first_kernel, &d))
+		/* A module named "initrd" belongs to the kernel before it. */
+		if (module_is_initrd(m))
+			continue;
+		if (i + 1 < bi->nr_modules && module_is_initrd(m + 1)) {
+			image.initrd = phys_to_virt(m[1].start);
+			image.initrd_len = m[1].end - m[1].start;
+		}
+		if (domain_build(&image, first_kernel, &d))
 			continue;
 		domain_publish(d);
 		first_kernel = false;
@@ -318,8 +345,10 @@ void domain_build_all(const struct boot_info *bi)
 	if (n)
 		printk("Domains: %u built; %llu frames were free before the "
 		       "first\n", n, (unsigned long long)frames_free_before_domains);
-	if (n)
+	if (n) {
 		console_virq_init();
+		console_input_init();
+	}
 	/* Start them together, once all exist: tests bind across domains. */
 	for (unsigned int i = 0; i < n; i++)
 		domain_unpause(built[i]);

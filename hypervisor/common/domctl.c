@@ -89,8 +89,11 @@ static long domctl_create_domain(unsigned long arg)
 		return -ENOMEM;
 	long rc = copy_from_guest(phys_to_virt(pa), op.image, op.image_size);
 	if (!rc)
-		rc = domain_build_from_image(phys_to_virt(pa), op.image_size,
-					     config, false, &d);
+		rc = domain_build(&(struct domain_image){
+					.kernel = phys_to_virt(pa),
+					.kernel_len = op.image_size,
+					.cmdline = config,
+				  }, false, &d);
 	frame_free(pa, order);
 	if (rc)
 		return rc;

@@ -5,6 +5,10 @@
  * domain: every offset and size is checked against the buffer, every
  * address range against overflow and against the Keel note's declared
  * layout, before anything is copied.
+ *
+ * A segment goes at its p_vaddr, or, when the note asks for placement by
+ * physical address, at virt_base + p_paddr (Linux's per-CPU segment has
+ * p_vaddr 0 in an SMP vmlinux; its p_paddr is right).
  */
 #include <byteorder.h>
 #include <elf_image.h>
@@ -59,7 +63,8 @@ static int parse_notes(const uint8_t *p, uint64_t size, struct elf_image *img,
 					    "wrong size");
 			const uint8_t *d = p + desc_off;
 			img->abi_version = get_le32(d);
-			if (get_le32(d + 4) != 0)
+			img->note_flags = get_le32(d + 4);
+			if (img->note_flags & ~KEEL_ELFNOTE_F_ALL)
 				return fail(error, "the Keel ELF note has "
 					    "unknown flags");
 			img->entry = get_le64(d + 8);
@@ -135,6 +140,16 @@ int elf_image_parse(const uint8_t *data, uint64_t len, struct elf_image *img,
 			.file_size = get_le64(ph + 32),
 			.mem_size = get_le64(ph + 40),
 		};
+		/* Placed by p_paddr: the address is an offset from the
+		 * virtual base, checked below like any other. */
+		if (img->note_flags & KEEL_ELFNOTE_F_PLACE_BY_PADDR) {
+			uint64_t paddr = get_le64(ph + 24);
+			if (paddr >= ELF_IMAGE_MAX_SPAN)
+				return fail(error, "a segment's physical "
+					    "address lies beyond the virtual "
+					    "range the Keel note declares");
+			seg.vaddr = img->virt_base + paddr;
+		}
 		if (seg.file_size > seg.mem_size)
 			return fail(error, "a segment's file size exceeds its "
 				    "memory size");

@@ -97,6 +97,13 @@ void evtchn_send_virq_vcpu(struct vcpu *v, unsigned int virq)
 	spin_unlock_irqrestore(&d->evtchn_lock, flags);
 }
 
+/* A VIRQ of the domain, not of one vCPU: bound on vCPU 0, and movable
+ * to another with bind_vcpu. */
+static bool virq_is_global(uint32_t virq)
+{
+	return virq == KEEL_VIRQ_CONSOLE || virq == KEEL_VIRQ_CONSOLE_INPUT;
+}
+
 void evtchn_send_virq_global(unsigned int virq)
 {
 	struct list_head *pos;
@@ -292,7 +299,7 @@ static long op_bind_virq(struct domain *d, unsigned long arg)
 		return -EFAULT;
 	if (b.virq >= KEEL_NR_VIRQS || b.vcpu >= d->nr_vcpus)
 		return -EINVAL;
-	if (b.virq == KEEL_VIRQ_CONSOLE && b.vcpu != 0)
+	if (virq_is_global(b.virq) && b.vcpu != 0)
 		return -EINVAL;		/* global VIRQs go to vCPU 0 */
 	return bind_local_port(d, EVTCHN_VIRQ, b.vcpu, b.virq, arg, &b,
 			       sizeof(b), &b.port);
@@ -423,7 +430,7 @@ static long op_bind_vcpu(struct domain *d, unsigned long arg)
 	if (!port_valid(d, b.port))
 		rc = -EBADF;
 	else if (d->evtchn[b.port].state == EVTCHN_VIRQ &&
-		 d->evtchn[b.port].u.virq != KEEL_VIRQ_CONSOLE)
+		 !virq_is_global(d->evtchn[b.port].u.virq))
 		rc = -EINVAL;	/* per-vCPU VIRQs stay with their vCPU */
 	else
 		d->evtchn[b.port].notify_vcpu = b.vcpu;

@@ -78,6 +78,19 @@ void console_register(struct console *con)
 	spin_unlock_irqrestore(&printk_lock, flags);
 }
 
+/* Input needs no lock against output: a UART's receive and transmit
+ * registers are separate, and only CPU 0's poll timer reads. */
+int console_read_byte(void)
+{
+	for (struct console *c = consoles; c; c = c->next) {
+		int b = c->read ? c->read() : -1;
+
+		if (b >= 0)
+			return b;
+	}
+	return -1;
+}
+
 void console_force_unlock(void)
 {
 	spin_lock_init(&printk_lock);

@@ -21,12 +21,15 @@ struct boot_fdt_info {
 	uint64_t page_tables_pages;
 	uint64_t virt_base;
 	uint64_t kernel_end;		/* first address past the image */
+	uint64_t initrd_vaddr;		/* 0: no initrd */
+	uint64_t initrd_size;		/* bytes */
 	uint64_t p2m_vaddr;
 	uint64_t fdt_vaddr;
 	uint64_t stack_top;
 	uint64_t free_vaddr;		/* first free page */
 	uint64_t free_end;		/* end of free memory (user window) */
 	uint64_t shared_info_vaddr;
+	uint64_t shared_info_mfn;
 	uint64_t user_window_vaddr;
 	uint64_t user_window_kernel_vaddr;
 	uint64_t user_window_size;

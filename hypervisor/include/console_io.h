@@ -12,5 +12,8 @@ void console_domain_init(struct domain *d);
 void console_domain_exit(struct domain *d);
 /* Start raising VIRQ_CONSOLE when the hypervisor log grows. */
 void console_virq_init(void);
+/* Give serial input a focus domain and start polling for it
+ * (common/console_input.c). */
+void console_input_init(void);
 
 #endif

@@ -25,6 +25,7 @@
 #define DOMAIN_NAME_MAX      32
 #define DOMAIN_MAX_PORTS     1024	/* event channels per domain */
 #define DOMAIN_DEFAULT_WEIGHT 256
+#define CONSOLE_INPUT_RING   256	/* bytes of serial input; a power of two */
 
 struct domain;
 struct grant_table;
@@ -138,6 +139,11 @@ struct domain {
 	struct ratelimit console_rate;		/* none for a control domain */
 	uint64_t console_refused_bytes;		/* over the rate, all told */
 	uint64_t console_refusal_reported_ns;	/* 0: never */
+	/* Serial input for this domain, while it has the focus
+	 * (common/console_input.c): a ring, head and tail counting up. */
+	char console_input[CONSOLE_INPUT_RING];
+	uint32_t input_head, input_tail;
+	uint64_t input_dropped;
 
 	struct arch_domain arch;
 };

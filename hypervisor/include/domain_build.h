@@ -5,14 +5,22 @@
 #include <domain.h>
 #include <multiboot2.h>
 
-int domain_build_from_module(const struct boot_module *m, bool first_kernel,
-			     struct domain **out);
-/* The same from an image in hypervisor memory and a module-style command
- * line (the domctl create path). The domain is left paused and
- * unpublished (domain_publish()). */
-int domain_build_from_image(const uint8_t *data, uint64_t len,
-			    const char *cmdline, bool first_kernel,
-			    struct domain **out);
+/* What a domain is built from: a kernel image in hypervisor memory, an
+ * optional initial ramdisk, and a module-style command line
+ * ("name=web mem=16M -- guest args"). */
+struct domain_image {
+	const uint8_t *kernel;
+	uint64_t kernel_len;
+	const uint8_t *initrd;		/* NULL: none */
+	uint64_t initrd_len;
+	const char *cmdline;
+};
+
+/* Build a paused, unpublished domain (domain_publish() makes it visible).
+ * @first_kernel: the first kernel of the boot, a control domain unless
+ * its command line says privileged=0. */
+int domain_build(const struct domain_image *image, bool first_kernel,
+		 struct domain **out);
 /* Build a domain from every PV kernel module, then start them all. */
 void domain_build_all(const struct boot_info *bi);
 /* Free frames just before the boot-time domains were built, so that the

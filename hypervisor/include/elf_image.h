@@ -14,7 +14,8 @@
 struct elf_segment {
 	uint64_t file_offset;
 	uint64_t file_size;
-	uint64_t vaddr;
+	uint64_t vaddr;		/* where it goes (p_vaddr, or virt_base +
+				 * p_paddr with KEEL_ELFNOTE_F_PLACE_BY_PADDR) */
 	uint64_t mem_size;
 	uint32_t flags;		/* PF_R/W/X */
 };
@@ -24,6 +25,7 @@ struct elf_image {
 	uint64_t virt_base;	/* from the Keel note; page aligned */
 	uint64_t virt_end;	/* end of the highest segment, page aligned */
 	uint32_t abi_version;
+	uint32_t note_flags;	/* KEEL_ELFNOTE_F_* */
 	unsigned int nr_segments;
 	struct elf_segment segments[ELF_IMAGE_MAX_SEGMENTS];
 };

@@ -24,10 +24,12 @@
 void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list ap);
 
-/* A console driver. */
+/* A console driver. @read, if there is one, returns the next input byte
+ * or -1 when there is none. */
 struct console {
 	const char *name;
 	void (*write)(const char *text, size_t len);
+	int (*read)(void);
 	struct console *next;
 };
 
@@ -35,6 +37,8 @@ void console_register(struct console *con);
 /* After a panic: write without taking the console lock, which the
  * panicking CPU's interrupted context may hold. */
 void console_force_unlock(void);
+/* The next input byte of any console, or -1. */
+int console_read_byte(void);
 /* Log ring access, for dmesg. Returns bytes copied. */
 size_t log_read(uint64_t *pos, char *out, size_t len);
 uint64_t log_total_bytes(void);

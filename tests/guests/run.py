@@ -12,6 +12,8 @@ with these keys (all optional):
     cpus=N        physical CPUs for the boot (the largest in a boot wins)
     exit=REASON   the shutdown reason the test must end with (default
                   poweroff); with exit=crash no RESULT line is expected
+    initrd=N      boot with an initrd module of N bytes, byte i being
+                  (i * 131 + 7) mod 256
     timeout=S     seconds for the boot
     icount=1      run the boot under -icount shift=0: virtual time follows
                   executed instructions, so timing checks do not depend on
@@ -124,6 +126,16 @@ def module_cmdline(t):
     return " ".join(words)
 
 
+def make_initrd(workdir, t):
+    """The initrd= test key: a file of that many bytes, byte i being
+    (i * 131 + 7) mod 256, for the guest to check."""
+    size = int(t["initrd"])
+    path = os.path.join(workdir, f"{t['name']}.initrd")
+    with open(path, "wb") as f:
+        f.write(bytes((i * 131 + 7) & 0xff for i in range(size)))
+    return path
+
+
 def check_domain(t, r):
     """What went wrong for test @t's domain in boot result @r: its domain
     id, a list of problems, and whether it was skipped."""
@@ -168,7 +180,11 @@ def run_boot(boot):
     extra = (["-icount", "shift=0"]
              if any(t.get("icount") == "1" for t in boot) else [])
     with tempfile.TemporaryDirectory(prefix="keel-guests-") as workdir:
-        modules = [Module(t["elf"], module_cmdline(t)) for t in boot]
+        modules = []
+        for t in boot:
+            modules.append(Module(t["elf"], module_cmdline(t)))
+            if "initrd" in t:
+                modules.append(Module(make_initrd(workdir, t), "initrd"))
         iso = keeltest.build_iso(workdir, os.path.join(BUILD, "keel.elf"),
                                  "test loglvl=info", modules)
         r = keeltest.run_qemu(iso, cpus=cpus, mem_mb=mem_mb,

@@ -96,20 +96,60 @@ def build_iso(workdir, kernel, cmdline, modules=()):
     return iso
 
 
+# A guest asks for serial input by printing "SEND: <text>"; the runner
+# types <text> into the serial port. <text> takes the escapes \\r, \\n,
+# \\t, \\\\ and \\xNN.
+SEND_LINE = re.compile(rb"^(?:\[[ 0-9.]+\] )?\(d\d+\) SEND: (.*?)\r?$")
+
+
+def unescape(text):
+    out, i = bytearray(), 0
+    while i < len(text):
+        c = text[i:i + 1]
+        if c == b"\\" and i + 1 < len(text):
+            e = text[i + 1:i + 2]
+            if e == b"x" and i + 3 < len(text):
+                out.append(int(text[i + 2:i + 4], 16))
+                i += 4
+                continue
+            out += {b"r": b"\r", b"n": b"\n", b"t": b"\t"}.get(e, e)
+            i += 2
+            continue
+        out += c
+        i += 1
+    return bytes(out)
+
+
 def run_qemu(iso, cpus=1, mem_mb=128, timeout=60, cpu_model="qemu64,+svm",
              extra_args=()):
-    """Boot the ISO; return a BootResult."""
+    """Boot the ISO; return a BootResult. Guest "SEND:" lines are answered
+    on the serial input as they appear."""
     cmd = ["timeout", "--kill-after=5", str(timeout),
            "qemu-system-x86_64", "-accel", "tcg", "-cpu", cpu_model,
            "-smp", str(cpus), "-m", str(mem_mb), "-cdrom", iso,
            "-boot", "d", "-display", "none", "-no-reboot", "-nic", "none",
            "-serial", "stdio", "-monitor", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", *extra_args]
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, stdin=subprocess.PIPE)
+    raw = bytearray()
+    for line in proc.stdout:
+        raw += line
+        m = SEND_LINE.match(line.rstrip(b"\n"))
+        if m:
+            try:
+                proc.stdin.write(unescape(m.group(1)))
+                proc.stdin.flush()
+            except (BrokenPipeError, OSError):
+                pass
+    proc.wait()
+    try:
+        proc.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass
     # Split at newlines only: str.splitlines() would also break lines at
     # form feeds, NEL, U+2028 and the like.
-    out = proc.stdout.decode("utf-8", errors="replace")
+    out = raw.decode("utf-8", errors="replace")
     lines = [strip_timestamp(l.rstrip("\r")) for l in out.split("\n")]
     if lines and lines[-1] == "":
         lines.pop()

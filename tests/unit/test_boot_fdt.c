@@ -43,6 +43,7 @@ static const struct boot_fdt_info sample = {
 	.free_vaddr = 0xffffffff80609000ULL,
 	.free_end = 0xffffffffbfe00000ULL,
 	.shared_info_vaddr = 0xffffffff80601000ULL,
+	.shared_info_mfn = 0x4242,
 	.user_window_vaddr = 0x0000000000400000ULL,
 	.user_window_kernel_vaddr = 0xffffffffa0000000ULL,
 	.user_window_size = 0x1fe00000ULL,
@@ -133,6 +134,15 @@ static void check_tree(const void *fdt, int rc, const struct boot_fdt_info *in)
 	expect_u32(fdt, "/", "#size-cells", 2);
 
 	expect_string(fdt, "/chosen", "bootargs", in->cmdline ? in->cmdline : "");
+	if (in->initrd_vaddr) {
+		expect_u64(fdt, "/chosen", "linux,initrd-start",
+			   in->initrd_vaddr - in->virt_base);
+		expect_u64(fdt, "/chosen", "linux,initrd-end",
+			   in->initrd_vaddr + in->initrd_size - in->virt_base);
+	} else {
+		expect_absent(fdt, "/chosen", "linux,initrd-start");
+		expect_absent(fdt, "/chosen", "linux,initrd-end");
+	}
 
 	expect_u32(fdt, "/keel", "abi-version", KEEL_ABI_VERSION);
 	expect_u32(fdt, "/keel", "domain-id", in->domid);
@@ -149,6 +159,7 @@ static void check_tree(const void *fdt, int rc, const struct boot_fdt_info *in)
 	}
 	expect_u32(fdt, "/keel", "nr-vcpus", in->nr_vcpus);
 	expect_u64(fdt, "/keel", "shared-info-vaddr", in->shared_info_vaddr);
+	expect_u64(fdt, "/keel", "shared-info-mfn", in->shared_info_mfn);
 
 	expect_u64(fdt, "/keel/memory", "nr-pages", in->nr_pages);
 	expect_u64(fdt, "/keel/memory", "virt-base", in->virt_base);
@@ -224,6 +235,22 @@ START_TEST(privileged_tree)
 
 	void *fdt = build(&in, BUF_SIZE, &rc);
 	check_tree(fdt, rc, &in);
+	free(fdt);
+}
+END_TEST
+
+/* An initrd: its range as pseudo-physical addresses in /chosen. */
+START_TEST(initrd_tree)
+{
+	struct boot_fdt_info in = sample;
+	int rc;
+
+	in.initrd_vaddr = in.kernel_end;
+	in.initrd_size = 0x123457;
+	void *fdt = build(&in, BUF_SIZE, &rc);
+	check_tree(fdt, rc, &in);
+	expect_u64(fdt, "/chosen", "linux,initrd-start", 0x345000);
+	expect_u64(fdt, "/chosen", "linux,initrd-end", 0x345000 + 0x123457);
 	free(fdt);
 }
 END_TEST
@@ -319,6 +346,7 @@ Suite *boot_fdt_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, unprivileged_tree);
 	tcase_add_test(tc, privileged_tree);
+	tcase_add_test(tc, initrd_tree);
 	tcase_add_test(tc, empty_and_missing_cmdline);
 	tcase_add_test(tc, size_is_totalsize);
 	tcase_add_test(tc, too_small);

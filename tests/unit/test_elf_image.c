@@ -51,6 +51,8 @@ struct spec {
 	unsigned int nr_ph;	/* headers written */
 	int phnum;		/* e_phnum; -1 = nr_ph */
 	struct phdr ph[MAX_PH];
+	bool paddr_given[MAX_PH];	/* else p_paddr = p_vaddr */
+	uint64_t paddr[MAX_PH];
 	/* The note, written at NOTE_OFF. */
 	uint32_t namesz, descsz, note_type;
 	char name[8];
@@ -121,7 +123,8 @@ static uint8_t *build(const struct spec *s)
 		put_u32(p + 4, s->ph[i].flags);
 		put_u64(p + 8, s->ph[i].offset);
 		put_u64(p + 16, s->ph[i].vaddr);
-		put_u64(p + 24, s->ph[i].vaddr);
+		put_u64(p + 24, s->paddr_given[i] ? s->paddr[i] :
+						    s->ph[i].vaddr);
 		put_u64(p + 32, s->ph[i].filesz);
 		put_u64(p + 40, s->ph[i].memsz);
 		put_u64(p + 48, 0x1000);
@@ -432,10 +435,51 @@ START_TEST(reject_note_flags)
 	struct spec s;
 
 	spec_default(&s);
-	s.note_flags = 1;
+	s.note_flags = 2;
 	expect_reject(&s, "unknown flags");
-	s.note_flags = 0x80000000;
+	s.note_flags = 0x80000000 | KEEL_ELFNOTE_F_PLACE_BY_PADDR;
 	expect_reject(&s, "unknown flags");
+}
+END_TEST
+
+/* KEEL_ELFNOTE_F_PLACE_BY_PADDR: segments go at virt_base + p_paddr, as
+ * an SMP vmlinux needs (its per-CPU segment has p_vaddr 0). */
+START_TEST(place_by_paddr)
+{
+	struct spec s;
+	struct elf_image img;
+
+	spec_default(&s);
+	s.note_flags = KEEL_ELFNOTE_F_PLACE_BY_PADDR;
+	s.ph[0].vaddr = 0;		/* ignored */
+	s.paddr_given[0] = true;
+	s.paddr[0] = 0;
+	s.ph[1].vaddr = 0x1234;		/* ignored */
+	s.paddr_given[1] = true;
+	s.paddr[1] = 0x3000;
+	expect_accept(&s, &img);
+	ck_assert_uint_eq(img.note_flags, KEEL_ELFNOTE_F_PLACE_BY_PADDR);
+	ck_assert_uint_eq(img.segments[0].vaddr, VBASE);
+	ck_assert_uint_eq(img.segments[1].vaddr, VBASE + 0x3000);
+	ck_assert_uint_eq(img.virt_end, VBASE + 0x6000);
+
+	/* Without the flag the same p_vaddr 0 lies outside the range. */
+	s.note_flags = 0;
+	expect_reject(&s, "outside the virtual range");
+
+	/* A p_paddr at or past the 1 GiB span, or one whose segment runs
+	 * past it. */
+	spec_default(&s);
+	s.note_flags = KEEL_ELFNOTE_F_PLACE_BY_PADDR;
+	s.paddr_given[0] = true;
+	s.paddr[0] = 0;
+	s.paddr_given[1] = true;
+	s.paddr[1] = ELF_IMAGE_MAX_SPAN;
+	expect_reject(&s, "physical address");
+	s.paddr[1] = ~0ULL;
+	expect_reject(&s, "physical address");
+	s.paddr[1] = ELF_IMAGE_MAX_SPAN - 0x1000;
+	expect_reject(&s, "outside the virtual range");
 }
 END_TEST
 
@@ -748,6 +792,7 @@ Suite *elf_image_suite(void)
 	tcase_add_test(tc, reject_no_note);
 	tcase_add_test(tc, reject_note_descsz);
 	tcase_add_test(tc, reject_note_flags);
+	tcase_add_test(tc, place_by_paddr);
 	tcase_add_test(tc, reject_note_past_segment);
 	tcase_add_test(tc, reject_abi_major);
 	tcase_add_test(tc, reject_abi_minor);

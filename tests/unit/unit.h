@@ -9,6 +9,7 @@ Suite *acpi_suite(void);
 Suite *boot_fdt_suite(void);
 Suite *cmdline_suite(void);
 Suite *console_line_suite(void);
+Suite *console_switch_suite(void);
 Suite *elf_image_suite(void);
 Suite *event_bitmap_suite(void);
 Suite *format_suite(void);

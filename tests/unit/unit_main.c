@@ -16,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, boot_fdt_suite());
 	srunner_add_suite(sr, cmdline_suite());
 	srunner_add_suite(sr, console_line_suite());
+	srunner_add_suite(sr, console_switch_suite());
 	srunner_add_suite(sr, elf_image_suite());
 	srunner_add_suite(sr, event_bitmap_suite());
 	srunner_add_suite(sr, format_suite());

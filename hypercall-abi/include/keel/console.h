@@ -19,4 +19,11 @@
  * Control domain only. */
 #define KEEL_CONSOLE_READ_MAX 4096
 
+/* console_input(buf, len) (ABI 1.2): copy up to len bytes of serial input
+ * into buf; returns the number copied, 0 when there is none. Input goes
+ * to one domain at a time, the focus, which the operator moves by typing
+ * the switch key (Ctrl-T) three times; KEEL_VIRQ_CONSOLE_INPUT says when
+ * input is waiting. Any domain may call. */
+#define KEEL_CONSOLE_INPUT_MAX 256
+
 #endif

@@ -16,7 +16,10 @@ typedef uint32_t keel_port_t;
 #define KEEL_VIRQ_CONSOLE 2	/* global, control domains: the hypervisor
 				 * log has new bytes for console_read
 				 * (checked every 20 ms) */
-#define KEEL_NR_VIRQS     3
+#define KEEL_VIRQ_CONSOLE_INPUT 3	/* global (ABI 1.2): serial input is
+					 * waiting for console_input; raised
+					 * in the focus domain only */
+#define KEEL_NR_VIRQS     4
 
 #define KEEL_EVTCHNOP_alloc_unbound    0
 #define KEEL_EVTCHNOP_bind_interdomain 1

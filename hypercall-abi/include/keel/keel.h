@@ -29,7 +29,7 @@
 /* ABI version: major in bits 31..16, minor in 15..0. A guest built for
  * major M runs on any hypervisor whose major is M and minor is >= its own. */
 #define KEEL_ABI_VERSION_MAJOR 1
-#define KEEL_ABI_VERSION_MINOR 1
+#define KEEL_ABI_VERSION_MINOR 2
 #define KEEL_ABI_VERSION \
 	((KEEL_ABI_VERSION_MAJOR << 16) | KEEL_ABI_VERSION_MINOR)
 
@@ -82,10 +82,16 @@ enum keel_hypercall_number {
 #define KEEL_ELFNOTE_NAME "Keel"
 #define KEEL_ELFNOTE_BOOT 1
 
+/* Note flags (ABI 1.2). PLACE_BY_PADDR: each PT_LOAD segment is loaded
+ * at virt_base + p_paddr, whatever its p_vaddr says. Linux needs it: the
+ * per-CPU segment of an SMP vmlinux has p_vaddr 0. */
+#define KEEL_ELFNOTE_F_PLACE_BY_PADDR (1u << 0)
+#define KEEL_ELFNOTE_F_ALL            KEEL_ELFNOTE_F_PLACE_BY_PADDR
+
 #ifndef __ASSEMBLER__
 struct keel_elfnote_boot {
 	uint32_t abi_version;	/* KEEL_ABI_VERSION the kernel was built for */
-	uint32_t flags;		/* none defined; must be 0 */
+	uint32_t flags;		/* KEEL_ELFNOTE_F_*; others must be 0 */
 	uint64_t entry;		/* virtual address of the entry point */
 	uint64_t virt_base;	/* virtual address of the first loaded byte's
 				 * page; guest memory is mapped from here */

@@ -31,8 +31,13 @@
 #define KEEL_MMU_MACHPHYS_UPDATE   1	/* ptr: machine address of one of the
 					 * caller's frames; val: the guest
 					 * page number for the M2P */
+#define KEEL_MMU_PT_EXCHANGE       2	/* ABI 1.2. As NORMAL_PT_UPDATE, but
+					 * an atomic exchange: Keel writes the
+					 * entry it replaced, with the A and D
+					 * bits the CPU set, back into val */
 
-/* Written by the guest, read by Keel. */
+/* Written by the guest, read by Keel (and val written back by Keel for
+ * KEEL_MMU_PT_EXCHANGE). */
 struct keel_mmu_update {
 	uint64_t ptr;
 	uint64_t val;

@@ -48,8 +48,11 @@ struct keel_vcpu_info {
 	 * shared info) may have pending, unmasked ports; the guest clears it
 	 * with an atomic exchange. */
 	uint64_t evtchn_pending_sel;
-	/* Written by the hypervisor on every exception bounce: the faulting
-	 * address (page faults; 0 otherwise), the error code and the vector. */
+	/* Written by the hypervisor when it bounces an exception: the vector
+	 * and the error code every time; the faulting address (CR2) only for
+	 * a page fault, so it keeps the last one, as CR2 does (ABI 1.2). A
+	 * page fault's error code has the U bit (2) only for a fault in
+	 * guest user mode. */
 	uint64_t fault_address;
 	uint32_t fault_error_code;
 	uint32_t fault_vector;

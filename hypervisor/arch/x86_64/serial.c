@@ -8,6 +8,7 @@
 #include <asm/serial.h>
 
 #define UART_THR 0	/* transmit holding */
+#define UART_RBR 0	/* receive buffer */
 #define UART_IER 1	/* interrupt enable */
 #define UART_DLL 0	/* divisor latch, DLAB=1 */
 #define UART_DLM 1
@@ -16,6 +17,7 @@
 #define UART_MCR 4	/* modem control */
 #define UART_LSR 5	/* line status */
 #define UART_LSR_THRE 0x20
+#define UART_LSR_DR   0x01	/* a received byte is waiting */
 
 static uint16_t serial_port;
 
@@ -37,9 +39,17 @@ static void serial_write(const char *text, size_t len)
 	}
 }
 
+static int serial_read(void)
+{
+	if (!(inb(serial_port + UART_LSR) & UART_LSR_DR))
+		return -1;
+	return inb(serial_port + UART_RBR);
+}
+
 static struct console serial_console = {
 	.name = "serial",
 	.write = serial_write,
+	.read = serial_read,
 };
 
 void serial_init(uint16_t port)

@@ -41,7 +41,7 @@ static void try_exec(uint64_t target)
 	rt_trap_hook = NULL;
 	CHECK_EQ(exec_trap.count, 1);
 	CHECK_EQ(exec_trap.vector, 14);
-	CHECK_EQ(exec_trap.error_code, PF_PRESENT | PF_USER | PF_FETCH);
+	CHECK_EQ(exec_trap.error_code, PF_PRESENT | PF_FETCH);
 	CHECK_EQ(exec_trap.fault_address, target);
 }
 
@@ -57,9 +57,9 @@ void attack(void)
 		volatile uint64_t *p = (uint64_t *)supervisor[i];
 
 		CHECK(rt_read_faults(p, &v), "%p readable", (void *)p);
-		CHECK_PF(p, PF_PRESENT | PF_USER);
+		CHECK_PF(p, PF_PRESENT);
 		CHECK(rt_write_faults(p, 0), "%p writable", (void *)p);
-		CHECK_PF(p, PF_PRESENT | PF_WRITE | PF_USER);
+		CHECK_PF(p, PF_PRESENT | PF_WRITE);
 	}
 
 	/* The M2P window: readable, not writable. */
@@ -67,7 +67,7 @@ void attack(void)
 	volatile uint64_t *m2p = (uint64_t *)&rt_boot.m2p[mfn];
 	uint64_t before = *m2p;
 	CHECK(rt_write_faults(m2p, 0), "the M2P window is writable");
-	CHECK_PF(m2p, PF_PRESENT | PF_WRITE | PF_USER);
+	CHECK_PF(m2p, PF_PRESENT | PF_WRITE);
 	CHECK_EQ(*m2p, before);
 
 	/* Non-canonical: #GP(0), no page walk at all. */

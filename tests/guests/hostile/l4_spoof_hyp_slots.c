@@ -44,16 +44,16 @@ void attack(void)
 	uint64_t v;
 	CHECK(rt_read_faults((uint64_t *)HOSTILE_DIRECTMAP, &v),
 	      "the direct map is readable through the spoofed root");
-	CHECK_PF(HOSTILE_DIRECTMAP, PF_PRESENT | PF_USER);
+	CHECK_PF(HOSTILE_DIRECTMAP, PF_PRESENT);
 	CHECK(rt_read_faults((uint64_t *)HOSTILE_IMAGE_TEXT, &v),
 	      "the hypervisor image is readable through the spoofed root");
-	CHECK_PF(HOSTILE_IMAGE_TEXT, PF_PRESENT | PF_USER);
+	CHECK_PF(HOSTILE_IMAGE_TEXT, PF_PRESENT);
 	/* The M2P window is Keel's, read-only, and still works. */
 	uint64_t mfn = rt_va_to_mfn(l4);
 	CHECK_EQ(rt_boot.m2p[mfn], ((uint64_t)l4 - rt_boot.virt_base) >> 12);
 	CHECK(rt_write_faults((uint64_t *)&rt_boot.m2p[mfn], 0),
 	      "the M2P window is writable through the spoofed root");
-	CHECK_PF(&rt_boot.m2p[mfn], PF_PRESENT | PF_WRITE | PF_USER);
+	CHECK_PF(&rt_boot.m2p[mfn], PF_PRESENT | PF_WRITE);
 	/* Nor can it be changed now that it is in use. */
 	CHECK_EQ(rt_mmu_update1((l4_mfn << 12) + 262 * 8,
 				our_l3 | PTE_P | PTE_U), -KEEL_EPERM);

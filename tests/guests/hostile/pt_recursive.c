@@ -75,7 +75,7 @@ void attack(void)
 	CHECK_EQ(seen & ~(PTE_A | PTE_D), (l1 << 12) | PTE_P | PTE_U);
 	CHECK(rt_write_faults(&hole[index], seen | PTE_W),
 	      "the L1 is writable through itself");
-	CHECK_PF(&hole[index], PF_PRESENT | PF_WRITE | PF_USER);
+	CHECK_PF(&hole[index], PF_PRESENT | PF_WRITE);
 	CHECK_EQ(rt_mmu_update1(l1_slot, 0), 0);
 	CHECK_EQ(rt_mmuext1(KEEL_MMUEXT_INVLPG_LOCAL, (uint64_t)hole, 0), 0);
 	printf("self-references refused; the read-only self-map stays "

@@ -15,7 +15,7 @@ static void try_write(const char *what, volatile uint64_t *entry)
 
 	CHECK(rt_write_faults(entry, before ^ (PTE_W | PTE_ADDR)),
 	      "%s: the store went through", what);
-	CHECK_PF(entry, PF_PRESENT | PF_WRITE | PF_USER);
+	CHECK_PF(entry, PF_PRESENT | PF_WRITE);
 	CHECK_EQ(*entry, before);
 	printf("%s (%p): #PF, error %#llx\n", what, (void *)entry,
 	       (unsigned long long)rt_last_trap.error_code);
@@ -48,6 +48,6 @@ void attack(void)
 
 		CHECK(rt_write_faults(p, *p), "page-table page %llu writable",
 		      (unsigned long long)i);
-		CHECK_PF(p, PF_PRESENT | PF_WRITE | PF_USER);
+		CHECK_PF(p, PF_PRESENT | PF_WRITE);
 	}
 }

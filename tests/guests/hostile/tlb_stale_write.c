@@ -60,7 +60,7 @@ void attack(void)
 	stop = 1;
 	CHECK_EQ(writer_trap.count, 1);
 	CHECK_EQ(writer_trap.vector, 14);
-	CHECK_EQ(writer_trap.error_code, PF_PRESENT | PF_WRITE | PF_USER);
+	CHECK_EQ(writer_trap.error_code, PF_PRESENT | PF_WRITE);
 	CHECK_EQ(writer_trap.fault_address, (uint64_t)&page[5]);
 	CHECK_EQ(page[5], at_pin);
 	printf("%llu stores (%llu by the pin), then #PF; the table kept "

@@ -75,6 +75,11 @@ struct rt_boot {
 	uint64_t m2p_entries;
 	uint64_t kernel_root_mfn, user_root_mfn;
 	uint64_t page_tables_vaddr, page_tables_pages;
+	/* ABI 1.2: the shared-info frame, and the initrd (0, 0: none) as
+	 * pseudo-physical addresses (offsets from virt_base). */
+	uint64_t shared_info_mfn;
+	uint64_t initrd_start, initrd_end;
+	const void *fdt;
 };
 extern struct rt_boot rt_boot;
 

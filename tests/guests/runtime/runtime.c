@@ -138,6 +138,17 @@ static uint64_t prop_u64(const void *fdt, const char *path, const char *name)
 	return fdt64_to_cpu(*p);
 }
 
+/* An optional property: 0 when absent. */
+static uint64_t prop_u64_or_0(const void *fdt, const char *path,
+			      const char *name)
+{
+	int node = fdt_path_offset(fdt, path);
+	int len;
+	const fdt64_t *p = node < 0 ? NULL : fdt_getprop(fdt, node, name, &len);
+
+	return p && len == 8 ? fdt64_to_cpu(*p) : 0;
+}
+
 static uint32_t prop_u32(const void *fdt, const char *path, const char *name)
 {
 	int node = fdt_path_offset(fdt, path);
@@ -186,6 +197,10 @@ static void read_boot_fdt(const void *fdt)
 	rt_boot.user_root_mfn = prop_u64(fdt, "/keel/page-tables", "user-root");
 	rt_boot.page_tables_vaddr = prop_u64(fdt, "/keel/page-tables", "vaddr");
 	rt_boot.page_tables_pages = prop_u64(fdt, "/keel/page-tables", "pages");
+	rt_boot.shared_info_mfn = prop_u64(fdt, "/keel", "shared-info-mfn");
+	rt_boot.initrd_start = prop_u64_or_0(fdt, "/chosen", "linux,initrd-start");
+	rt_boot.initrd_end = prop_u64_or_0(fdt, "/chosen", "linux,initrd-end");
+	rt_boot.fdt = fdt;
 }
 
 const char *rt_cmdline_value(const char *key)

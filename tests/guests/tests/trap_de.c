@@ -8,7 +8,8 @@ void test_main(void)
 	struct keel_vcpu_info *vi = rt_vcpu_info();
 	uint64_t fault_rip;
 
-	/* Poison what the hypervisor must overwrite on the bounce. */
+	/* Poison what the hypervisor must overwrite on the bounce (and
+	 * fault_address, which only a #PF overwrites). */
 	vi->fault_address = 0xdeadbeef;
 	vi->fault_error_code = 0xdead;
 	vi->fault_vector = 0xdead;
@@ -28,7 +29,7 @@ void test_main(void)
 	CHECK_EQ(rt_last_trap.cs, KEEL_GUEST_KERNEL_CS);
 	CHECK_EQ(rt_last_trap.vinfo_vector, 0);
 	CHECK_EQ(rt_last_trap.vinfo_error_code, 0);
-	CHECK_EQ(rt_last_trap.fault_address, 0);
+	CHECK_EQ(rt_last_trap.fault_address, 0xdeadbeef);	/* #PF only */
 	printf("div by zero: vector %u, error %#llx at rip %#llx (div at %#llx)\n",
 	       rt_last_trap.vector, (unsigned long long)rt_last_trap.error_code,
 	       (unsigned long long)rt_last_trap.rip,

@@ -25,7 +25,7 @@ void test_main(void)
 	CHECK_EQ(rt_last_trap.cs, KEEL_GUEST_KERNEL_CS);
 	CHECK_EQ(rt_last_trap.vinfo_vector, 6);
 	CHECK_EQ(rt_last_trap.vinfo_error_code, 0);
-	CHECK_EQ(rt_last_trap.fault_address, 0);
+	CHECK_EQ(rt_last_trap.fault_address, 0xdeadbeef);	/* #PF only */
 	printf("ud2 at %#llx: vector %u, error %#llx, rip %#llx\n",
 	       (unsigned long long)at, rt_last_trap.vector,
 	       (unsigned long long)rt_last_trap.error_code,

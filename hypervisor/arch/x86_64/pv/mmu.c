@@ -151,9 +151,16 @@ static void mmu_batch_defer_put(struct mmu_batch *b, uint64_t old,
  * caller's page tables in use (it has a table type). -EPERM also for the
  * hypervisor slots of an L4 and for a grant mapping, which only grant
  * unmap may remove.
+ *
+ * With @old_out, the write is an atomic exchange and *@old_out gets the
+ * entry it replaced. That matters because other CPUs running the guest
+ * may set the accessed and dirty bits of a present entry at any time: a
+ * guest that read the entry, then wrote a new one, would lose the bits
+ * set in between (Linux's ptep_get_and_clear and friends rely on not
+ * losing them).
  */
 static int pt_update_entry(struct mmu_batch *b, uint64_t table_mfn,
-			   unsigned int index, uint64_t val)
+			   unsigned int index, uint64_t val, uint64_t *old_out)
 {
 	struct frame_table *ft = &machine_frames;
 	uint16_t owner = b->d->domid;
@@ -172,13 +179,25 @@ static int pt_update_entry(struct mmu_batch *b, uint64_t table_mfn,
 	else if (pt_is_hypervisor_slot(level, index) ||
 		 pt_entry_is_foreign(ft, old, level, owner))
 		rc = -EPERM;
-	else if (old != val)
+	else if (old != val || (old_out && (old & PTE_PRESENT)))
 		rc = pt_entry_get(ft, val, level, owner);
-	else
+	else {
+		/* Nothing changes; the CPU never writes an entry that is not
+		 * present, so @old is still what the slot holds. */
+		if (old_out)
+			*old_out = old;
 		goto out;
+	}
 	if (rc)
 		goto out;
-	__atomic_store_n(slot, val, __ATOMIC_RELEASE);
+	if (old_out) {
+		/* Only A and D can have changed since @old was read, and the
+		 * references depend on neither. */
+		old = __atomic_exchange_n(slot, val, __ATOMIC_SEQ_CST);
+		*old_out = old;
+	} else {
+		__atomic_store_n(slot, val, __ATOMIC_RELEASE);
+	}
 	mmu_batch_defer_put(b, old, level);
 out:
 	frame_put_ref(ft, table_mfn);
@@ -208,17 +227,23 @@ static int l1_table_of(uint64_t root_mfn, uint64_t va, uint64_t *l1_mfn)
 
 /* mmu_update */
 
-static int mmu_update_one(struct mmu_batch *b, const struct keel_mmu_update *r)
+/* One request; for KEEL_MMU_PT_EXCHANGE, *@old gets the old entry. */
+static int mmu_update_one(struct mmu_batch *b, const struct keel_mmu_update *r,
+			  uint64_t *old)
 {
 	uint64_t mfn = r->ptr >> PAGE_SHIFT;
+	unsigned int index = (r->ptr & (PAGE_SIZE - 1)) >> 3;
 	int rc;
 
 	switch (r->ptr & 3) {
 	case KEEL_MMU_NORMAL_PT_UPDATE:
 		if (r->ptr & 4)
 			return -EINVAL;
-		return pt_update_entry(b, mfn, (r->ptr & (PAGE_SIZE - 1)) >> 3,
-				       r->val);
+		return pt_update_entry(b, mfn, index, r->val, NULL);
+	case KEEL_MMU_PT_EXCHANGE:
+		if (r->ptr & 4)
+			return -EINVAL;
+		return pt_update_entry(b, mfn, index, r->val, old);
 	case KEEL_MMU_MACHPHYS_UPDATE:
 		rc = frame_get_ref(&machine_frames, mfn, b->d->domid);
 		if (rc)
@@ -266,13 +291,24 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 			rc = -EFAULT;
 			break;
 		}
+		uint64_t old;
 		spin_lock(&memory_lock);
 		uint64_t visited = machine_frames.entries_visited;
-		rc = mmu_update_one(&b, &r);
+		rc = mmu_update_one(&b, &r, &old);
 		memory_work_charge(visited);
 		spin_unlock(&memory_lock);
 		if (rc)
 			break;
+		/* An exchange is done once the entry is written; if the old
+		 * value cannot be handed back, say so after counting it. */
+		if ((r.ptr & 3) == KEEL_MMU_PT_EXCHANGE &&
+		    copy_to_guest(reqs + done * sizeof(r) +
+				  offsetof(struct keel_mmu_update, val),
+				  &old, sizeof(old))) {
+			done++;
+			rc = -EFAULT;
+			break;
+		}
 	}
 	spin_lock(&memory_lock);
 	mmu_batch_finish(&b);
@@ -463,7 +499,8 @@ long do_update_va_mapping(unsigned long va, unsigned long val,
 	spin_lock(&memory_lock);
 	rc = l1_table_of(v->arch.kernel_root, va, &l1_mfn);
 	if (!rc)
-		rc = pt_update_entry(&b, l1_mfn, (va >> PAGE_SHIFT) & 511, val);
+		rc = pt_update_entry(&b, l1_mfn, (va >> PAGE_SHIFT) & 511, val,
+				     NULL);
 	/* Replacing a present entry already flushed every CPU that has our
 	 * tables loaded, this one included: more than any flush asked for. */
 	bool flushed = b.nr != 0;

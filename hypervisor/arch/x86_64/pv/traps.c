@@ -132,9 +132,16 @@ void do_guest_trap(struct cpu_user_regs *regs)
 		asm volatile("clts");
 	}
 	soft_interrupt(d, regs, &vector);
+	/* The CPU sets the U bit of every #PF the guest takes, since guest
+	 * kernel and user both run in ring 3. Say what a ring-0 kernel
+	 * would see: U only for a fault in guest user mode. */
+	if (vector == VECTOR_PF && v->kernel_mode)
+		regs->error_code &= ~X86_PF_USER;
 
 	struct keel_vcpu_info *vi = v->vcpu_info;
-	vi->fault_address = fault_address;
+	/* Like CR2, fault_address changes only on a #PF. */
+	if (vector == VECTOR_PF)
+		vi->fault_address = fault_address;
 	vi->fault_error_code = (uint32_t)regs->error_code;
 	vi->fault_vector = vector;
 

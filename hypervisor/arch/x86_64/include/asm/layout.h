@@ -69,6 +69,10 @@
 #define VECTOR_PF             14
 #define VECTOR_MC             18
 
+/* Bits of the #PF error code. */
+#define X86_PF_WRITE          (1u << 1)
+#define X86_PF_USER           (1u << 2)
+
 /* Interrupt vectors used by the hypervisor itself. */
 #define VECTOR_TIMER          0xf0
 #define VECTOR_CALL_FUNCTION  0xf1

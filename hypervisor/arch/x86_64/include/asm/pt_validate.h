@@ -27,9 +27,12 @@
  *    check). */
 #define PT_L1_ALLOWED   (PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_ACCESSED | \
 			 PTE_DIRTY | PTE_AVAIL_MASK | PTE_NX | PTE_ADDR_MASK)
+/* The dirty bit of an entry that links a table means nothing to the CPU
+ * (it ignores it), and Linux sets it in every such entry: accepted and
+ * ignored (ABI 1.2). */
 #define PT_UPPER_ALLOWED (PTE_PRESENT | PTE_WRITE | PTE_USER | \
-			  PTE_ACCESSED | PTE_AVAIL_MASK | PTE_NX | \
-			  PTE_ADDR_MASK)
+			  PTE_ACCESSED | PTE_DIRTY | PTE_AVAIL_MASK | \
+			  PTE_NX | PTE_ADDR_MASK)
 
 /* A not-present entry is never walked, but on CPUs with the L1TF flaw
  * its address bits are still used speculatively to read the L1 cache.
