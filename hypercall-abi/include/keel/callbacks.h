@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * How the hypervisor enters the guest kernel: trap table, callbacks, the
  * bounce frame, and the iret hypercall's frame.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /* The hypervisor console: console_write(buf, len) and
  * console_read(buf, len, pos). */
 #ifndef KEEL_PUBLIC_CONSOLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /* domctl(cmd, arg): domain control, for the control domain only. */
 #ifndef KEEL_PUBLIC_DOMCTL_H
 #define KEEL_PUBLIC_DOMCTL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * Event channels: event_channel_op(cmd, arg), where arg points to the
  * command's structure. OUT fields are written by the hypervisor on success.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * Grant tables (ABI 1.1): how one domain lets another map or copy one of
  * its frames. The model and the state machine are in

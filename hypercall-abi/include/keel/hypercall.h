@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * Guest-side hypercall wrappers for PV guests: one static inline function
  * per entry of hypercalls.def, named keel_hypercall_<name>, taking that

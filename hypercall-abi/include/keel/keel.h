@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * Keel hypercall ABI: version, basic types, errors and calling convention.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * Memory hypercalls (ABI 1.1): guest page tables, the M2P, reservations
  * and multicall. The model is in docs/memory-model.md; the calls and their

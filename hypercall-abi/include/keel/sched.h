@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /* sched_op(cmd, arg) and set_timer(deadline). */
 #ifndef KEEL_PUBLIC_SCHED_H
 #define KEEL_PUBLIC_SCHED_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * The shared-info page: one page per domain, owned by the hypervisor and
  * mapped read-write into the guest at the address the boot FDT gives

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * Per-vCPU shared data and the vcpu_op hypercall.
  */
