@@ -105,6 +105,11 @@ static void deliver(const char *bytes, unsigned int n)
 {
 	struct domain *d = domain_by_id(focus_domid);
 
+	/* A domain that has shut down reads no more input. */
+	if (d && d->state != DOMAIN_RUNNING && d->state != DOMAIN_PAUSED) {
+		domain_put(d);
+		d = NULL;
+	}
 	if (!d) {
 		focus_domid = default_focus();
 		d = domain_by_id(focus_domid);

@@ -59,9 +59,11 @@ void console_virq_init(void)
  * guest_console_burst. The control domain and Keel's own messages are
  * never limited.
  *
- * Over its rate, console_write takes nothing and returns -EAGAIN (or takes
- * what fits and returns a short count): a guest that waits and writes again
- * loses nothing, and one that does not simply is not heard. Keel counts
+ * Each byte costs one token and each logged line CONSOLE_LINE_COST more,
+ * for what Keel adds to it. Over its rate, console_write takes nothing and
+ * returns -EAGAIN (or takes what fits and returns a short count): a guest
+ * that waits and writes again loses nothing, and one that does not simply
+ * is not heard. Keel counts
  * the bytes it refused and reports them at most every 10 s, and once more
  * when the domain exits. See docs/decisions/0003-console-rate-limit.md.
  */
@@ -94,11 +96,21 @@ void console_domain_init(struct domain *d)
 		       opt_guest_console_burst, now_ns());
 }
 
-static void log_line_locked(struct domain *d)
+/*
+ * What one logged line costs beyond the guest's own bytes: the time
+ * stamp, the "(dN) " prefix and the line end ("[    1.234567] (d3) "
+ * and "\r\n" on the serial line). Charged per line, so that a guest
+ * cannot get 24 bytes out for every newline it pays one byte for.
+ */
+#define CONSOLE_LINE_COST 24
+/* Lines one console_write may log. printk runs with interrupts off on
+ * the caller's CPU, and each line may wait for the serial line: a call
+ * returns a short count after this many, and the guest calls again. */
+#define CONSOLE_WRITE_MAX_LINES 32
+
+static void log_line(const struct domain *d, const struct console_line *line)
 {
-	printk("(d%u) %.*s\n", d->domid, (int)d->console_line.len,
-	       d->console_line.text);
-	console_line_clear(&d->console_line);
+	printk("(d%u) %.*s\n", d->domid, (int)line->len, line->text);
 }
 
 static void refused_locked(struct domain *d, uint64_t bytes)
@@ -120,7 +132,12 @@ void console_domain_exit(struct domain *d)
 	unsigned long flags = spin_lock_irqsave(&d->console_lock);
 
 	if (d->console_line.len)
-		log_line_locked(d);
+		log_line(d, &d->console_line);
+	console_line_clear(&d->console_line);
+	if (d->input_dropped)
+		printk(LOG_WARNING "d%u: console: %llu bytes of input dropped "
+		       "(its input queue was full)\n", d->domid,
+		       (unsigned long long)d->input_dropped);
 	if (d->console_refused_bytes)
 		printk(LOG_WARNING "d%u: console: %llu bytes refused by the "
 		       "rate limit\n", d->domid,
@@ -133,24 +150,47 @@ long do_console_write(unsigned long buf, unsigned long len)
 	struct domain *d = current_vcpu()->domain;
 	char chunk[128];
 	unsigned long done = 0;
+	unsigned int lines = 0;
 
 	if (len > KEEL_CONSOLE_WRITE_MAX)
 		len = KEEL_CONSOLE_WRITE_MAX;
-	while (done < len) {
-		unsigned long n = MIN(len - done, sizeof(chunk));
+	while (done < len && lines < CONSOLE_WRITE_MAX_LINES) {
+		unsigned long n = MIN(len - done, sizeof(chunk)), i;
+		struct console_line line;
+		bool refused = false, complete = false;
 
 		if (copy_from_guest(chunk, buf + done, n))
 			return done ? (long)done : -EFAULT;
+		/* Byte by byte, each paid for before it is taken, up to the
+		 * first line it completes; that line is logged after the lock
+		 * is dropped. */
 		unsigned long flags = spin_lock_irqsave(&d->console_lock);
-		uint64_t allowed = ratelimit_take(&d->console_rate, n, now_ns());
-		for (unsigned long i = 0; i < allowed; i++)
-			if (console_line_put(&d->console_line, chunk[i]))
-				log_line_locked(d);
-		if (allowed < n)
-			refused_locked(d, len - done - allowed);
+		uint64_t now = now_ns();
+		for (i = 0; i < n && !complete; i++) {
+			char c = chunk[i];
+			uint64_t cost = 1;
+
+			if (console_line_completes(&d->console_line, c))
+				cost += CONSOLE_LINE_COST;
+			if (!ratelimit_take_all(&d->console_rate, cost, now)) {
+				refused = true;
+				break;
+			}
+			if (console_line_put(&d->console_line, c)) {
+				line = d->console_line;
+				console_line_clear(&d->console_line);
+				complete = true;
+			}
+		}
+		if (refused)
+			refused_locked(d, len - done - i);
 		spin_unlock_irqrestore(&d->console_lock, flags);
-		done += allowed;
-		if (allowed < n)
+		if (complete) {
+			log_line(d, &line);
+			lines++;
+		}
+		done += i;
+		if (refused)
 			return done ? (long)done : -EAGAIN;
 	}
 	return (long)done;

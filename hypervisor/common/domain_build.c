@@ -50,10 +50,30 @@ struct module_options {
 	uint32_t privileged;	/* 0, 1, or 2 = not given */
 };
 
+/* The option words come from a module's command line or a control
+ * domain's config: show them as printable ASCII only, so that they cannot
+ * start a line of their own in Keel's log. */
 static void report_option(const char *word, size_t len, const char *why)
 {
-	printk(LOG_WARNING "Domain builder: ignoring '%.*s': %s\n", (int)len,
-	       word, why);
+	char shown[64];
+	size_t n = MIN(len, sizeof(shown) - 1);
+
+	for (size_t i = 0; i < n; i++)
+		shown[i] = word[i] > 0x20 && word[i] < 0x7f ? word[i] : '?';
+	shown[n] = '\0';
+	printk(LOG_WARNING "Domain builder: ignoring '%s%s': %s\n", shown,
+	       len > n ? "..." : "", why);
+}
+
+/* Names appear in Keel's log and in tools' output: printable ASCII with
+ * no spaces, as the command line's word splitting already ensures for
+ * spaces. */
+static bool domain_name_ok(const char *name)
+{
+	for (; *name; name++)
+		if (*name <= 0x20 || *name >= 0x7f)
+			return false;
+	return true;
 }
 
 static void parse_module_cmdline(const char *cmdline, struct module_options *o,
@@ -115,13 +135,24 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 
 	rc = elf_image_parse(data, len, &img, &error);
 	if (rc) {
-		printk(LOG_WARNING "Domain builder: image at %p (%llu bytes) "
-		       "is not a PV kernel: %s\n", data,
-		       (unsigned long long)len, error);
+		printk(LOG_WARNING "Domain builder: an image of %llu bytes "
+		       "is not a PV kernel: %s\n", (unsigned long long)len,
+		       error);
 		return rc;
 	}
 	parse_module_cmdline(cmdline, &o, &guest_cmdline);
 
+	if (!domain_name_ok(o.name)) {
+		printk(LOG_ERR "Domain builder: a domain name may hold only "
+		       "printable ASCII\n");
+		return -EINVAL;
+	}
+	if (o.user > o.mem) {
+		printk(LOG_ERR "Domain builder: %s: user=%lluK is larger than "
+		       "mem=%lluK\n", o.name, (unsigned long long)(o.user >> 10),
+		       (unsigned long long)(o.mem >> 10));
+		return -EINVAL;
+	}
 	uint64_t nr_pages = o.mem >> PAGE_SHIFT;
 	uint64_t kernel_pages = (img.virt_end - img.virt_base) >> PAGE_SHIFT;
 	uint64_t initrd_pages = ALIGN_UP(image->initrd_len, PAGE_SIZE) >>

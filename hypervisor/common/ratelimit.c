@@ -15,10 +15,9 @@ void ratelimit_init(struct ratelimit *rl, uint64_t rate, uint64_t burst,
 	rl->last_ns = now;
 }
 
-uint64_t ratelimit_take(struct ratelimit *rl, uint64_t bytes, uint64_t now)
+/* Add the credit time has earned since the last refill. */
+static void refill(struct ratelimit *rl, uint64_t now)
 {
-	if (!rl->ns_per_byte)
-		return bytes;
 	/* Time never runs backwards here; a clock that did adds nothing. */
 	if (now > rl->last_ns) {
 		uint64_t room = rl->capacity_ns - rl->credit_ns;
@@ -27,9 +26,27 @@ uint64_t ratelimit_take(struct ratelimit *rl, uint64_t bytes, uint64_t now)
 		rl->credit_ns += elapsed < room ? elapsed : room;
 		rl->last_ns = now;
 	}
+}
+
+uint64_t ratelimit_take(struct ratelimit *rl, uint64_t bytes, uint64_t now)
+{
+	if (!rl->ns_per_byte)
+		return bytes;
+	refill(rl, now);
 	uint64_t held = rl->credit_ns / rl->ns_per_byte;
 	if (bytes > held)
 		bytes = held;
 	rl->credit_ns -= bytes * rl->ns_per_byte;
 	return bytes;
+}
+
+bool ratelimit_take_all(struct ratelimit *rl, uint64_t bytes, uint64_t now)
+{
+	if (!rl->ns_per_byte)
+		return true;
+	refill(rl, now);
+	if (bytes > rl->credit_ns / rl->ns_per_byte)
+		return false;
+	rl->credit_ns -= bytes * rl->ns_per_byte;
+	return true;
 }

@@ -27,6 +27,13 @@ struct console_line {
  * text[0..len) and calls console_line_clear(). */
 bool console_line_put(struct console_line *line, char c);
 
+/* Whether console_line_put(@line, @c) would complete a line. */
+static inline bool console_line_completes(const struct console_line *line,
+					  char c)
+{
+	return c == '\n' || (c != '\r' && line->len + 1 == CONSOLE_LINE_MAX);
+}
+
 static inline void console_line_clear(struct console_line *line)
 {
 	line->len = 0;

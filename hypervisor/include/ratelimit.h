@@ -26,5 +26,7 @@ void ratelimit_init(struct ratelimit *rl, uint64_t rate, uint64_t burst,
 /* Take as many of @bytes as the bucket holds at time @now (all of them
  * when unlimited) and return that count. */
 uint64_t ratelimit_take(struct ratelimit *rl, uint64_t bytes, uint64_t now);
+/* Take all of @bytes, or none: whether the bucket held them. */
+bool ratelimit_take_all(struct ratelimit *rl, uint64_t bytes, uint64_t now);
 
 #endif

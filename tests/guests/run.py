@@ -12,6 +12,8 @@ with these keys (all optional):
     cpus=N        physical CPUs for the boot (the largest in a boot wins)
     exit=REASON   the shutdown reason the test must end with (default
                   poweroff); with exit=crash no RESULT line is expected
+    input=1       the runner types what the domain asks for with a line
+                  "SEND: <text>" (escapes \\r \\n \\t \\\\ \\xNN)
     initrd=N      boot with an initrd module of N bytes, byte i being
                   (i * 131 + 7) mod 256
     timeout=S     seconds for the boot
@@ -189,7 +191,9 @@ def run_boot(boot):
                                  "test loglvl=info", modules)
         r = keeltest.run_qemu(iso, cpus=cpus, mem_mb=mem_mb,
                               timeout=timeout, cpu_model="max",
-                              extra_args=extra)
+                              extra_args=extra,
+                              send_from=[t["name"] for t in boot
+                                         if t.get("input") == "1"])
     results = []
     boot_problems = []
     if r.status != SUCCESS:

@@ -98,8 +98,10 @@ def build_iso(workdir, kernel, cmdline, modules=()):
 
 # A guest asks for serial input by printing "SEND: <text>"; the runner
 # types <text> into the serial port. <text> takes the escapes \\r, \\n,
-# \\t, \\\\ and \\xNN.
-SEND_LINE = re.compile(rb"^(?:\[[ 0-9.]+\] )?\(d\d+\) SEND: (.*?)\r?$")
+# \\t, \\\\ and \\xNN. Only the domains named in run_qemu's
+# send_from may ask (a hostile test guest must not type for others).
+SEND_LINE = re.compile(rb"^(?:\[[ 0-9.]+\] )?\(d(\d+)\) SEND: (.*?)\r?$")
+DOMAIN_LINE = re.compile(rb"^(?:\[[ 0-9.]+\] )?Domain (\d+) \(([^)]*)\): ")
 
 
 def unescape(text):
@@ -108,8 +110,8 @@ def unescape(text):
         c = text[i:i + 1]
         if c == b"\\" and i + 1 < len(text):
             e = text[i + 1:i + 2]
-            if e == b"x" and i + 3 < len(text):
-                out.append(int(text[i + 2:i + 4], 16))
+            if e == b"x":
+                out.append(int(text[i + 2:i + 4], 16))  # ValueError if bad
                 i += 4
                 continue
             out += {b"r": b"\r", b"n": b"\n", b"t": b"\t"}.get(e, e)
@@ -121,9 +123,9 @@ def unescape(text):
 
 
 def run_qemu(iso, cpus=1, mem_mb=128, timeout=60, cpu_model="qemu64,+svm",
-             extra_args=()):
-    """Boot the ISO; return a BootResult. Guest "SEND:" lines are answered
-    on the serial input as they appear."""
+             extra_args=(), send_from=()):
+    """Boot the ISO; return a BootResult. "SEND:" lines of the domains
+    named in @send_from are answered on the serial input as they appear."""
     cmd = ["timeout", "--kill-after=5", str(timeout),
            "qemu-system-x86_64", "-accel", "tcg", "-cpu", cpu_model,
            "-smp", str(cpus), "-m", str(mem_mb), "-cdrom", iso,
@@ -133,14 +135,19 @@ def run_qemu(iso, cpus=1, mem_mb=128, timeout=60, cpu_model="qemu64,+svm",
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.PIPE)
     raw = bytearray()
+    names = {}
+    allowed = {n.encode() for n in send_from}
     for line in proc.stdout:
         raw += line
+        d = DOMAIN_LINE.match(line)
+        if d:
+            names.setdefault(d.group(1), d.group(2))
         m = SEND_LINE.match(line.rstrip(b"\n"))
-        if m:
+        if m and names.get(m.group(1)) in allowed:
             try:
-                proc.stdin.write(unescape(m.group(1)))
+                proc.stdin.write(unescape(m.group(2)))
                 proc.stdin.flush()
-            except (BrokenPipeError, OSError):
+            except (BrokenPipeError, OSError, ValueError):
                 pass
     proc.wait()
     try:

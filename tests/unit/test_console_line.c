@@ -93,6 +93,25 @@ START_TEST(full_line_is_completed_at_once)
 }
 END_TEST
 
+/* console_line_completes() says in advance what console_line_put() does. */
+START_TEST(completes_predicts_put)
+{
+	struct console_line l = { .len = 0 };
+	uint64_t seed = 7;
+
+	for (int i = 0; i < 100000; i++) {
+		char c = (char)(rng_next(&seed) % 5 == 0 ? '\n' :
+				rng_next(&seed) % 256);
+		bool predicted = console_line_completes(&l, c);
+		bool done = console_line_put(&l, c);
+
+		ASSERT_FAST(predicted == done);
+		if (done)
+			console_line_clear(&l);
+	}
+}
+END_TEST
+
 Suite *console_line_suite(void)
 {
 	Suite *s = suite_create("console_line");
@@ -102,6 +121,7 @@ Suite *console_line_suite(void)
 	tcase_add_test(tc, every_unprintable_byte_becomes_a_question_mark);
 	tcase_add_test(tc, forged_line_starts_stay_inside_the_line);
 	tcase_add_test(tc, full_line_is_completed_at_once);
+	tcase_add_test(tc, completes_predicts_put);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -85,6 +85,23 @@ START_TEST(extreme_rates_and_bursts)
 }
 END_TEST
 
+START_TEST(take_all_or_nothing)
+{
+	struct ratelimit rl;
+
+	ratelimit_init(&rl, 1000, 100, 0);
+	ck_assert(ratelimit_take_all(&rl, 60, 0));
+	ck_assert(!ratelimit_take_all(&rl, 60, 0));	/* 40 left: none taken */
+	ck_assert(ratelimit_take_all(&rl, 40, 0));
+	ck_assert(!ratelimit_take_all(&rl, 1, 0));
+	ck_assert(ratelimit_take_all(&rl, 10, SEC / 100));
+	ck_assert(!ratelimit_take_all(&rl, 101, 100 * SEC));	/* > burst */
+	ck_assert(ratelimit_take_all(&rl, 100, 100 * SEC));
+	ratelimit_init(&rl, 0, 0, 0);
+	ck_assert(ratelimit_take_all(&rl, UINT64_MAX, 0));
+}
+END_TEST
+
 /* Over a long random run, what was taken never exceeds burst + rate *
  * elapsed, and a writer that asks all the time gets close to that. */
 START_TEST(random_run_respects_the_bound)
@@ -120,6 +137,7 @@ Suite *ratelimit_suite(void)
 	tcase_add_test(tc, idle_never_exceeds_burst);
 	tcase_add_test(tc, clock_going_back_adds_nothing);
 	tcase_add_test(tc, extreme_rates_and_bursts);
+	tcase_add_test(tc, take_all_or_nothing);
 	tcase_add_test(tc, random_run_respects_the_bound);
 	suite_add_tcase(s, tc);
 	return s;

@@ -13,22 +13,29 @@
 
 #include "keel.h"
 
+/* The instruction that traps to Keel. A kernel that wants to wrap it
+ * (Linux adds annotations for its objtool) defines KEEL_HYPERCALL_INSN
+ * before including this header. */
+#ifndef KEEL_HYPERCALL_INSN
+#define KEEL_HYPERCALL_INSN "syscall"
+#endif
+
 #define KEEL_HC_ASM_0(nr)                                                  \
 	({ long __r;                                                       \
-	   __asm__ volatile("syscall" : "=a"(__r) : "a"((long)(nr))         \
+	   __asm__ volatile(KEEL_HYPERCALL_INSN : "=a"(__r) : "a"((long)(nr))         \
 			    : "rcx", "r11", "memory");                      \
 	   __r; })
 #define KEEL_HC_ASM_1(nr, a1)                                              \
 	({ long __r;                                                       \
 	   register unsigned long __a1 __asm__("rdi") = (a1);              \
-	   __asm__ volatile("syscall" : "=a"(__r), "+r"(__a1)               \
+	   __asm__ volatile(KEEL_HYPERCALL_INSN : "=a"(__r), "+r"(__a1)               \
 			    : "a"((long)(nr)) : "rcx", "r11", "memory");    \
 	   __r; })
 #define KEEL_HC_ASM_2(nr, a1, a2)                                          \
 	({ long __r;                                                       \
 	   register unsigned long __a1 __asm__("rdi") = (a1);              \
 	   register unsigned long __a2 __asm__("rsi") = (a2);              \
-	   __asm__ volatile("syscall" : "=a"(__r), "+r"(__a1), "+r"(__a2)   \
+	   __asm__ volatile(KEEL_HYPERCALL_INSN : "=a"(__r), "+r"(__a1), "+r"(__a2)   \
 			    : "a"((long)(nr)) : "rcx", "r11", "memory");    \
 	   __r; })
 #define KEEL_HC_ASM_3(nr, a1, a2, a3)                                      \
@@ -36,7 +43,7 @@
 	   register unsigned long __a1 __asm__("rdi") = (a1);              \
 	   register unsigned long __a2 __asm__("rsi") = (a2);              \
 	   register unsigned long __a3 __asm__("rdx") = (a3);              \
-	   __asm__ volatile("syscall" : "=a"(__r), "+r"(__a1), "+r"(__a2),  \
+	   __asm__ volatile(KEEL_HYPERCALL_INSN : "=a"(__r), "+r"(__a1), "+r"(__a2),  \
 			    "+r"(__a3) : "a"((long)(nr))                    \
 			    : "rcx", "r11", "memory");                      \
 	   __r; })
@@ -46,7 +53,7 @@
 	   register unsigned long __a2 __asm__("rsi") = (a2);              \
 	   register unsigned long __a3 __asm__("rdx") = (a3);              \
 	   register unsigned long __a4 __asm__("r10") = (a4);              \
-	   __asm__ volatile("syscall" : "=a"(__r), "+r"(__a1), "+r"(__a2),  \
+	   __asm__ volatile(KEEL_HYPERCALL_INSN : "=a"(__r), "+r"(__a1), "+r"(__a2),  \
 			    "+r"(__a3), "+r"(__a4) : "a"((long)(nr))        \
 			    : "rcx", "r11", "memory");                      \
 	   __r; })
@@ -57,7 +64,7 @@
 	   register unsigned long __a3 __asm__("rdx") = (a3);              \
 	   register unsigned long __a4 __asm__("r10") = (a4);              \
 	   register unsigned long __a5 __asm__("r8") = (a5);               \
-	   __asm__ volatile("syscall" : "=a"(__r), "+r"(__a1), "+r"(__a2),  \
+	   __asm__ volatile(KEEL_HYPERCALL_INSN : "=a"(__r), "+r"(__a1), "+r"(__a2),  \
 			    "+r"(__a3), "+r"(__a4), "+r"(__a5)              \
 			    : "a"((long)(nr)) : "rcx", "r11", "memory");    \
 	   __r; })

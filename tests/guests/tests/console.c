@@ -16,9 +16,10 @@ void test_main(void)
 					  sizeof(hello) - 1);
 	CHECK_EQ(rc, sizeof(hello) - 1);
 
-	/* 5000 bytes: 4096 consumed. Lines of 63 characters. */
+	/* 5000 bytes: 4096 consumed. Lines of 127 characters, so 4096
+	 * bytes are 32 lines, as many as one call logs. */
 	for (unsigned int i = 0; i < sizeof(big); i++)
-		big[i] = (i % 64 == 63) ? '\n' : (char)('a' + (i / 64) % 26);
+		big[i] = (i % 128 == 127) ? '\n' : (char)('a' + (i / 128) % 26);
 	rc = keel_hypercall_console_write((unsigned long)big, sizeof(big));
 	printf("\nconsole_write(5000 bytes) = %ld\n", rc);
 	CHECK_EQ(rc, KEEL_CONSOLE_WRITE_MAX);
@@ -30,6 +31,13 @@ void test_main(void)
 	rc = keel_hypercall_console_write((unsigned long)big, ~0UL);
 	printf("\nconsole_write(len ~0) = %ld\n", rc);
 	CHECK_EQ(rc, 4096);
+
+	/* Lines of 63 characters: one call logs 32 of them and stops. */
+	for (unsigned int i = 0; i < sizeof(big); i++)
+		big[i] = (i % 64 == 63) ? '\n' : (char)('a' + (i / 64) % 26);
+	rc = keel_hypercall_console_write((unsigned long)big, 4096);
+	printf("console_write(4096 bytes in lines of 64) = %ld\n", rc);
+	CHECK_EQ(rc, 32 * 64);
 
 	rc = keel_hypercall_console_write((unsigned long)hello, 0);
 	printf("console_write(len 0) = %ld\n", rc);

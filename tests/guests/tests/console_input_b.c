@@ -1,4 +1,4 @@
-/* keel-test: group=console_input timeout=120 */
+/* keel-test: group=console_input input=1 timeout=120 */
 /*
  * The other half of console_input_a: it gets the input only after the
  * focus moves here, then moves it back by asking for three Ctrl-Ts.

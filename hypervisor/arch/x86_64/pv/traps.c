@@ -122,7 +122,10 @@ void do_guest_trap(struct cpu_user_regs *regs)
 	struct vcpu *v = current_vcpu();
 	struct domain *d = v->domain;
 	unsigned int vector = (unsigned int)regs->vector;
-	uint64_t fault_address = vector == VECTOR_PF ? read_cr2() : 0;
+	/* A real page fault; not `int $14`, which soft_interrupt() may turn
+	 * into vector 14 below. */
+	bool page_fault = vector == VECTOR_PF;
+	uint64_t fault_address = page_fault ? read_cr2() : 0;
 
 	irq_enable();
 	if (vector == VECTOR_NM && v->virtual_ts) {
@@ -135,12 +138,12 @@ void do_guest_trap(struct cpu_user_regs *regs)
 	/* The CPU sets the U bit of every #PF the guest takes, since guest
 	 * kernel and user both run in ring 3. Say what a ring-0 kernel
 	 * would see: U only for a fault in guest user mode. */
-	if (vector == VECTOR_PF && v->kernel_mode)
+	if (page_fault && v->kernel_mode)
 		regs->error_code &= ~X86_PF_USER;
 
 	struct keel_vcpu_info *vi = v->vcpu_info;
 	/* Like CR2, fault_address changes only on a #PF. */
-	if (vector == VECTOR_PF)
+	if (page_fault)
 		vi->fault_address = fault_address;
 	vi->fault_error_code = (uint32_t)regs->error_code;
 	vi->fault_vector = vector;
