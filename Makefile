@@ -18,9 +18,11 @@ QEMU  ?= qemu-system-x86_64
 # Debian 12 packages the build and the tests need.
 DEBIAN_PACKAGES := gcc make binutils python3 git pkg-config \
 	qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
-	libfdt-dev check
+	libfdt-dev check \
+	linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio kmod \
+	quilt busybox-static
 
-.PHONY: all deps iso run print-run-cpu check unit integration guests bench bench-guests fuzz soak clean
+.PHONY: all deps iso run print-run-cpu check linux linux-xen-check unit integration guests bench bench-guests fuzz soak clean
 
 all: deps $(BUILD)/keel.iso
 
@@ -79,6 +81,15 @@ run: deps $(BUILD)/keel.iso
 
 print-run-cpu:
 	@echo $(QEMU_RUN_CPU)
+
+# The Linux kernel of guest-pv-linux-patches (cached outside the repo,
+# keyed by a hash of what goes into it): build/linux/{bzImage,vmlinux}.
+linux: deps
+	guest-pv-linux-patches/build.sh $(BUILD)/linux keel
+
+# The series must keep a Xen PV kernel building.
+linux-xen-check: deps
+	guest-pv-linux-patches/build.sh $(BUILD)/linux-xen-pv xen-pv
 
 unit: deps
 	$(MAKE) -C tests/unit run BUILD=$(abspath $(BUILD))

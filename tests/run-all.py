@@ -24,6 +24,7 @@ def suites(build):
                          "--build", build]),
         ("guests", [sys.executable, "tests/guests/run.py",
                     "--build", build]),
+        ("linux", [sys.executable, "tests/linux/run.py", "--build", build]),
     ]
 
 
