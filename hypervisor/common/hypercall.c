@@ -12,23 +12,31 @@
 
 enum hypercall_access { ANY, CONTROL };
 
+/* Every handler is called with all five argument registers; each adapter
+ * passes on the ones its handler takes. */
+typedef long (*hypercall_fn)(unsigned long, unsigned long, unsigned long,
+			     unsigned long, unsigned long);
+
 struct hypercall_entry {
-	long (*call)(const unsigned long *args);
+	hypercall_fn call;
 	enum hypercall_access access;
 };
 
 #define HC_ARGS_0
-#define HC_ARGS_1 a[0]
-#define HC_ARGS_2 a[0], a[1]
-#define HC_ARGS_3 a[0], a[1], a[2]
-#define HC_ARGS_4 a[0], a[1], a[2], a[3]
-#define HC_ARGS_5 a[0], a[1], a[2], a[3], a[4]
+#define HC_ARGS_1 a0
+#define HC_ARGS_2 a0, a1
+#define HC_ARGS_3 a0, a1, a2
+#define HC_ARGS_4 a0, a1, a2, a3
+#define HC_ARGS_5 a0, a1, a2, a3, a4
 
-/* One adapter per call, so each handler keeps its own prototype. */
+/* One adapter per call, so each handler keeps its own prototype. The
+ * arguments arrive in registers and stay there: an adapter is one jump. */
 #define KEEL_HYPERCALL(nr, name, nargs, access)                         \
-	static long call_##name(const unsigned long *a)                 \
+	static long call_##name(unsigned long a0, unsigned long a1,     \
+				unsigned long a2, unsigned long a3,     \
+				unsigned long a4)                       \
 	{                                                               \
-		(void)a;                                                \
+		(void)a0; (void)a1; (void)a2; (void)a3; (void)a4;       \
 		return do_##name(HC_ARGS_##nargs);                      \
 	}
 #include <keel/hypercalls.def>
@@ -41,22 +49,40 @@ static const struct hypercall_entry hypercall_table[KEEL_HC_COUNT] = {
 #undef KEEL_HYPERCALL
 };
 
-long hypercall_dispatch(unsigned long nr, const unsigned long args[5])
+/* The dispatcher's checks: a number outside the table, or a control-only
+ * call from an ordinary domain. NULL means the caller returns @*err. */
+static inline hypercall_fn hypercall_lookup(unsigned long nr, long *err)
 {
 	const struct hypercall_entry *e;
 
-	if (nr >= KEEL_HC_COUNT || !hypercall_table[nr].call)
-		return -KEEL_ENOSYS;
+	if (nr >= KEEL_HC_COUNT || !hypercall_table[nr].call) {
+		*err = -KEEL_ENOSYS;
+		return NULL;
+	}
 	e = &hypercall_table[nr];
-	if (e->access == CONTROL && !current_vcpu()->domain->privileged)
-		return -KEEL_EPERM;
-	return e->call(args);
+	if (e->access == CONTROL && !current_vcpu()->domain->privileged) {
+		*err = -KEEL_EPERM;
+		return NULL;
+	}
+	return e->call;
 }
 
+long hypercall_dispatch(unsigned long nr, const unsigned long args[5])
+{
+	long err;
+	hypercall_fn call = hypercall_lookup(nr, &err);
+
+	return call ? call(args[0], args[1], args[2], args[3], args[4]) : err;
+}
+
+/* The hypercall path proper: every hypercall passes here, so the checks
+ * are inline and the arguments go from the frame straight into the
+ * argument registers. */
 void do_hypercall(struct cpu_user_regs *regs)
 {
-	const unsigned long args[5] = { regs->rdi, regs->rsi, regs->rdx,
-					regs->r10, regs->r8 };
+	long err;
+	hypercall_fn call = hypercall_lookup(regs->rax, &err);
 
-	regs->rax = (uint64_t)hypercall_dispatch(regs->rax, args);
+	regs->rax = (uint64_t)(call ? call(regs->rdi, regs->rsi, regs->rdx,
+					   regs->r10, regs->r8) : err);
 }

@@ -36,12 +36,12 @@
 
 struct sched_cpu {
 	struct list_head runq;
-	struct vcpu *curr;		/* NULL: idle */
-	bool need_resched;
 	struct timer slice_timer;
 };
 
 static struct sched_cpu sched_cpus[NR_CPUS];
+struct vcpu *running_vcpu[NR_CPUS];
+bool reschedule_requested[NR_CPUS];
 static spinlock_t sched_lock = SPINLOCK_INIT;
 
 static struct sched_cpu *this_sched(void)
@@ -49,16 +49,11 @@ static struct sched_cpu *this_sched(void)
 	return &sched_cpus[smp_processor_id()];
 }
 
-struct vcpu *current_vcpu(void)
-{
-	return this_sched()->curr;
-}
-
 static void slice_expired(struct timer *t, void *data)
 {
 	(void)t;
 	(void)data;
-	this_sched()->need_resched = true;
+	sched_request_reschedule();
 }
 
 /* Every queue exists from the start: a CPU may look at another's queue
@@ -74,19 +69,9 @@ void scheduler_cpu_init(unsigned int cpu)
 	timer_init(&sched_cpus[cpu].slice_timer, slice_expired, NULL, cpu);
 }
 
-bool sched_reschedule_pending(void)
-{
-	return this_sched()->need_resched;
-}
-
-void sched_request_reschedule(void)
-{
-	this_sched()->need_resched = true;
-}
-
 static void kick_cpu(unsigned int cpu)
 {
-	sched_cpus[cpu].need_resched = true;
+	reschedule_requested[cpu] = true;
 	if (cpu != smp_processor_id())
 		arch_send_event_check_ipi(cpu);
 }
@@ -103,7 +88,7 @@ static uint64_t slice_in_progress_locked(const struct vcpu *v)
 {
 	uint64_t now = now_ns();
 
-	if (sched_cpus[v->processor].curr != v || now < v->last_start_ns)
+	if (running_vcpu[v->processor] != v || now < v->last_start_ns)
 		return 0;
 	return now - v->last_start_ns;
 }
@@ -143,8 +128,10 @@ static uint64_t min_vruntime(void)
 		struct sched_cpu *sc = &sched_cpus[cpu];
 		struct list_head *pos;
 
-		if (sc->curr && vruntime_now_locked(sc->curr) < min)
-			min = vruntime_now_locked(sc->curr);
+		struct vcpu *curr = running_vcpu[cpu];
+
+		if (curr && vruntime_now_locked(curr) < min)
+			min = vruntime_now_locked(curr);
 		list_for_each(pos, &sc->runq) {
 			struct vcpu *v = list_entry(pos, struct vcpu, run_link);
 			if (v->vruntime < min)
@@ -156,12 +143,12 @@ static uint64_t min_vruntime(void)
 
 static unsigned int pick_cpu_locked(struct vcpu *v)
 {
-	if (!sched_cpus[v->processor].curr &&
+	if (!running_vcpu[v->processor] &&
 	    percpu_of(v->processor) && percpu_of(v->processor)->online)
 		return v->processor;
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		if (percpu_of(cpu) && percpu_of(cpu)->online &&
-		    !sched_cpus[cpu].curr && list_empty(&sched_cpus[cpu].runq))
+		    !running_vcpu[cpu] && list_empty(&sched_cpus[cpu].runq))
 			return cpu;
 	return v->processor;
 }
@@ -180,7 +167,7 @@ static void wake(struct vcpu *v, bool start)
 		if (v->polling)
 			timer_stop(&v->poll_timer);
 		v->polling = false;
-		if (sched_cpus[v->processor].curr == v) {
+		if (running_vcpu[v->processor] == v) {
 			/* It blocked but has not left its CPU yet (its
 			 * registers are still live there): it just goes on
 			 * running, and nobody else may pick it up. */
@@ -193,7 +180,7 @@ static void wake(struct vcpu *v, bool start)
 			v->vruntime = floor;
 		v->processor = pick_cpu_locked(v);
 		list_add_tail(&v->run_link, &sched_cpus[v->processor].runq);
-		struct vcpu *curr = sched_cpus[v->processor].curr;
+		struct vcpu *curr = running_vcpu[v->processor];
 		if (!curr || v->vruntime + WAKEUP_PREEMPT_NS <
 			     vruntime_now_locked(curr))
 			kick_cpu(v->processor);
@@ -239,7 +226,7 @@ void vcpu_block_current(void)
 			timer_stop(&v->poll_timer);
 		v->polling = false;
 	} else {
-		this_sched()->need_resched = true;
+		sched_request_reschedule();
 	}
 	spin_unlock_irqrestore(&sched_lock, flags);
 }
@@ -282,7 +269,7 @@ int vcpu_begin_initialise(struct vcpu *v)
 
 	if (v->state != VCPU_DOWN)
 		rc = -EEXIST;
-	else if (sched_cpus[v->processor].curr == v || v->initialising)
+	else if (running_vcpu[v->processor] == v || v->initialising)
 		rc = -EBUSY;
 	else {
 		v->initialised = false;
@@ -307,7 +294,7 @@ bool domain_all_vcpus_off_cpu(struct domain *d)
 	bool off = true;
 
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		if (sched_cpus[cpu].curr && sched_cpus[cpu].curr->domain == d)
+		if (running_vcpu[cpu] && running_vcpu[cpu]->domain == d)
 			off = false;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		if (d->vcpus[i]->state == VCPU_RUNNABLE ||
@@ -353,7 +340,7 @@ static void set_running_locked(struct sched_cpu *sc, struct vcpu *next)
 	next->state = VCPU_RUNNING;
 	next->processor = smp_processor_id();
 	next->last_start_ns = now_ns();
-	sc->curr = next;
+	running_vcpu[smp_processor_id()] = next;
 }
 
 /* Timers follow their vCPU to the CPU it now runs on. */
@@ -377,12 +364,12 @@ void schedule_on_exit(struct cpu_user_regs *regs)
 {
 	struct sched_cpu *sc = this_sched();
 
-	if (!sc->need_resched)
+	if (!reschedule_requested[smp_processor_id()])
 		return;
-	sc->need_resched = false;
+	reschedule_requested[smp_processor_id()] = false;
 
 	spin_lock(&sched_lock);
-	struct vcpu *prev = sc->curr;
+	struct vcpu *prev = running_vcpu[smp_processor_id()];
 	account_locked(prev);
 	/* A vCPU of a domain that has shut down does not run again. */
 	if (prev->state == VCPU_RUNNING && prev->domain->state != DOMAIN_RUNNING)
@@ -404,14 +391,15 @@ void schedule_on_exit(struct cpu_user_regs *regs)
 	 */
 	pv_save_context(prev, regs);
 	/* Leave prev's page tables while the lock still keeps its domain
-	 * from being destroyed (the reaper waits until it is off-CPU). */
-	pv_switch_to_idle_address_space();
+	 * from being destroyed (the reaper waits until it is off-CPU), and
+	 * its roots where they are. */
+	pv_leave_address_space(next);
 	if (prev_runs) {
 		prev->state = VCPU_RUNNABLE;
 		list_add_tail(&prev->run_link, &sc->runq);
 	}
 	if (!next) {
-		sc->curr = NULL;
+		running_vcpu[smp_processor_id()] = NULL;
 		spin_unlock(&sched_lock);
 		reset_stack_and_jump(enter_idle);
 	}
@@ -429,12 +417,12 @@ void schedule_from_idle(void)
 	spin_lock(&sched_lock);
 	struct vcpu *next = pick_next_locked(smp_processor_id());
 	if (!next) {
-		sc->need_resched = false;
+		reschedule_requested[smp_processor_id()] = false;
 		spin_unlock(&sched_lock);
 		return;
 	}
 	set_running_locked(sc, next);
-	sc->need_resched = false;
+	reschedule_requested[smp_processor_id()] = false;
 	spin_unlock(&sched_lock);
 
 	struct cpu_user_regs *regs = guest_regs();

@@ -15,6 +15,7 @@
 #include <keel/shared_info.h>
 #include <console_line.h>
 #include <list.h>
+#include <percpu.h>
 #include <ratelimit.h>
 #include <spinlock.h>
 #include <timer_queue.h>
@@ -205,8 +206,16 @@ extern struct list_head domain_list;
 extern spinlock_t domain_list_lock;
 extern unsigned int nr_domains_created;
 
-/* The vCPU running on this CPU, or NULL in the idle loop. */
-struct vcpu *current_vcpu(void);
+/* The vCPU each CPU runs, NULL in its idle loop. The scheduler writes
+ * it, under its lock, for its own CPU only (common/scheduler.c). */
+extern struct vcpu *running_vcpu[NR_CPUS];
+
+/* The vCPU running on this CPU, or NULL in the idle loop. Inline: every
+ * hypercall and every exit to a guest asks. */
+static inline struct vcpu *current_vcpu(void)
+{
+	return running_vcpu[smp_processor_id()];
+}
 
 static inline const char *shutdown_reason_name(uint32_t reason)
 {

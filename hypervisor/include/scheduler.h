@@ -25,9 +25,22 @@ void vcpu_block_current(void);
 /* Take a vCPU off the CPUs for good (shutdown, vcpu down); it needs a
  * new context (VCPUOP_initialise) before it can start again. */
 void vcpu_stop(struct vcpu *v);
+/* Per CPU: the scheduler must run before this CPU returns to a guest.
+ * Set by the CPU itself or by another's kick; cleared only by the
+ * scheduler on its own CPU. */
+extern bool reschedule_requested[NR_CPUS];
+
 /* Ask this CPU to reschedule before it returns to a guest. */
-void sched_request_reschedule(void);
-bool sched_reschedule_pending(void);
+static inline void sched_request_reschedule(void)
+{
+	reschedule_requested[smp_processor_id()] = true;
+}
+
+/* Inline: the exit path asks on every return to a guest. */
+static inline bool sched_reschedule_pending(void)
+{
+	return READ_ONCE(reschedule_requested[smp_processor_id()]);
+}
 /* Make a vCPU that may be running elsewhere notice new events. */
 void vcpu_kick(struct vcpu *v);
 /* VCPUOP_initialise: claim @v (down, off-CPU, not being initialised by

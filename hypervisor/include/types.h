@@ -33,6 +33,8 @@ typedef uint64_t pfn_t;     /* a machine frame number */
 #define __packed     __attribute__((packed))
 #define __aligned(x) __attribute__((aligned(x)))
 #define __unused     __attribute__((unused))
+/* Off the fast path: never inlined into it, laid out apart from it. */
+#define __slow_path  __attribute__((noinline, cold))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define likely(x)    __builtin_expect(!!(x), 1)
 #define unlikely(x)  __builtin_expect(!!(x), 0)

@@ -136,14 +136,37 @@ void pv_switch_to_idle_address_space(void)
 	pv_load_page_table(FRAME_OWNER_NONE, idle_pml4_phys);
 }
 
+/*
+ * The running vCPU leaves this CPU for @next (NULL: the idle loop). Its
+ * page tables must not stay loaded: once the scheduler's lock drops,
+ * another CPU may run it, and it may give up its root, which then stops
+ * being a page table and becomes a page the guest may write, hypervisor
+ * slots and all, while this CPU still runs on it. So switch to the idle
+ * tables, unless @next runs on the very root that is loaded: @next holds
+ * its own reference on it, so it stays a validated L4, and the switch
+ * and switch back would be two CPU-wide TLB flushes for nothing. (SMP
+ * guest kernels run every vCPU on one root most of the time.)
+ */
+void pv_leave_address_space(const struct vcpu *next)
+{
+	if (next && pv_page_table_loaded(next->domain->domid,
+					 pv_vcpu_root(next) << PAGE_SHIFT))
+		return;
+	pv_switch_to_idle_address_space();
+}
+
+/* The root @v runs on in its current mode. */
+uint64_t pv_vcpu_root(const struct vcpu *v)
+{
+	return v->kernel_mode ? v->arch.kernel_root : v->arch.user_root;
+}
+
 /* The iret hypercall enters user mode only when the vCPU has a user
  * root, so the root for either mode exists here. */
 void pv_switch_mode(struct vcpu *v, bool kernel_mode)
 {
-	uint64_t root = kernel_mode ? v->arch.kernel_root : v->arch.user_root;
-
 	v->kernel_mode = kernel_mode;
-	pv_load_page_table(v->domain->domid, root << PAGE_SHIFT);
+	pv_load_page_table(v->domain->domid, pv_vcpu_root(v) << PAGE_SHIFT);
 	wrmsr(MSR_GS_BASE, kernel_mode ? v->arch.gs_base_kernel :
 					 v->arch.gs_base_user);
 }

@@ -26,6 +26,9 @@
 #define GUEST_HW_SS (GDT_USER_DS | 3)
 #define VECTOR_SYSCALL 0x100
 #define REGS_CS_OFFSET (18 * 8)	/* offsetof(struct cpu_user_regs, cs) */
+/* With RSP at the frame's vector: vector, error code, rip, cs, rflags,
+ * then the guest's RSP. */
+#define REGS_RSP_FROM_VECTOR (5 * 8)
 
 	.text
 	.balign 64
@@ -51,7 +54,7 @@ syscall_common:
 	pushq	$0			/* error code */
 	pushq	$VECTOR_SYSCALL
 	SAVE_ALL_GPRS
-	cld
+	/* No cld: FMASK clears DF as syscall enters (pv/context.c). */
 	xor	%ebp, %ebp		/* backtraces stop at guest entry */
 	mov	%rsp, %rdi
 	call	do_guest_syscall
@@ -61,15 +64,30 @@ syscall_common:
  * Leave for the guest whose frame is at RSP. exit_to_guest_prepare() may
  * switch to another vCPU's frame (same place), or, with nothing left to
  * run, leave for the idle loop and not come back.
+ *
+ * It returns true (AL) when the frame allows sysretq, which is cheaper
+ * than iretq on real CPUs: the frame's RCX and R11 already hold its RIP
+ * and RFLAGS, and RIP is canonical (pv/traps.c says why that matters).
+ * The pops below leave the flags of `test` alone. sysretq takes CS and
+ * SS from STAR (the guest's 64-bit code and data selectors, as iretq
+ * would load them) but does not switch stacks, so RSP is loaded with the
+ * guest's first. From that instruction on, an interrupt would be taken
+ * in ring 0 on the guest's stack: interrupts are off (cli above, and
+ * sysretq sets IF from R11 only as it leaves), and NMI and #MC arrive on
+ * their own IST stacks, never on RSP.
  */
 	.globl return_to_guest
 return_to_guest:
 	cli
 	mov	%rsp, %rdi
 	call	exit_to_guest_prepare
+	test	%al, %al
 	RESTORE_ALL_GPRS
+	jnz	1f
 	add	$16, %rsp		/* vector and error code */
 	iretq
+1:	mov	REGS_RSP_FROM_VECTOR(%rsp), %rsp
+	sysretq
 
 /* jump_to_guest(regs): run the frame at regs, which is this CPU's guest
  * frame at the top of its stack; everything below it is discarded. */

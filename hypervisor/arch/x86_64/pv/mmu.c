@@ -59,22 +59,47 @@ const struct frame_table_ops arch_frame_table_ops = {
  * the hypervisor's own. Domain ids are never reused, so a stale id here
  * costs at most a needless flush. */
 static uint16_t loaded_domid[NR_CPUS];
+/* The root each CPU has in CR3, as pv_load_page_table() loaded it; 0:
+ * not known (the CPU has not loaded one through it yet). */
+static paddr_t loaded_root[NR_CPUS];
 
 void pv_mmu_cpu_init(unsigned int cpu)
 {
 	loaded_domid[cpu] = FRAME_OWNER_NONE;
+	loaded_root[cpu] = 0;
+}
+
+bool pv_page_table_loaded(uint16_t domid, paddr_t root)
+{
+	unsigned int cpu = smp_processor_id();
+
+	return loaded_domid[cpu] == domid && loaded_root[cpu] == root;
 }
 
 void pv_load_page_table(uint16_t domid, paddr_t root)
 {
-	uint16_t *loaded = &loaded_domid[smp_processor_id()];
+	unsigned int cpu = smp_processor_id();
 
+	/*
+	 * The same domain's same root is loaded already: the CR3 write would
+	 * change nothing but flush the TLB, and nothing needs that flush.
+	 * Every change to a guest's tables goes through Keel, which flushes
+	 * each CPU that has the domain loaded as it makes it; and domain ids
+	 * are never reused, so the TLB holds nothing of another domain's.
+	 * This is what a NEW_BASEPTR of the root in use, a mode switch of a
+	 * vCPU whose kernel and user roots are one table, and a context
+	 * switch between two vCPUs on one root (pv_leave_address_space())
+	 * come to.
+	 */
+	if (loaded_root[cpu] == root && loaded_domid[cpu] == domid)
+		return;
 	/* Announce first, then load: a flusher that misses the announcement
 	 * changed its entry before this CR3 write, which flushes. A switch
 	 * between a domain's kernel and user roots (every trap bounce and
 	 * return to user) announces nothing new and skips the fenced store. */
-	if (*loaded != domid)
-		__atomic_store_n(loaded, domid, __ATOMIC_SEQ_CST);
+	if (loaded_domid[cpu] != domid)
+		__atomic_store_n(&loaded_domid[cpu], domid, __ATOMIC_SEQ_CST);
+	loaded_root[cpu] = root;
 	write_cr3(root);
 }
 

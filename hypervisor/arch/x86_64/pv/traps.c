@@ -189,26 +189,75 @@ void do_guest_syscall(struct cpu_user_regs *regs)
 	pv_bounce(v, regs, handler, 0);
 }
 
-void exit_to_guest_prepare(struct cpu_user_regs *regs)
+static bool canonical(uint64_t addr)
 {
-	for (;;) {
+	return addr + (1ULL << 47) < (1ULL << 48);
+}
+
+/* iretq to a non-canonical RIP faults in ring 0 (and sysretq worse, see
+ * below), so the frame's RIP and RSP must be canonical when it leaves.
+ * Where else they point is the guest's business: a RIP or RSP in the
+ * hypervisor's slots faults in ring 3, and the guest gets its #PF. One
+ * test for both: either address's sign extension off makes the OR of
+ * the two offsets reach bit 48. */
+static bool frame_addresses_canonical(const struct cpu_user_regs *regs)
+{
+	return ((regs->rip + (1ULL << 47)) | (regs->rsp + (1ULL << 47))) <
+	       (1ULL << 48);
+}
+
+/* An upcall is due: events are pending for the vCPU and it has not
+ * masked them. */
+static bool upcall_due(const struct vcpu *v)
+{
+	const struct keel_vcpu_info *vi = v->vcpu_info;
+
+	return READ_ONCE(vi->evtchn_upcall_pending) &&
+	       !READ_ONCE(vi->evtchn_upcall_mask) &&
+	       v->domain->callbacks.event;
+}
+
+/* The slow part of the way out: reschedule, deliver the upcall, and
+ * repeat until neither is needed. */
+static __slow_path void exit_to_guest_slow(struct cpu_user_regs *regs)
+{
+	struct vcpu *v;
+
+	do {
 		schedule_on_exit(regs);
-
-		struct vcpu *v = current_vcpu();
-		struct keel_vcpu_info *vi = v->vcpu_info;
-		uint64_t callback = v->domain->callbacks.event;
-
-		if (callback && READ_ONCE(vi->evtchn_upcall_pending) &&
-		    !READ_ONCE(vi->evtchn_upcall_mask))
-			pv_bounce(v, regs, callback, 0);
-		/* iretq to a non-canonical RIP or RSP would fault in ring 0
-		 * (e.g. a syscall at the very top of the lower half). */
-		if (!guest_range_ok(regs->rip, 1) || !guest_range_ok(regs->rsp, 0))
+		v = current_vcpu();
+		if (upcall_due(v))
+			pv_bounce(v, regs, v->domain->callbacks.event, 0);
+		/* e.g. a syscall at the very top of the lower half */
+		if (!frame_addresses_canonical(regs))
 			domain_crash(v->domain, "return to a non-canonical "
 				     "address");
-		if (!sched_reschedule_pending())
-			break;
-	}
+	} while (sched_reschedule_pending());
+}
+
+
+/*
+ * The way out to a guest, with interrupts off. Most exits (a hypercall's
+ * return, an iret to user mode) have nothing to do here but the checks:
+ * no reschedule is asked for, no upcall is due, and the frame's RIP and
+ * RSP are canonical. Only when one of those fails does the slow path
+ * run.
+ *
+ * Returns true when return_to_guest may leave with sysretq instead of
+ * iretq. sysretq takes RIP from RCX and RFLAGS from R11, so it is the
+ * same return only when the frame already holds those values there: a
+ * return from `syscall` (a hypercall, or a system call that came back
+ * unbounced) whose frame nothing has rewritten. It also needs a
+ * canonical RIP: on Intel CPUs a sysretq to a non-canonical RCX raises
+ * #GP in ring 0, on the guest's stack (CVE-2012-0217). The check below
+ * is separate from the one above on purpose, so that the sysret
+ * decision never depends on what another path promised.
+ */
+bool exit_to_guest_prepare(struct cpu_user_regs *regs)
+{
+	if (unlikely(sched_reschedule_pending() || upcall_due(current_vcpu()) ||
+		     !frame_addresses_canonical(regs)))
+		exit_to_guest_slow(regs);
 	/* Whatever the frame says, the guest runs in ring 3 with interrupts
 	 * on and no I/O privilege. */
 	regs->cs = GDT_USER_CS64 | 3;
@@ -216,4 +265,7 @@ void exit_to_guest_prepare(struct cpu_user_regs *regs)
 	regs->rflags = (regs->rflags | X86_EFLAGS_IF_BIT | 0x2) &
 		       ~(0x3000ULL /* IOPL */ | 0x4000ULL /* NT */ |
 			 0x20000ULL /* VM */);
+	/* sysretq clears RF; the frame must not need it. */
+	return regs->rcx == regs->rip && regs->r11 == regs->rflags &&
+	       !(regs->rflags & 0x10000ULL /* RF */) && canonical(regs->rip);
 }

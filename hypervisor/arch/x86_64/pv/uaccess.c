@@ -7,6 +7,8 @@
  *      every guest page table (ring 0 could read them, ring 3 not).
  *   2. The copy itself runs through the current guest's page tables with
  *      an exception-table fixup, so an unmapped page ends in -EFAULT.
+ * copy_to_guest() and copy_from_guest() (asm/pv.h) do both; this file
+ * holds the fixup side.
  */
 #include <errno_values.h>
 #include <asm/layout.h>
@@ -18,22 +20,6 @@ struct exception_entry {
 };
 
 extern const struct exception_entry __ex_table_start[], __ex_table_end[];
-size_t raw_copy_guarded(void *dst, const void *src, size_t len);
-
-int copy_to_guest(uint64_t dst, const void *src, size_t len)
-{
-	if (!guest_range_ok(dst, len))
-		return -EFAULT;
-	return raw_copy_guarded((void *)dst, src, len) ? -EFAULT : 0;
-}
-
-int copy_from_guest(void *dst, uint64_t src, size_t len)
-{
-	if (!guest_range_ok(src, len))
-		return -EFAULT;
-	return raw_copy_guarded(dst, (const void *)src, len) ? -EFAULT : 0;
-}
-
 bool fixup_exception(struct cpu_user_regs *regs)
 {
 	for (const struct exception_entry *e = __ex_table_start;

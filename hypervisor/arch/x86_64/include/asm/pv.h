@@ -3,6 +3,7 @@
 #define ASM_PV_H
 
 #include <domain.h>
+#include <errno_values.h>
 #include <asm/layout.h>
 #include <asm/percpu.h>
 #include <asm/regs.h>
@@ -40,10 +41,25 @@ static inline bool guest_range_ok(uint64_t addr, uint64_t len)
 	/* Upper half: only above the hypervisor's slots. */
 	return addr >= HYPERVISOR_VIRT_END;
 }
+/* The copy itself (pv/copy_guarded.S): returns the bytes not copied. */
+size_t raw_copy_guarded(void *dst, const void *src, size_t len);
+
 /* Copy to or from the current guest's address space. Return 0, or
- * -EFAULT when the range is refused or a page is missing. */
-int copy_to_guest(uint64_t dst, const void *src, size_t len);
-int copy_from_guest(void *dst, uint64_t src, size_t len);
+ * -EFAULT when the range is refused or a page is missing. Inline: the
+ * trap bounce and the iret hypercall each make one. */
+static inline int copy_to_guest(uint64_t dst, const void *src, size_t len)
+{
+	if (!guest_range_ok(dst, len))
+		return -EFAULT;
+	return raw_copy_guarded((void *)dst, src, len) ? -EFAULT : 0;
+}
+
+static inline int copy_from_guest(void *dst, uint64_t src, size_t len)
+{
+	if (!guest_range_ok(src, len))
+		return -EFAULT;
+	return raw_copy_guarded(dst, (const void *)src, len) ? -EFAULT : 0;
+}
 /* Called from the #PF/#GP path: resume at a fixup if the fault came from
  * a guarded access. */
 bool fixup_exception(struct cpu_user_regs *regs);
@@ -55,8 +71,9 @@ void do_guest_syscall(struct cpu_user_regs *regs);
  * false (after crashing the domain) when the frame cannot be written. */
 bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	       uint64_t error_code);
-/* Work on the way out to a guest: reschedule, deliver events. */
-void exit_to_guest_prepare(struct cpu_user_regs *regs);
+/* Work on the way out to a guest: reschedule, deliver events. Returns
+ * true when the frame may leave with sysretq (pv/traps.c). */
+bool exit_to_guest_prepare(struct cpu_user_regs *regs);
 
 /* The initial layout of a PV guest's address space (domain_build.c). */
 struct pv_layout {
@@ -81,6 +98,9 @@ void pv_mmu_cpu_init(unsigned int cpu);
 /* Load page-table root @root of domain @domid (FRAME_OWNER_NONE: the
  * hypervisor's own) into CR3, tracking it for TLB shootdowns. */
 void pv_load_page_table(uint16_t domid, paddr_t root);
+/* True when this CPU has @domid's root @root loaded already (and
+ * pv_load_page_table() would write nothing). */
+bool pv_page_table_loaded(uint16_t domid, paddr_t root);
 /* Set @v's roots (MFNs of L4s; @user_root may be 0). Takes the memory
  * lock. */
 int pv_vcpu_set_roots(struct vcpu *v, uint64_t kernel_root,
@@ -90,6 +110,11 @@ int pv_vcpu_set_roots(struct vcpu *v, uint64_t kernel_root,
 void pv_switch_mode(struct vcpu *v, bool kernel_mode);
 /* Leave every guest's page tables for the hypervisor's own (going idle). */
 void pv_switch_to_idle_address_space(void);
+/* The running vCPU leaves this CPU for @next (NULL: idle): the idle
+ * tables, unless @next runs on the root that is loaded. */
+void pv_leave_address_space(const struct vcpu *next);
+/* The root (MFN) @v runs on in its current mode. */
+uint64_t pv_vcpu_root(const struct vcpu *v);
 /* Save a vCPU leaving this CPU (its frame is at @regs), and load one
  * arriving. Saving happens under the scheduler lock: once it is dropped,
  * another CPU may run the vCPU. */
