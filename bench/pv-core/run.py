@@ -7,7 +7,11 @@ Measured in that one run:
     handler (the hypervisor measures it at boot, `bench_syscall`);
   - null_hypercall_roundtrip: version() from a PV guest kernel;
   - syscall_bounce_roundtrip: a system call of the guest's own user
-    program, bounced to the guest kernel and back with the iret hypercall;
+    program, bounced to the guest kernel and back with the iret hypercall
+    (the guest kernel's part is the test runtime's C trap path);
+  - syscall_bounce_minimal: the same with a guest kernel entry of eight
+    instructions that returns at once, so that nearly all of it is
+    Keel's;
   - evtchn_pingpong_roundtrip: an event sent to another domain and back.
 
 Writes bench/results/pv-core.json with the figures, the ratios against
@@ -22,7 +26,8 @@ import benchlib  # noqa: E402
 
 def main():
     want = ["bare_syscall_roundtrip", "null_hypercall_roundtrip",
-            "syscall_bounce_roundtrip", "evtchn_pingpong_roundtrip"]
+            "syscall_bounce_roundtrip", "syscall_bounce_minimal",
+            "evtchn_pingpong_roundtrip"]
     figures = benchlib.run(
         benchlib.build_dir(), "test bench_syscall",
         [("pv_core.elf", "name=pv_core mem=8M privileged=0"),
