@@ -11,6 +11,7 @@ KEEL_VERSION      := 0.1.0
 KEEL_GIT_REVISION := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
 HV_CPPFLAGS := -I$(HV_SRC)/include -I$(HV_ARCH)/include -Ihypercall-abi/include \
+	-I$(HV_OUT)/include \
 	-include $(HV_SRC)/include/compiler.h \
 	-DKEEL_VERSION='"$(KEEL_VERSION)"' \
 	-DKEEL_GIT_REVISION='"$(KEEL_GIT_REVISION)"' \
@@ -46,6 +47,27 @@ $(HV_OUT)/%.o: $(HV_SRC)/%.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(HV_CPPFLAGS) $(HV_ASFLAGS) -c $< -o $@
+
+# Structure offsets for assembly: compile gen/asm_offsets.c to assembly
+# and keep its "->NAME value" markers as #defines (see that file). Every
+# assembly source may include it.
+HV_ASM_OFFSETS := $(HV_OUT)/include/asm_offsets.h
+
+$(HV_ASM_OFFSETS): $(HV_ARCH)/gen/asm_offsets.c
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)$(CC) $(HV_CPPFLAGS) $(filter-out -MMD -MP,$(HV_CFLAGS)) \
+		-MMD -MP -MT $@ -MF $@.d -S $< -o $@.s
+	$(Q){ echo "/* Generated from $< by hypervisor/build.mk. */"; \
+	  echo "#ifndef ASM_OFFSETS_H"; echo "#define ASM_OFFSETS_H"; \
+	  sed -n 's/.*->\([A-Z_0-9]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/#define \1 \2/p' $@.s; \
+	  echo "#endif"; } > $@.tmp
+	$(Q)mv $@.tmp $@
+
+# Assembly objects depend on it (their .d files add the rest).
+$(patsubst $(HV_SRC)/%.S,$(HV_OUT)/%.o,$(HV_S_SOURCES)): $(HV_ASM_OFFSETS)
+
+-include $(HV_OUT)/include/asm_offsets.h.d
 
 # The version object picks up the git revision: rebuild it every time.
 $(HV_OUT)/common/version.o: FORCE

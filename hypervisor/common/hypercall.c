@@ -49,6 +49,20 @@ static const struct hypercall_entry hypercall_table[KEEL_HC_COUNT] = {
 #undef KEEL_HYPERCALL
 };
 
+/*
+ * The table pv/entry.S dispatches from without entering C first: the
+ * handler of every call that any domain may make, NULL for control-only
+ * calls and unused numbers, which take the C path (do_hypercall()) and
+ * its checks. Built from the same list as hypercall_table, so the two
+ * cannot disagree.
+ */
+const hypercall_fn hypercall_fast_table[KEEL_HC_COUNT] = {
+#define KEEL_HYPERCALL(nr, name, nargs, access) \
+	[nr] = access == ANY ? call_##name : NULL,
+#include <keel/hypercalls.def>
+#undef KEEL_HYPERCALL
+};
+
 /* The dispatcher's checks: a number outside the table, or a control-only
  * call from an ordinary domain. NULL means the caller returns @*err. */
 static inline hypercall_fn hypercall_lookup(unsigned long nr, long *err)

@@ -155,22 +155,6 @@ void pv_leave_address_space(const struct vcpu *next)
 	pv_switch_to_idle_address_space();
 }
 
-/* The root @v runs on in its current mode. */
-uint64_t pv_vcpu_root(const struct vcpu *v)
-{
-	return v->kernel_mode ? v->arch.kernel_root : v->arch.user_root;
-}
-
-/* The iret hypercall enters user mode only when the vCPU has a user
- * root, so the root for either mode exists here. */
-void pv_switch_mode(struct vcpu *v, bool kernel_mode)
-{
-	v->kernel_mode = kernel_mode;
-	pv_load_page_table(v->domain->domid, pv_vcpu_root(v) << PAGE_SHIFT);
-	wrmsr(MSR_GS_BASE, kernel_mode ? v->arch.gs_base_kernel :
-					 v->arch.gs_base_user);
-}
-
 /* pvclock: time = system_time + (((tsc - tsc_timestamp) << shift) * mul
  * >> 32). Pick shift so that mul fits in 32 bits with full precision. */
 static void pvclock_scale(uint32_t *mul, int8_t *shift)

@@ -13,22 +13,51 @@
  *
  * `syscall` does not switch stacks, and Keel keeps no per-CPU pointer in
  * GS (the guest owns its GS base). So LSTAR on CPU n points at stub n
- * below, which saves RAX at a fixed per-CPU address, loads the CPU's
- * stack top from the next one, and builds the same frame an interrupt
- * from ring 3 would have built. The stubs are ordinary text: nothing is
- * generated at run time, and text stays read-only.
+ * below, which saves the guest's RSP at a fixed per-CPU address, loads
+ * the CPU's stack top from the next one, and builds the same frame an
+ * interrupt from ring 3 would have built. The stubs are ordinary text:
+ * nothing is generated at run time, and text stays read-only.
+ *
+ * Hypercalls are most of what guest kernels do here, so the two paths
+ * they take are written out in assembly, and C runs only for the work
+ * itself:
+ *   - syscall_common dispatches a hypercall from guest kernel mode
+ *     straight to its handler, with the arguments still in the registers
+ *     the guest put them in. Everything else (a user program's system
+ *     call, a control-only or unknown call number) goes to
+ *     do_guest_syscall() in C, which decides.
+ *   - return_to_guest checks, with interrupts off, that there is nothing
+ *     to do on the way out: no reschedule asked for, no event upcall due,
+ *     a frame with canonical RIP and RSP. Only then does it leave, with
+ *     sysretq when the frame allows and iretq otherwise. When there is
+ *     something to do, exit_to_guest_slow() in C does it.
+ * Interrupts stay off from `syscall` to the `sti` before a handler runs,
+ * and from the `cli` on the way out to sysretq or iretq. NMI and #MC
+ * arrive on their own IST stacks wherever they strike, so the few
+ * instructions that run on the guest's RSP in ring 0 (in a stub, and
+ * just before sysretq) are safe from them.
  */
 #include <asm/entry_regs.h>
 #include <asm/layout.h>
+#include <asm_offsets.h>
 
 #define NR_CPUS 64
 #define GUEST_HW_CS (GDT_USER_CS64 | 3)
 #define GUEST_HW_SS (GDT_USER_DS | 3)
 #define VECTOR_SYSCALL 0x100
-#define REGS_CS_OFFSET (18 * 8)	/* offsetof(struct cpu_user_regs, cs) */
 /* With RSP at the frame's vector: vector, error code, rip, cs, rflags,
  * then the guest's RSP. */
 #define REGS_RSP_FROM_VECTOR (5 * 8)
+#define X86_EFLAGS_RF (1 << 16)
+/* What a guest may not return with: IOPL, NT, VM. */
+#define GUEST_RFLAGS_FORBIDDEN (0x3000 | 0x4000 | 0x20000)
+
+/* The number of the CPU whose stack RSP is on, into \reg (64-bit). */
+.macro GET_CPU_NUMBER reg
+	mov	%rsp, \reg
+	or	$(STACK_SIZE - 1), \reg
+	mov	CPU_INFO_CPU_FROM_STACK_END(\reg), \reg
+.endm
 
 	.text
 	.balign 64
@@ -37,57 +66,131 @@ syscall_stubs:
 	.set	cpu, 0
 	.rept	NR_CPUS
 	.balign 64
-	movabs	%rax, syscall_scratch + 16 * cpu
-	movabs	syscall_scratch + 16 * cpu + 8, %rax
-	xchg	%rax, %rsp		/* RSP: stack top; RAX: guest RSP */
+	mov	%rsp, syscall_scratch + 16 * cpu(%rip)	/* guest RSP */
+	mov	syscall_scratch + 16 * cpu + 8(%rip), %rsp /* stack top */
 	pushq	$GUEST_HW_SS
-	push	%rax			/* guest RSP */
+	pushq	syscall_scratch + 16 * cpu(%rip)	/* guest RSP */
 	push	%r11			/* guest RFLAGS, saved by syscall */
 	pushq	$GUEST_HW_CS
 	push	%rcx			/* guest RIP, saved by syscall */
-	movabs	syscall_scratch + 16 * cpu, %rax
 	jmp	syscall_common
 	.set	cpu, cpu + 1
 	.endr
 
+/*
+ * The frame is complete once SAVE_ALL_GPRS is done, so from there on
+ * every register is scratch; the guest's argument registers still hold
+ * its arguments (RDI, RSI, RDX, R10, R8), and a handler takes them in
+ * the C convention's RDI, RSI, RDX, RCX, R8. RAX is the call number.
+ */
 syscall_common:
 	pushq	$0			/* error code */
 	pushq	$VECTOR_SYSCALL
 	SAVE_ALL_GPRS
 	/* No cld: FMASK clears DF as syscall enters (pv/context.c). */
 	xor	%ebp, %ebp		/* backtraces stop at guest entry */
-	mov	%rsp, %rdi
+	GET_CPU_NUMBER %r11
+	lea	running_vcpu(%rip), %r9
+	mov	(%r9, %r11, 8), %r9
+	/* A user program's system call is bounced, in C. */
+	cmpb	$0, VCPU_KERNEL_MODE(%r9)
+	je	1f
+	cmp	$HYPERCALL_COUNT, %rax
+	jae	1f
+	lea	hypercall_fast_table(%rip), %r11
+	mov	(%r11, %rax, 8), %r11
+	test	%r11, %r11		/* control-only or unused: C checks */
+	jz	1f
+	sti
+	mov	%r10, %rcx
+	call	*%r11
+	mov	%rax, REGS_RAX(%rsp)
+	jmp	return_to_guest
+1:	mov	%rsp, %rdi
 	call	do_guest_syscall
 	/* fall through */
 
 /*
- * Leave for the guest whose frame is at RSP. exit_to_guest_prepare() may
+ * Leave for the guest whose frame is at RSP. exit_to_guest_slow() may
  * switch to another vCPU's frame (same place), or, with nothing left to
  * run, leave for the idle loop and not come back.
- *
- * It returns true (AL) when the frame allows sysretq, which is cheaper
- * than iretq on real CPUs: the frame's RCX and R11 already hold its RIP
- * and RFLAGS, and RIP is canonical (pv/traps.c says why that matters).
- * The pops below leave the flags of `test` alone. sysretq takes CS and
- * SS from STAR (the guest's 64-bit code and data selectors, as iretq
- * would load them) but does not switch stacks, so RSP is loaded with the
- * guest's first. From that instruction on, an interrupt would be taken
- * in ring 0 on the guest's stack: interrupts are off (cli above, and
- * sysretq sets IF from R11 only as it leaves), and NMI and #MC arrive on
- * their own IST stacks, never on RSP.
  */
 	.globl return_to_guest
 return_to_guest:
 	cli
-	mov	%rsp, %rdi
-	call	exit_to_guest_prepare
-	test	%al, %al
+	GET_CPU_NUMBER %r11
+	lea	reschedule_requested(%rip), %r9
+	cmpb	$0, (%r9, %r11)
+	jne	.Lexit_slow
+	lea	running_vcpu(%rip), %r9
+	mov	(%r9, %r11, 8), %r9
+	mov	VCPU_VCPU_INFO(%r9), %r9
+	cmpb	$0, VCPU_INFO_UPCALL_PENDING(%r9)
+	je	1f
+	cmpb	$0, VCPU_INFO_UPCALL_MASK(%r9)
+	je	.Lexit_slow		/* pending and unmasked: an upcall */
+1:	/* RIP and RSP canonical: adding 2^47 to each leaves both below
+	 * 2^48, so their OR has nothing in bits 48-63. */
+	mov	REGS_RIP(%rsp), %rcx
+	mov	REGS_RSP(%rsp), %rdx
+	movabs	$(1 << 47), %r9
+	add	%r9, %rcx
+	add	%r9, %rdx
+	or	%rdx, %rcx
+	shr	$48, %rcx
+	jnz	.Lexit_slow
+.Lexit_checked:
+	/* Whatever the frame says, the guest runs in ring 3 with
+	 * interrupts on and no I/O privilege. */
+	movq	$GUEST_HW_CS, REGS_CS(%rsp)
+	movq	$GUEST_HW_SS, REGS_SS(%rsp)
+	mov	REGS_RFLAGS(%rsp), %rcx
+	and	$~GUEST_RFLAGS_FORBIDDEN, %rcx
+	or	$0x202, %rcx
+	mov	%rcx, REGS_RFLAGS(%rsp)
+	/*
+	 * sysretq takes RIP from RCX and RFLAGS from R11, so it is the same
+	 * return as iretq only when the frame holds those values there
+	 * already: a return from `syscall` (a hypercall, or a system call
+	 * that came back unbounced) whose frame nothing has rewritten. It
+	 * clears RF, so the frame must not need it. And RIP must be
+	 * canonical, checked here again whichever path led here: on Intel
+	 * CPUs a sysretq to a non-canonical RCX raises #GP in ring 0, on
+	 * the guest's stack (CVE-2012-0217).
+	 */
+	cmp	REGS_R11(%rsp), %rcx
+	jne	.Liret
+	test	$X86_EFLAGS_RF, %ecx
+	jnz	.Liret
+	mov	REGS_RIP(%rsp), %rdx
+	cmp	REGS_RCX(%rsp), %rdx
+	jne	.Liret
+	movabs	$(1 << 47), %r9
+	add	%r9, %rdx
+	shr	$48, %rdx
+	jnz	.Liret
+	/*
+	 * sysretq takes CS and SS from STAR (the guest's 64-bit code and
+	 * data selectors, as iretq would load them) but does not switch
+	 * stacks, so RSP is loaded with the guest's first. From then on an
+	 * interrupt would be taken in ring 0 on the guest's stack:
+	 * interrupts are off, and sysretq sets IF from R11 only as it
+	 * leaves.
+	 */
 	RESTORE_ALL_GPRS
-	jnz	1f
+	mov	REGS_RSP_FROM_VECTOR(%rsp), %rsp
+	sysretq
+.Liret:
+	RESTORE_ALL_GPRS
 	add	$16, %rsp		/* vector and error code */
 	iretq
-1:	mov	REGS_RSP_FROM_VECTOR(%rsp), %rsp
-	sysretq
+
+/* Reschedule, deliver the upcall, crash a domain with a bad frame: C.
+ * It returns with interrupts off and nothing more to do. */
+.Lexit_slow:
+	mov	%rsp, %rdi
+	call	exit_to_guest_slow
+	jmp	.Lexit_checked
 
 /* jump_to_guest(regs): run the frame at regs, which is this CPU's guest
  * frame at the top of its stack; everything below it is discarded. */

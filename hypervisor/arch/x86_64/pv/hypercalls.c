@@ -114,24 +114,34 @@ long do_fpu_taskswitch(unsigned long set)
  * AC and ID. IF is virtual (the upcall mask); IOPL, NT and VM never. */
 #define GUEST_RFLAGS_MASK 0x240dd5ULL
 
+/* The iret frame is refused: the failsafe callback gets the vCPU, or
+ * without one the domain crashes. RAX stays the frame's (the dispatcher
+ * stores the return value there). */
+static __slow_path long iret_refused(struct vcpu *v,
+				     struct cpu_user_regs *regs)
+{
+	uint64_t failsafe = v->domain->callbacks.failsafe;
+
+	if (failsafe && pv_bounce(v, regs, failsafe, 0))
+		return regs->rax;
+	domain_crash(v->domain, "iret hypercall with a bad frame");
+	return regs->rax;
+}
+
 long do_iret(void)
 {
 	struct vcpu *v = current_vcpu();
 	struct cpu_user_regs *regs = guest_regs();
 	struct keel_iret_frame f;
 
-	if (copy_from_guest(&f, regs->rsp, sizeof(f)) ||
-	    !guest_code_address_ok(f.rip) || !guest_range_ok(f.rsp, 0) ||
-	    (f.cs != KEEL_GUEST_KERNEL_CS && f.cs != KEEL_GUEST_USER_CS) ||
-	    (f.cs == KEEL_GUEST_USER_CS && !v->arch.user_root) ||
-	    f.flags != 0) {
-		uint64_t failsafe = v->domain->callbacks.failsafe;
-
-		if (failsafe && pv_bounce(v, regs, failsafe, 0))
-			return regs->rax;
-		domain_crash(v->domain, "iret hypercall with a bad frame");
-		return regs->rax;
-	}
+	if (unlikely(copy_from_guest(&f, regs->rsp, sizeof(f)) ||
+		     !guest_code_address_ok(f.rip) ||
+		     !guest_range_ok(f.rsp, 0) ||
+		     (f.cs != KEEL_GUEST_KERNEL_CS &&
+		      f.cs != KEEL_GUEST_USER_CS) ||
+		     (f.cs == KEEL_GUEST_USER_CS && !v->arch.user_root) ||
+		     f.flags != 0))
+		return iret_refused(v, regs);
 
 	if (f.cs == KEEL_GUEST_USER_CS && v->kernel_mode)
 		pv_switch_mode(v, false);

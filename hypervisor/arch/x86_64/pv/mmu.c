@@ -76,7 +76,8 @@ bool pv_page_table_loaded(uint16_t domid, paddr_t root)
 	return loaded_domid[cpu] == domid && loaded_root[cpu] == root;
 }
 
-void pv_load_page_table(uint16_t domid, paddr_t root)
+/* pv_load_page_table(), inline for pv_switch_mode(). */
+static inline void load_page_table(uint16_t domid, paddr_t root)
 {
 	unsigned int cpu = smp_processor_id();
 
@@ -101,6 +102,27 @@ void pv_load_page_table(uint16_t domid, paddr_t root)
 		__atomic_store_n(&loaded_domid[cpu], domid, __ATOMIC_SEQ_CST);
 	loaded_root[cpu] = root;
 	write_cr3(root);
+}
+
+void pv_load_page_table(uint16_t domid, paddr_t root)
+{
+	load_page_table(domid, root);
+}
+
+/*
+ * Switch @v between guest kernel and user mode: its root for the new
+ * mode, and the GS base it has there. Here, beside pv_load_page_table(),
+ * so that the two compile into one function: every trap bounce from user
+ * mode and every iret to user mode makes one switch. The iret hypercall
+ * enters user mode only when the vCPU has a user root, so the root for
+ * either mode exists here.
+ */
+void pv_switch_mode(struct vcpu *v, bool kernel_mode)
+{
+	v->kernel_mode = kernel_mode;
+	load_page_table(v->domain->domid, pv_vcpu_root(v) << PAGE_SHIFT);
+	wrmsr(MSR_GS_BASE, kernel_mode ? v->arch.gs_base_kernel :
+					 v->arch.gs_base_user);
 }
 
 static void tlb_flush_local(void)

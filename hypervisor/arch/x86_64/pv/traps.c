@@ -33,6 +33,19 @@
 
 #define X86_EFLAGS_IF_BIT X86_EFLAGS_IF
 
+/* Out of pv_bounce()'s way: its message buffer would cost every bounce
+ * a stack frame. */
+static __slow_path void bounce_frame_unwritable(struct vcpu *v, uint64_t sp,
+						 bool from_user, uint64_t rip)
+{
+	char why[96];
+
+	format_string(why, sizeof(why), "cannot write a trap frame at %#llx "
+		      "(from %s mode, rip %#llx)", (unsigned long long)sp,
+		      from_user ? "user" : "kernel", (unsigned long long)rip);
+	domain_crash(v->domain, why);
+}
+
 bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	       uint64_t error_code)
 {
@@ -58,14 +71,8 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	sp = (sp & ~15ULL) - sizeof(frame);
 	if (from_user)
 		pv_switch_mode(v, true);
-	if (copy_to_guest(sp, &frame, sizeof(frame))) {
-		char why[96];
-		format_string(why, sizeof(why), "cannot write a trap frame at "
-			      "%#llx (from %s mode, rip %#llx)",
-			      (unsigned long long)sp,
-			      from_user ? "user" : "kernel",
-			      (unsigned long long)regs->rip);
-		domain_crash(v->domain, why);
+	if (unlikely(copy_to_guest(sp, &frame, sizeof(frame)))) {
+		bounce_frame_unwritable(v, sp, from_user, regs->rip);
 		return false;
 	}
 
@@ -189,13 +196,8 @@ void do_guest_syscall(struct cpu_user_regs *regs)
 	pv_bounce(v, regs, handler, 0);
 }
 
-static bool canonical(uint64_t addr)
-{
-	return addr + (1ULL << 47) < (1ULL << 48);
-}
-
 /* iretq to a non-canonical RIP faults in ring 0 (and sysretq worse, see
- * below), so the frame's RIP and RSP must be canonical when it leaves.
+ * pv/entry.S), so the frame's RIP and RSP must be canonical when it leaves.
  * Where else they point is the guest's business: a RIP or RSP in the
  * hypervisor's slots faults in ring 3, and the guest gets its #PF. One
  * test for both: either address's sign extension off makes the OR of
@@ -217,9 +219,13 @@ static bool upcall_due(const struct vcpu *v)
 	       v->domain->callbacks.event;
 }
 
-/* The slow part of the way out: reschedule, deliver the upcall, and
- * repeat until neither is needed. */
-static __slow_path void exit_to_guest_slow(struct cpu_user_regs *regs)
+/*
+ * The way out to a guest when pv/entry.S's return_to_guest found work to
+ * do: a reschedule, an event upcall, or a frame whose RIP or RSP is not
+ * canonical. Reschedule, deliver the upcall, and repeat until neither is
+ * needed; then return_to_guest leaves. Interrupts are off throughout.
+ */
+void exit_to_guest_slow(struct cpu_user_regs *regs)
 {
 	struct vcpu *v;
 
@@ -233,39 +239,4 @@ static __slow_path void exit_to_guest_slow(struct cpu_user_regs *regs)
 			domain_crash(v->domain, "return to a non-canonical "
 				     "address");
 	} while (sched_reschedule_pending());
-}
-
-
-/*
- * The way out to a guest, with interrupts off. Most exits (a hypercall's
- * return, an iret to user mode) have nothing to do here but the checks:
- * no reschedule is asked for, no upcall is due, and the frame's RIP and
- * RSP are canonical. Only when one of those fails does the slow path
- * run.
- *
- * Returns true when return_to_guest may leave with sysretq instead of
- * iretq. sysretq takes RIP from RCX and RFLAGS from R11, so it is the
- * same return only when the frame already holds those values there: a
- * return from `syscall` (a hypercall, or a system call that came back
- * unbounced) whose frame nothing has rewritten. It also needs a
- * canonical RIP: on Intel CPUs a sysretq to a non-canonical RCX raises
- * #GP in ring 0, on the guest's stack (CVE-2012-0217). The check below
- * is separate from the one above on purpose, so that the sysret
- * decision never depends on what another path promised.
- */
-bool exit_to_guest_prepare(struct cpu_user_regs *regs)
-{
-	if (unlikely(sched_reschedule_pending() || upcall_due(current_vcpu()) ||
-		     !frame_addresses_canonical(regs)))
-		exit_to_guest_slow(regs);
-	/* Whatever the frame says, the guest runs in ring 3 with interrupts
-	 * on and no I/O privilege. */
-	regs->cs = GDT_USER_CS64 | 3;
-	regs->ss = GDT_USER_DS | 3;
-	regs->rflags = (regs->rflags | X86_EFLAGS_IF_BIT | 0x2) &
-		       ~(0x3000ULL /* IOPL */ | 0x4000ULL /* NT */ |
-			 0x20000ULL /* VM */);
-	/* sysretq clears RF; the frame must not need it. */
-	return regs->rcx == regs->rip && regs->r11 == regs->rflags &&
-	       !(regs->rflags & 0x10000ULL /* RF */) && canonical(regs->rip);
 }

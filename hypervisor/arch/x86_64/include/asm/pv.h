@@ -71,9 +71,9 @@ void do_guest_syscall(struct cpu_user_regs *regs);
  * false (after crashing the domain) when the frame cannot be written. */
 bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	       uint64_t error_code);
-/* Work on the way out to a guest: reschedule, deliver events. Returns
- * true when the frame may leave with sysretq (pv/traps.c). */
-bool exit_to_guest_prepare(struct cpu_user_regs *regs);
+/* Work on the way out to a guest, when pv/entry.S finds some:
+ * reschedule, deliver events (pv/traps.c). */
+void exit_to_guest_slow(struct cpu_user_regs *regs);
 
 /* The initial layout of a PV guest's address space (domain_build.c). */
 struct pv_layout {
@@ -114,7 +114,10 @@ void pv_switch_to_idle_address_space(void);
  * tables, unless @next runs on the root that is loaded. */
 void pv_leave_address_space(const struct vcpu *next);
 /* The root (MFN) @v runs on in its current mode. */
-uint64_t pv_vcpu_root(const struct vcpu *v);
+static inline uint64_t pv_vcpu_root(const struct vcpu *v)
+{
+	return v->kernel_mode ? v->arch.kernel_root : v->arch.user_root;
+}
 /* Save a vCPU leaving this CPU (its frame is at @regs), and load one
  * arriving. Saving happens under the scheduler lock: once it is dropped,
  * another CPU may run the vCPU. */
