@@ -6,6 +6,7 @@
  * headers. A number outside the table gets -ENOSYS; a control-only call
  * from an ordinary domain gets -EPERM before its handler sees anything.
  */
+#include <arch.h>
 #include <domain.h>
 #include <hypercall.h>
 #include <scheduler.h>
@@ -69,7 +70,12 @@ static inline hypercall_fn hypercall_lookup(unsigned long nr, long *err)
 {
 	const struct hypercall_entry *e;
 
-	if (nr >= KEEL_HC_COUNT || !hypercall_table[nr].call) {
+	if (nr >= KEEL_HC_COUNT) {
+		*err = -KEEL_ENOSYS;
+		return NULL;
+	}
+	nr &= arch_index_mask_nospec(nr, KEEL_HC_COUNT);
+	if (!hypercall_table[nr].call) {
 		*err = -KEEL_ENOSYS;
 		return NULL;
 	}

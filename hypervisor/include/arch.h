@@ -8,6 +8,7 @@
 
 #include <multiboot2.h>
 #include <types.h>
+#include <asm/nospec.h>
 
 struct percpu;
 struct cpu_user_regs;
@@ -32,5 +33,10 @@ void arch_dump_state(const struct cpu_user_regs *regs);
 __noreturn void arch_test_exit(unsigned int status);
 /* Allocate and describe the stack block for @cpu. */
 void *arch_alloc_stack_block(unsigned int cpu);
+/* All ones when @index < @size, else 0, computed so that it holds even
+ * where the CPU speculates past a bounds check (asm/nospec.h): AND a
+ * guest-chosen index with it before it indexes a table.
+ * unsigned long arch_index_mask_nospec(unsigned long index,
+ *				       unsigned long size); */
 
 #endif

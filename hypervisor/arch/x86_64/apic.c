@@ -133,6 +133,10 @@ static void xapic_wait_icr_idle(void)
 void apic_send_ipi(uint32_t apic_id, uint32_t icr_low)
 {
 	if (x2apic_mode) {
+		/* A write to the x2APIC ICR is not serialising: without the
+		 * fence the IPI may overtake the stores it announces (a
+		 * reschedule request, say), and the target find nothing. */
+		asm volatile("mfence; lfence" ::: "memory");
 		wrmsr(X2APIC_MSR_ICR, (uint64_t)apic_id << 32 | icr_low);
 		return;
 	}

@@ -39,6 +39,10 @@ SECTIONS
 	.rodata : AT(ADDR(.rodata) - KEEL_VIRT_START) {
 		_srodata = .;
 		*(.rodata .rodata.*)
+		/* Constant tables of pointers (the hypercall tables): -fpie
+		 * puts them here, and the static link leaves nothing in them
+		 * to relocate at run time, so they are read-only too. */
+		*(.data.rel.ro .data.rel.ro.*)
 		. = ALIGN(8);
 		__options_start = .;
 		KEEP(*(.keel.options))

@@ -1,5 +1,8 @@
 /* #DB: single-stepping with TF set by popf traps after each instruction,
- * and the iret hypercall keeps TF so stepping continues. */
+ * and the iret hypercall keeps TF so stepping continues, even when the
+ * frame it returns with looks like a return from `syscall` (Keel may
+ * then leave with sysretq, which with TF set would trap again at once,
+ * before the instruction runs: stepping would never move on). */
 #include "keeltest.h"
 
 const char test_name[] = "trap_db";
@@ -9,6 +12,7 @@ const char test_name[] = "trap_db";
 static volatile unsigned int db_count;
 static uint64_t db_rip[8], db_rflags[8], db_err[8], db_cs[8];
 static unsigned int db_steps;	/* clear TF on this trap */
+static bool db_sysret_shaped;	/* return with RCX = RIP, R11 = RFLAGS */
 
 static bool db_hook(struct rt_regs *regs)
 {
@@ -24,6 +28,10 @@ static bool db_hook(struct rt_regs *regs)
 	db_count = n + 1;
 	if (db_count >= db_steps)
 		regs->rflags &= ~TF;
+	if (db_sysret_shaped) {
+		regs->rcx = regs->rip;
+		regs->r11 = regs->rflags | 0x202;
+	}
 	return true;
 }
 
@@ -94,5 +102,29 @@ void test_main(void)
 	printf("three steps: #DB at %#llx, %#llx, %#llx\n",
 	       (unsigned long long)db_rip[0], (unsigned long long)db_rip[1],
 	       (unsigned long long)db_rip[2]);
+
+	/* The same with frames shaped for sysretq: each step must still run
+	 * one instruction. The stepped code leaves RCX and R11 alone. */
+	db_count = 0;
+	db_steps = 3;
+	db_sysret_shaped = true;
+	__asm__ volatile("pushfq\n\t"
+			 "orq $0x100, (%%rsp)\n\t"
+			 "popfq\n\t"
+			 "mov $1, %%eax\n\t"
+			 "1: add $2, %%eax\n\t"
+			 "2: add $3, %%eax\n\t"
+			 "3: nop\n\t"
+			 "nop\n\t"
+			 "lea 1b(%%rip), %0\n\t"
+			 "lea 2b(%%rip), %1\n\t"
+			 "lea 3b(%%rip), %2\n\t"
+			 : "=r"(after1), "=r"(after2), "=r"(after3)
+			 : : "rax", "rcx", "r11", "memory");
+	db_sysret_shaped = false;
+	CHECK_EQ(db_count, 3);
+	CHECK_EQ(db_rip[0], after1);
+	CHECK_EQ(db_rip[1], after2);
+	CHECK_EQ(db_rip[2], after3);
 	rt_trap_hook = NULL;
 }

@@ -22,7 +22,12 @@ void asm_offsets(void)
 {
 	/* The CPU number, from a stack address ORed with STACK_SIZE - 1. */
 	DEFINE(CPU_INFO_CPU_FROM_STACK_END,
-	       offsetof(struct cpu_info, cpu) + 1 - sizeof(struct cpu_info));
+	       (long)offsetof(struct cpu_info, cpu) + 1 -
+	       (long)sizeof(struct cpu_info));
+	DEFINE(CPU_INFO_SIZE, sizeof(struct cpu_info));
+	DEFINE(REGS_SIZE, sizeof(struct cpu_user_regs));
+	/* The syscall stubs and their scratch slots: one per CPU. */
+	DEFINE(ASM_NR_CPUS, NR_CPUS);
 
 	OFFSET(REGS_RAX, struct cpu_user_regs, rax);
 	OFFSET(REGS_RCX, struct cpu_user_regs, rcx);
@@ -33,6 +38,8 @@ void asm_offsets(void)
 	OFFSET(REGS_RSP, struct cpu_user_regs, rsp);
 	OFFSET(REGS_SS, struct cpu_user_regs, ss);
 
+	OFFSET(VCPU_DOMAIN, struct vcpu, domain);
+	OFFSET(DOMAIN_EVENT_CALLBACK, struct domain, callbacks.event);
 	OFFSET(VCPU_KERNEL_MODE, struct vcpu, kernel_mode);
 	OFFSET(VCPU_VCPU_INFO, struct vcpu, vcpu_info);
 	OFFSET(VCPU_INFO_UPCALL_PENDING, struct keel_vcpu_info,

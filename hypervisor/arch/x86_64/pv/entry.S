@@ -9,7 +9,8 @@
  *   - an interrupt, the same way.
  * Either way the guest's registers end up in a struct cpu_user_regs at
  * the top of this CPU's primary stack (asm/pv.h: guest_regs()), and the
- * way out is return_to_guest, which pops that frame with iretq.
+ * way out is return_to_guest, which pops that frame and leaves with
+ * sysretq or iretq.
  *
  * `syscall` does not switch stacks, and Keel keeps no per-CPU pointer in
  * GS (the guest owns its GS base). So LSTAR on CPU n points at stub n
@@ -41,13 +42,13 @@
 #include <asm/layout.h>
 #include <asm_offsets.h>
 
-#define NR_CPUS 64
 #define GUEST_HW_CS (GDT_USER_CS64 | 3)
 #define GUEST_HW_SS (GDT_USER_DS | 3)
 #define VECTOR_SYSCALL 0x100
 /* With RSP at the frame's vector: vector, error code, rip, cs, rflags,
  * then the guest's RSP. */
 #define REGS_RSP_FROM_VECTOR (5 * 8)
+#define X86_EFLAGS_TF (1 << 8)
 #define X86_EFLAGS_RF (1 << 16)
 /* What a guest may not return with: IOPL, NT, VM. */
 #define GUEST_RFLAGS_FORBIDDEN (0x3000 | 0x4000 | 0x20000)
@@ -64,7 +65,7 @@
 	.globl syscall_stubs
 syscall_stubs:
 	.set	cpu, 0
-	.rept	NR_CPUS
+	.rept	ASM_NR_CPUS
 	.balign 64
 	mov	%rsp, syscall_scratch + 16 * cpu(%rip)	/* guest RSP */
 	mov	syscall_scratch + 16 * cpu + 8(%rip), %rsp /* stack top */
@@ -97,6 +98,11 @@ syscall_common:
 	je	1f
 	cmp	$HYPERCALL_COUNT, %rax
 	jae	1f
+	/* Spectre v1: should the CPU run on past the jae with RAX out of
+	 * range, RAX is 0 by then. The cmp leaves CF set exactly when RAX
+	 * is in range, so the mask is all ones or all zeros, no branch. */
+	sbb	%r9, %r9
+	and	%r9, %rax
 	lea	hypercall_fast_table(%rip), %r11
 	mov	(%r11, %rax, 8), %r11
 	test	%r11, %r11		/* control-only or unused: C checks */
@@ -124,21 +130,14 @@ return_to_guest:
 	jne	.Lexit_slow
 	lea	running_vcpu(%rip), %r9
 	mov	(%r9, %r11, 8), %r9
-	mov	VCPU_VCPU_INFO(%r9), %r9
-	cmpb	$0, VCPU_INFO_UPCALL_PENDING(%r9)
-	je	1f
-	cmpb	$0, VCPU_INFO_UPCALL_MASK(%r9)
-	je	.Lexit_slow		/* pending and unmasked: an upcall */
-1:	/* RIP and RSP canonical: adding 2^47 to each leaves both below
-	 * 2^48, so their OR has nothing in bits 48-63. */
-	mov	REGS_RIP(%rsp), %rcx
-	mov	REGS_RSP(%rsp), %rdx
-	movabs	$(1 << 47), %r9
-	add	%r9, %rcx
-	add	%r9, %rdx
-	or	%rdx, %rcx
-	shr	$48, %rcx
-	jnz	.Lexit_slow
+	mov	VCPU_VCPU_INFO(%r9), %r10
+	cmpb	$0, VCPU_INFO_UPCALL_PENDING(%r10)
+	je	.Lexit_checked
+	cmpb	$0, VCPU_INFO_UPCALL_MASK(%r10)
+	jne	.Lexit_checked
+	mov	VCPU_DOMAIN(%r9), %r10	/* pending and unmasked: an upcall, */
+	cmpq	$0, DOMAIN_EVENT_CALLBACK(%r10)	/* if there is a callback */
+	jne	.Lexit_slow
 .Lexit_checked:
 	/* Whatever the frame says, the guest runs in ring 3 with
 	 * interrupts on and no I/O privilege. */
@@ -153,22 +152,29 @@ return_to_guest:
 	 * return as iretq only when the frame holds those values there
 	 * already: a return from `syscall` (a hypercall, or a system call
 	 * that came back unbounced) whose frame nothing has rewritten. It
-	 * clears RF, so the frame must not need it. And RIP must be
+	 * clears RF, so the frame must not need it; and with TF set it
+	 * raises #DB at once, before the instruction at RIP runs, where
+	 * iretq lets that instruction run first. And RIP must be
 	 * canonical, checked here again whichever path led here: on Intel
 	 * CPUs a sysretq to a non-canonical RCX raises #GP in ring 0, on
-	 * the guest's stack (CVE-2012-0217).
+	 * the guest's stack (CVE-2012-0217), and an iretq faults in ring 0
+	 * too, so such a frame goes to the slow path, which never lets it
+	 * leave. RSP may be anything: neither instruction checks it, and a
+	 * guest program that loaded a bad one faults on its next stack
+	 * access, in ring 3, as it would natively.
 	 */
+	mov	REGS_RIP(%rsp), %rdx
+	movabs	$(1 << 47), %r9		/* canonical: RIP + 2^47 < 2^48 */
+	add	%r9, %rdx
+	shr	$48, %rdx
+	jnz	.Lexit_slow
 	cmp	REGS_R11(%rsp), %rcx
 	jne	.Liret
-	test	$X86_EFLAGS_RF, %ecx
+	test	$(X86_EFLAGS_RF | X86_EFLAGS_TF), %ecx
 	jnz	.Liret
 	mov	REGS_RIP(%rsp), %rdx
 	cmp	REGS_RCX(%rsp), %rdx
 	jne	.Liret
-	movabs	$(1 << 47), %r9
-	add	%r9, %rdx
-	shr	$48, %rdx
-	jnz	.Liret
 	/*
 	 * sysretq takes CS and SS from STAR (the guest's 64-bit code and
 	 * data selectors, as iretq would load them) but does not switch
@@ -186,7 +192,8 @@ return_to_guest:
 	iretq
 
 /* Reschedule, deliver the upcall, crash a domain with a bad frame: C.
- * It returns with interrupts off and nothing more to do. */
+ * It returns with interrupts off, and with a frame whose RIP is
+ * canonical (it takes a vCPU with any other frame off the CPU). */
 .Lexit_slow:
 	mov	%rsp, %rdi
 	call	exit_to_guest_slow
@@ -205,7 +212,8 @@ jump_to_guest:
 reset_stack_and_jump:
 	mov	%rsp, %rax
 	or	$(STACK_SIZE - 1), %rax
-	sub	$(32 + 176 + 15), %rax	/* below cpu_info and the guest frame */
+	sub	$(CPU_INFO_SIZE + REGS_SIZE + 15), %rax /* below cpu_info and
+							 * the guest frame */
 	and	$~15, %rax
 	mov	%rax, %rsp
 	xor	%ebp, %ebp
@@ -216,4 +224,4 @@ reset_stack_and_jump:
 	.balign 16
 	.globl syscall_scratch
 syscall_scratch:
-	.skip	16 * NR_CPUS
+	.skip	16 * ASM_NR_CPUS

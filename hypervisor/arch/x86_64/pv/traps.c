@@ -196,16 +196,15 @@ void do_guest_syscall(struct cpu_user_regs *regs)
 	pv_bounce(v, regs, handler, 0);
 }
 
-/* iretq to a non-canonical RIP faults in ring 0 (and sysretq worse, see
- * pv/entry.S), so the frame's RIP and RSP must be canonical when it leaves.
- * Where else they point is the guest's business: a RIP or RSP in the
- * hypervisor's slots faults in ring 3, and the guest gets its #PF. One
- * test for both: either address's sign extension off makes the OR of
- * the two offsets reach bit 48. */
-static bool frame_addresses_canonical(const struct cpu_user_regs *regs)
+/* iretq to a non-canonical RIP faults in ring 0, and sysretq worse (see
+ * pv/entry.S), so a frame leaves only with a canonical RIP. Its RSP is
+ * not checked: neither instruction loads it in a way that faults, and a
+ * guest program with a bad one faults on its next stack access, in ring
+ * 3. Where else RIP points is the guest's business: in the hypervisor's
+ * slots it faults in ring 3, and the guest gets its #PF. */
+static bool frame_rip_canonical(const struct cpu_user_regs *regs)
 {
-	return ((regs->rip + (1ULL << 47)) | (regs->rsp + (1ULL << 47))) <
-	       (1ULL << 48);
+	return regs->rip + (1ULL << 47) < (1ULL << 48);
 }
 
 /* An upcall is due: events are pending for the vCPU and it has not
@@ -221,7 +220,7 @@ static bool upcall_due(const struct vcpu *v)
 
 /*
  * The way out to a guest when pv/entry.S's return_to_guest found work to
- * do: a reschedule, an event upcall, or a frame whose RIP or RSP is not
+ * do: a reschedule, an event upcall, or a frame whose RIP is not
  * canonical. Reschedule, deliver the upcall, and repeat until neither is
  * needed; then return_to_guest leaves. Interrupts are off throughout.
  */
@@ -234,9 +233,17 @@ void exit_to_guest_slow(struct cpu_user_regs *regs)
 		v = current_vcpu();
 		if (upcall_due(v))
 			pv_bounce(v, regs, v->domain->callbacks.event, 0);
-		/* e.g. a syscall at the very top of the lower half */
-		if (!frame_addresses_canonical(regs))
+		/* e.g. a hypercall at the very top of the lower half */
+		if (!frame_rip_canonical(regs)) {
 			domain_crash(v->domain, "return to a non-canonical "
 				     "address");
+			/* This frame must never leave: go round again, and
+			 * the scheduler takes the vCPU off, its domain no
+			 * longer running. (domain_crash() asks for that
+			 * itself, except when the domain was shutting down
+			 * already: another vCPU may be stopping its vCPUs
+			 * one by one and not have reached this one yet.) */
+			sched_request_reschedule();
+		}
 	} while (sched_reschedule_pending());
 }
