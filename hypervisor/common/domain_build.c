@@ -16,6 +16,9 @@
  *   page tables (read-only) | free memory ... |
  *   user window (also mapped at USER_WINDOW_VADDR)
  *   then a guard page and the shared-info page.
+ * With KEEL_ELFNOTE_F_MAP_BOOTSTRAP, only the part up to the end of the
+ * page tables and KEEL_BOOTSTRAP_FREE_PAGES more is mapped (no user
+ * window); the guard page and shared info follow that part.
  */
 #include <boot_fdt.h>
 #include <cmdline.h>
@@ -37,6 +40,7 @@
 #define STACK_PAGES        4
 #define USER_WINDOW_VADDR  0x400000ULL
 #define MIN_FREE_PAGES     16
+#define USER_NOT_GIVEN     UINT64_MAX
 
 uint64_t frames_free_before_domains;
 
@@ -100,6 +104,27 @@ static void parse_module_cmdline(const char *cmdline, struct module_options *o,
 	cmdline_parse(keel_part, opts, opts + ARRAY_SIZE(opts), report_option);
 }
 
+/*
+ * Pages to map with KEEL_ELFNOTE_F_MAP_BOOTSTRAP: @fixed pages of boot
+ * data and free memory, plus the page-table area that maps them and
+ * itself. The area's size depends on what it maps, so grow it until it
+ * covers itself (a table page maps 512 pages: this settles at once).
+ */
+static uint64_t bootstrap_mapped_pages(uint64_t virt_base, uint64_t fixed)
+{
+	struct pv_layout l = { .virt_base = virt_base,
+			       .user_window_vaddr = USER_WINDOW_VADDR };
+	uint64_t tables = 0;
+
+	for (;;) {
+		l.mapped_pages = fixed + tables;
+		uint64_t need = arch_pv_page_table_pages(&l);
+		if (need <= tables)
+			return fixed + tables;
+		tables = need;
+	}
+}
+
 static void copy_to_guest_pages(const uint64_t *p2m, uint64_t virt_base,
 				uint64_t vaddr, const void *src, uint64_t len)
 {
@@ -128,7 +153,7 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 	const char *error;
 	struct module_options o = { .mem = MiB(4), .vcpus = 1,
 				    .weight = DOMAIN_DEFAULT_WEIGHT,
-				    .user = KiB(256), .privileged = 2 };
+				    .user = USER_NOT_GIVEN, .privileged = 2 };
 	const char *guest_cmdline;
 	struct domain *d;
 	int rc;
@@ -145,6 +170,15 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 	if (!domain_name_ok(o.name)) {
 		printk(LOG_ERR "Domain builder: a domain name may hold only "
 		       "printable ASCII\n");
+		return -EINVAL;
+	}
+	bool map_bootstrap = img.note_flags & KEEL_ELFNOTE_F_MAP_BOOTSTRAP;
+	if (o.user == USER_NOT_GIVEN)
+		o.user = map_bootstrap ? 0 : KiB(256);
+	if (map_bootstrap && o.user) {
+		printk(LOG_ERR "Domain builder: %s: a kernel that maps only its "
+		       "bootstrap memory has no user window (user= must be "
+		       "0)\n", o.name[0] ? o.name : "(unnamed)");
 		return -EINVAL;
 	}
 	if (o.user > o.mem) {
@@ -169,6 +203,13 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		       (unsigned long long)needed);
 		return -EINVAL;
 	}
+
+	/* All of guest memory is mapped at virt_base, or the bootstrap. */
+	uint64_t mapped_pages = nr_pages;
+	if (map_bootstrap)
+		mapped_pages = MIN(nr_pages, bootstrap_mapped_pages(
+			img.virt_base, kernel_pages + initrd_pages + p2m_pages +
+			FDT_PAGES + STACK_PAGES + KEEL_BOOTSTRAP_FREE_PAGES));
 
 	struct domain_config cfg = {
 		.memory_bytes = o.mem,
@@ -216,9 +257,9 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 
 	uint64_t base = img.virt_base;
 	struct arch_domain *ad = &d->arch;
-	/* Guest memory, the guard page and shared info must be guest
+	/* Mapped guest memory, the guard page and shared info must be guest
 	 * addresses, and must not meet the user window. */
-	uint64_t span = (nr_pages + 2) * PAGE_SIZE;
+	uint64_t span = (mapped_pages + 2) * PAGE_SIZE;
 	if (!rc && (!guest_range_ok(base, span) ||
 		    (base < USER_WINDOW_VADDR + user_pages * PAGE_SIZE &&
 		     base + span > USER_WINDOW_VADDR))) {
@@ -227,10 +268,11 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		       (unsigned long long)base, (unsigned long long)(base + span));
 		rc = -EINVAL;
 	}
-	ad->shared_info_vaddr = base + (nr_pages + 1) * PAGE_SIZE;
+	ad->shared_info_vaddr = base + (mapped_pages + 1) * PAGE_SIZE;
 	ad->user_window_vaddr = USER_WINDOW_VADDR;
 	ad->user_window_size = user_pages * PAGE_SIZE;
-	ad->user_window_kernel_vaddr = base + (nr_pages - user_pages) * PAGE_SIZE;
+	ad->user_window_kernel_vaddr = base + (mapped_pages - user_pages) *
+					      PAGE_SIZE;
 
 	struct boot_fdt_info info = {
 		.domid = d->domid,
@@ -239,6 +281,7 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		.nr_vcpus = d->nr_vcpus,
 		.cmdline = guest_cmdline,
 		.nr_pages = nr_pages,
+		.mapped_pages = mapped_pages,
 		.max_pages = d->max_pages,
 		.virt_base = base,
 		.kernel_end = img.virt_end,
@@ -257,7 +300,7 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 	info.stack_top = info.fdt_vaddr + (FDT_PAGES + STACK_PAGES) * PAGE_SIZE;
 	struct pv_layout layout = {
 		.virt_base = base,
-		.nr_pages = nr_pages,
+		.mapped_pages = mapped_pages,
 		.pt_first_page = (info.stack_top - base) >> PAGE_SHIFT,
 		.user_pages = user_pages,
 		.user_window_vaddr = ad->user_window_vaddr,

@@ -16,6 +16,11 @@ with these keys (all optional):
                   "SEND: <text>" (escapes \\r \\n \\t \\\\ \\xNN)
     initrd=N      boot with an initrd module of N bytes, byte i being
                   (i * 131 + 7) mod 256
+    build_error=TEXT
+                  the builder must refuse the domain, logging a
+                  "Domain builder: " line that contains TEXT (quote it
+                  with "..." if it has spaces); nothing else is checked
+    host_mem=MB   the machine's memory for the boot (default 256)
     timeout=S     seconds for the boot
     icount=1      run the boot under -icount shift=0: virtual time follows
                   executed instructions, so timing checks do not depend on
@@ -161,6 +166,15 @@ def check_domain(t, r):
             if rm:
                 result = rm.group(1)
     skipped = result == "SKIP"
+    if "build_error" in t:
+        if domid is not None:
+            problems.append("the builder built the domain; expected it to "
+                            f"refuse it with '{t['build_error']}'")
+        elif not any(l.startswith("Domain builder: ") and
+                     t["build_error"] in l for l in r.keel_lines):
+            problems.append("no 'Domain builder:' line says "
+                            f"'{t['build_error']}'")
+        return domid, problems, False
     if domid is None:
         problems.append("the domain was never built")
     elif want_exit == "crash":
@@ -178,7 +192,8 @@ def check_domain(t, r):
 def run_boot(boot):
     cpus = max(int(t.get("cpus", "2")) for t in boot)
     timeout = max(int(t.get("timeout", "60")) for t in boot)
-    mem_mb = 256
+    mem_mb = max([256] + [int(t["host_mem"]) for t in boot
+                          if "host_mem" in t])
     extra = (["-icount", "shift=0"]
              if any(t.get("icount") == "1" for t in boot) else [])
     with tempfile.TemporaryDirectory(prefix="keel-guests-") as workdir:

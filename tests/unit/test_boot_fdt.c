@@ -35,6 +35,7 @@ static const struct boot_fdt_info sample = {
 	.nr_vcpus = 3,
 	.cmdline = "console=hvc0 loglevel=8 root=/dev/xvda1",
 	.nr_pages = 0x40000,
+	.mapped_pages = 0x1234,
 	.virt_base = 0xffffffff80000000ULL,
 	.kernel_end = 0xffffffff80345000ULL,
 	.p2m_vaddr = 0xffffffff80400000ULL,
@@ -162,6 +163,7 @@ static void check_tree(const void *fdt, int rc, const struct boot_fdt_info *in)
 	expect_u64(fdt, "/keel", "shared-info-mfn", in->shared_info_mfn);
 
 	expect_u64(fdt, "/keel/memory", "nr-pages", in->nr_pages);
+	expect_u64(fdt, "/keel/memory", "mapped-pages", in->mapped_pages);
 	expect_u64(fdt, "/keel/memory", "virt-base", in->virt_base);
 	expect_u64(fdt, "/keel/memory", "p2m-vaddr", in->p2m_vaddr);
 	expect_u64(fdt, "/keel/memory", "max-pages", in->max_pages);

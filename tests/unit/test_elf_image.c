@@ -435,10 +435,26 @@ START_TEST(reject_note_flags)
 	struct spec s;
 
 	spec_default(&s);
-	s.note_flags = 2;
+	s.note_flags = 4;	/* the first flag no ABI defines */
 	expect_reject(&s, "unknown flags");
 	s.note_flags = 0x80000000 | KEEL_ELFNOTE_F_PLACE_BY_PADDR;
 	expect_reject(&s, "unknown flags");
+	s.note_flags = ~KEEL_ELFNOTE_F_ALL;
+	expect_reject(&s, "unknown flags");
+}
+END_TEST
+
+/* KEEL_ELFNOTE_F_MAP_BOOTSTRAP is a builder flag: the parser accepts it
+ * and hands it on. */
+START_TEST(note_flag_map_bootstrap)
+{
+	struct spec s;
+	struct elf_image img;
+
+	spec_default(&s);
+	s.note_flags = KEEL_ELFNOTE_F_MAP_BOOTSTRAP;
+	expect_accept(&s, &img);
+	ck_assert_uint_eq(img.note_flags, KEEL_ELFNOTE_F_MAP_BOOTSTRAP);
 }
 END_TEST
 
@@ -793,6 +809,7 @@ Suite *elf_image_suite(void)
 	tcase_add_test(tc, reject_note_descsz);
 	tcase_add_test(tc, reject_note_flags);
 	tcase_add_test(tc, place_by_paddr);
+	tcase_add_test(tc, note_flag_map_bootstrap);
 	tcase_add_test(tc, reject_note_past_segment);
 	tcase_add_test(tc, reject_abi_major);
 	tcase_add_test(tc, reject_abi_minor);

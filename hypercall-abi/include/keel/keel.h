@@ -87,7 +87,19 @@ enum keel_hypercall_number {
  * at virt_base + p_paddr, whatever its p_vaddr says. Linux needs it: the
  * per-CPU segment of an SMP vmlinux has p_vaddr 0. */
 #define KEEL_ELFNOTE_F_PLACE_BY_PADDR (1u << 0)
-#define KEEL_ELFNOTE_F_ALL            KEEL_ELFNOTE_F_PLACE_BY_PADDR
+/* MAP_BOOTSTRAP (ABI 1.2): map only the bootstrap part of guest memory at
+ * virt_base (the image, the initrd, the P2M, the boot FDT, the stack, the
+ * page-table area and KEEL_BOOTSTRAP_FREE_PAGES of free memory). The rest
+ * of guest memory is not mapped; the guest finds its frames in the P2M
+ * and maps them itself. So a kernel linked at a fixed address near the
+ * top of the address space (Linux, at 0xffffffff80000000) can have more
+ * memory than fits above it. There is no user window: user= must be 0 or
+ * not given. /keel/memory/mapped-pages says how many pages are mapped. */
+#define KEEL_ELFNOTE_F_MAP_BOOTSTRAP  (1u << 1)
+#define KEEL_ELFNOTE_F_ALL            (KEEL_ELFNOTE_F_PLACE_BY_PADDR | \
+				       KEEL_ELFNOTE_F_MAP_BOOTSTRAP)
+/* Free memory mapped after the page-table area with MAP_BOOTSTRAP. */
+#define KEEL_BOOTSTRAP_FREE_PAGES     128
 
 #ifndef __ASSEMBLER__
 struct keel_elfnote_boot {

@@ -64,6 +64,7 @@ struct rt_boot {
 	uint32_t nr_vcpus;
 	const char *cmdline;
 	uint64_t nr_pages;
+	uint64_t mapped_pages;	/* from virt_base; fewer with MAP_BOOTSTRAP */
 	uint64_t virt_base;
 	uint64_t p2m_vaddr;
 	uint64_t free_vaddr, free_end;
@@ -186,6 +187,9 @@ long rt_vcpu_start(unsigned int id, void (*fn)(void *), void *arg);
  * section, see RT_USER) in guest user mode with @arg in RDI. Returns what
  * it passed to the exit system call (RT_SYS_exit). */
 long rt_run_in_user(void (*fn)(void), uint64_t arg);
+/* The same with events masked while the program runs (no upcall can
+ * interrupt it; interrupts of Keel's own still can). */
+long rt_run_in_user_events_off(void (*fn)(void), uint64_t arg);
 #define RT_USER __attribute__((section(".user_text"), noinline, used))
 /* System calls the runtime serves for user mode. */
 #define RT_SYS_exit   60

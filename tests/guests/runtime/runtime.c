@@ -180,6 +180,7 @@ static void read_boot_fdt(const void *fdt)
 				      "bootargs", &len);
 	rt_boot.shared_info = (void *)prop_u64(fdt, "/keel", "shared-info-vaddr");
 	rt_boot.nr_pages = prop_u64(fdt, "/keel/memory", "nr-pages");
+	rt_boot.mapped_pages = prop_u64(fdt, "/keel/memory", "mapped-pages");
 	rt_boot.virt_base = prop_u64(fdt, "/keel/memory", "virt-base");
 	rt_boot.p2m_vaddr = prop_u64(fdt, "/keel/memory", "p2m-vaddr");
 	rt_boot.free_vaddr = prop_u64(fdt, "/keel/layout", "free-vaddr");
@@ -575,7 +576,7 @@ static uint64_t user_jmp[8];
 static long user_exit_code;
 static bool user_blob_copied;
 
-long rt_run_in_user(void (*fn)(void), uint64_t arg)
+static long run_in_user(void (*fn)(void), uint64_t arg, uint64_t rflags)
 {
 	uint64_t blob_size = __user_blob_end - __user_blob_start;
 
@@ -592,7 +593,7 @@ long rt_run_in_user(void (*fn)(void), uint64_t arg)
 			.rip = rt_boot.user_window_vaddr +
 			       ((uint64_t)fn - (uint64_t)__user_blob_start),
 			.cs = KEEL_GUEST_USER_CS,
-			.rflags = 0x202,
+			.rflags = rflags,
 			.rsp = rt_boot.user_window_vaddr +
 			       rt_boot.user_window_size - 64,
 			.ss = KEEL_GUEST_DS,
@@ -601,6 +602,16 @@ long rt_run_in_user(void (*fn)(void), uint64_t arg)
 	}
 	rt_vcpu_info()->evtchn_upcall_mask = saved_mask;
 	return user_exit_code;
+}
+
+long rt_run_in_user(void (*fn)(void), uint64_t arg)
+{
+	return run_in_user(fn, arg, 0x202);
+}
+
+long rt_run_in_user_events_off(void (*fn)(void), uint64_t arg)
+{
+	return run_in_user(fn, arg, 0x002);
 }
 
 static void user_syscall(struct rt_regs *regs)

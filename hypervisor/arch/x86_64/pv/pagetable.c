@@ -8,7 +8,9 @@
  * same validation code that mmu_update and mmuext_op use: if the builder
  * got something wrong, the pin fails and no domain is built. Two roots:
  *
- *   kernel root: all guest memory at [virt_base, virt_base + pages),
+ *   kernel root: guest memory at [virt_base, virt_base + mapped pages)
+ *                (all of it, or with KEEL_ELFNOTE_F_MAP_BOOTSTRAP the
+ *                bootstrap part),
  *                the page-table area read-only, the shared-info page
  *                just above it (after a guard page), and the user window
  *                at its user address too;
@@ -63,7 +65,7 @@ static uint64_t tables_for_range(uint64_t va, uint64_t pages)
 
 uint64_t arch_pv_page_table_pages(const struct pv_layout *l)
 {
-	return 2 + tables_for_range(l->virt_base, l->nr_pages + 2) +
+	return 2 + tables_for_range(l->virt_base, l->mapped_pages + 2) +
 	       2 * tables_for_range(l->user_window_vaddr, l->user_pages);
 }
 
@@ -75,10 +77,10 @@ int arch_pv_build_address_space(struct domain *d, const uint64_t *p2m,
 	const uint64_t rw = PTE_PRESENT | PTE_WRITE | PTE_USER;
 	uint64_t kernel_root = p2m[b.next++];
 	uint64_t user_root = p2m[b.next++];
-	uint64_t user_first = l->nr_pages - l->user_pages;
+	uint64_t user_first = l->mapped_pages - l->user_pages;
 	int rc = 0;
 
-	for (uint64_t n = 0; !rc && n < l->nr_pages; n++) {
+	for (uint64_t n = 0; !rc && n < l->mapped_pages; n++) {
 		bool table = n >= l->pt_first_page &&
 			     n < l->pt_first_page + l->pt_pages;
 
@@ -89,7 +91,7 @@ int arch_pv_build_address_space(struct domain *d, const uint64_t *p2m,
 	if (!rc)
 		rc = map_guest_page(&b, kernel_root, l->shared_info_vaddr,
 				    l->shared_info_mfn, rw | PTE_NX);
-	for (uint64_t n = user_first; !rc && n < l->nr_pages; n++) {
+	for (uint64_t n = user_first; !rc && n < l->mapped_pages; n++) {
 		uint64_t va = l->user_window_vaddr + (n - user_first) * PAGE_SIZE;
 
 		rc = map_guest_page(&b, user_root, va, p2m[n], rw);

@@ -27,8 +27,8 @@ static inline bool regs_from_guest(const struct cpu_user_regs *regs)
 /* A guest address range the hypervisor may access on the guest's behalf:
  * canonical, not wrapping, and clear of the hypervisor's slots. The first
  * and the last byte are checked; a zero-length range is checked as its
- * one address, which may become a base or a stack pointer. Inline: it
- * runs on every exit to a guest. */
+ * one address, which may become a base or a stack pointer. Inline: the
+ * trap bounce and the iret hypercall check with it. */
 static inline bool guest_range_ok(uint64_t addr, uint64_t len)
 {
 	const uint64_t user_half_end = 0x0000800000000000ULL;
@@ -78,7 +78,7 @@ void exit_to_guest_slow(struct cpu_user_regs *regs);
 /* The initial layout of a PV guest's address space (domain_build.c). */
 struct pv_layout {
 	uint64_t virt_base;		/* guest page 0 is mapped here */
-	uint64_t nr_pages;
+	uint64_t mapped_pages;		/* guest pages mapped from virt_base */
 	uint64_t pt_first_page;		/* the page-table area: guest pages */
 	uint64_t pt_pages;
 	uint64_t user_pages;		/* the last pages form the user window */
@@ -136,7 +136,7 @@ void bench_bare_syscall(void);
 /* entry.S */
 __noreturn void jump_to_guest(struct cpu_user_regs *regs);
 __noreturn void reset_stack_and_jump(void (*fn)(void));
-extern uint64_t syscall_scratch[][2];	/* [cpu] = { saved rax, stack top } */
+extern uint64_t syscall_scratch[][2];	/* [cpu] = { guest RSP, stack top } */
 extern const char syscall_stubs[];
 
 #endif
