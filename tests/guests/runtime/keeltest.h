@@ -84,6 +84,27 @@ struct rt_boot {
 };
 extern struct rt_boot rt_boot;
 
+/* --- the Keel note --- */
+/* A test kernel's own Keel ELF note, with note flags @note_flags, in
+ * place of the runtime's: guest.ld puts .note.keel.override after the
+ * runtime's note, and the builder takes the last one. */
+struct rt_keel_note {
+	uint32_t namesz, descsz, type;
+	char name[8];			/* "Keel\0", padded to 4 bytes */
+	struct keel_elfnote_boot desc;	/* right after, at offset 20 */
+} __attribute__((packed));
+extern char _start[];
+#define RT_KEEL_NOTE(note_flags)                                          \
+	__attribute__((section(".note.keel.override"), used, aligned(4))) \
+	static const struct rt_keel_note rt_keel_note = {                 \
+		.namesz = 5, .descsz = sizeof(struct keel_elfnote_boot),  \
+		.type = KEEL_ELFNOTE_BOOT, .name = "Keel",                \
+		.desc = { .abi_version = KEEL_ABI_VERSION,                \
+			  .flags = (note_flags),                          \
+			  .entry = (uint64_t)_start,                      \
+			  .virt_base = 0xffffffff80000000ULL },           \
+	}
+
 /* --- memory (direct paging) --- */
 /* The MFN behind a kernel address inside guest memory (from the P2M), or
  * 0 for an address outside it. */

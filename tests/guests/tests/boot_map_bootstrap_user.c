@@ -8,21 +8,8 @@
 
 const char test_name[] = "boot_map_bootstrap_user";
 
-extern char _start[];
-struct test_note {
-	uint32_t namesz, descsz, type;
-	char name[8];			/* "Keel\0", padded to 4 bytes */
-	struct keel_elfnote_boot desc;	/* right after, at offset 20 */
-} __attribute__((packed));
-__attribute__((section(".note.keel.override"), used, aligned(4)))
-static const struct test_note note = {
-	.namesz = 5, .descsz = sizeof(struct keel_elfnote_boot),
-	.type = KEEL_ELFNOTE_BOOT, .name = "Keel",
-	.desc = { .abi_version = KEEL_ABI_VERSION,
-		  .flags = KEEL_ELFNOTE_F_MAP_BOOTSTRAP,
-		  .entry = (uint64_t)_start,
-		  .virt_base = 0xffffffff80000000ULL },
-};
+/* This kernel's own note, with the flag. */
+RT_KEEL_NOTE(KEEL_ELFNOTE_F_MAP_BOOTSTRAP);
 
 void test_main(void)
 {

@@ -35,10 +35,36 @@ static bool db_hook(struct rt_regs *regs)
 	return true;
 }
 
+/* Set TF and run three instructions: each must trap once, right after
+ * it. The stepped code leaves RCX and R11 alone (the sysret-shaped
+ * frames overwrite them). */
+static void step_three(void)
+{
+	uint64_t after1, after2, after3;
+
+	__asm__ volatile("pushfq\n\t"
+			 "orq $0x100, (%%rsp)\n\t"
+			 "popfq\n\t"
+			 "mov $1, %%eax\n\t"
+			 "1: add $2, %%eax\n\t"
+			 "2: add $3, %%eax\n\t"
+			 "3: nop\n\t"
+			 "nop\n\t"
+			 "lea 1b(%%rip), %0\n\t"
+			 "lea 2b(%%rip), %1\n\t"
+			 "lea 3b(%%rip), %2\n\t"
+			 : "=r"(after1), "=r"(after2), "=r"(after3)
+			 : : "rax", "rcx", "r11", "memory");
+	CHECK_EQ(db_count, 3);
+	CHECK_EQ(db_rip[0], after1);
+	CHECK_EQ(db_rip[1], after2);
+	CHECK_EQ(db_rip[2], after3);
+}
+
 void test_main(void)
 {
 	struct keel_vcpu_info *vi = rt_vcpu_info();
-	uint64_t after1, after2, after3;
+	uint64_t after1;
 
 	rt_trap_hook = db_hook;
 
@@ -82,49 +108,17 @@ void test_main(void)
 	/* Three steps: TF survives the iret hypercall. */
 	db_count = 0;
 	db_steps = 3;
-	__asm__ volatile("pushfq\n\t"
-			 "orq $0x100, (%%rsp)\n\t"
-			 "popfq\n\t"
-			 "mov $1, %%eax\n\t"
-			 "1: add $2, %%eax\n\t"
-			 "2: add $3, %%eax\n\t"
-			 "3: nop\n\t"
-			 "nop\n\t"
-			 "lea 1b(%%rip), %0\n\t"
-			 "lea 2b(%%rip), %1\n\t"
-			 "lea 3b(%%rip), %2\n\t"
-			 : "=r"(after1), "=r"(after2), "=r"(after3)
-			 : : "rax", "memory");
-	CHECK_EQ(db_count, 3);
-	CHECK_EQ(db_rip[0], after1);
-	CHECK_EQ(db_rip[1], after2);
-	CHECK_EQ(db_rip[2], after3);
+	step_three();
 	printf("three steps: #DB at %#llx, %#llx, %#llx\n",
 	       (unsigned long long)db_rip[0], (unsigned long long)db_rip[1],
 	       (unsigned long long)db_rip[2]);
 
 	/* The same with frames shaped for sysretq: each step must still run
-	 * one instruction. The stepped code leaves RCX and R11 alone. */
+	 * one instruction. */
 	db_count = 0;
 	db_steps = 3;
 	db_sysret_shaped = true;
-	__asm__ volatile("pushfq\n\t"
-			 "orq $0x100, (%%rsp)\n\t"
-			 "popfq\n\t"
-			 "mov $1, %%eax\n\t"
-			 "1: add $2, %%eax\n\t"
-			 "2: add $3, %%eax\n\t"
-			 "3: nop\n\t"
-			 "nop\n\t"
-			 "lea 1b(%%rip), %0\n\t"
-			 "lea 2b(%%rip), %1\n\t"
-			 "lea 3b(%%rip), %2\n\t"
-			 : "=r"(after1), "=r"(after2), "=r"(after3)
-			 : : "rax", "rcx", "r11", "memory");
+	step_three();
 	db_sysret_shaped = false;
-	CHECK_EQ(db_count, 3);
-	CHECK_EQ(db_rip[0], after1);
-	CHECK_EQ(db_rip[1], after2);
-	CHECK_EQ(db_rip[2], after3);
 	rt_trap_hook = NULL;
 }
