@@ -68,18 +68,15 @@ const hypercall_fn hypercall_fast_table[KEEL_HC_COUNT] = {
  * call from an ordinary domain. NULL means the caller returns @*err. */
 static inline hypercall_fn hypercall_lookup(unsigned long nr, long *err)
 {
-	const struct hypercall_entry *e;
+	/* The index is masked so that it stays in the table even where the
+	 * CPU runs on past the bounds check before it resolves. */
+	const struct hypercall_entry *e =
+		&hypercall_table[nr & arch_index_mask_nospec(nr, KEEL_HC_COUNT)];
 
-	if (nr >= KEEL_HC_COUNT) {
+	if (nr >= KEEL_HC_COUNT || !e->call) {
 		*err = -KEEL_ENOSYS;
 		return NULL;
 	}
-	nr &= arch_index_mask_nospec(nr, KEEL_HC_COUNT);
-	if (!hypercall_table[nr].call) {
-		*err = -KEEL_ENOSYS;
-		return NULL;
-	}
-	e = &hypercall_table[nr];
 	if (e->access == CONTROL && !current_vcpu()->domain->privileged) {
 		*err = -KEEL_EPERM;
 		return NULL;

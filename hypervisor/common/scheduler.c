@@ -126,9 +126,8 @@ static uint64_t min_vruntime(void)
 
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		struct sched_cpu *sc = &sched_cpus[cpu];
-		struct list_head *pos;
-
 		struct vcpu *curr = running_vcpu[cpu];
+		struct list_head *pos;
 
 		if (curr && vruntime_now_locked(curr) < min)
 			min = vruntime_now_locked(curr);
@@ -364,7 +363,7 @@ void schedule_on_exit(struct cpu_user_regs *regs)
 {
 	struct sched_cpu *sc = this_sched();
 
-	if (!reschedule_requested[smp_processor_id()])
+	if (!sched_reschedule_pending())
 		return;
 	reschedule_requested[smp_processor_id()] = false;
 

@@ -29,7 +29,7 @@
  *     do_guest_syscall() in C, which decides.
  *   - return_to_guest checks, with interrupts off, that there is nothing
  *     to do on the way out: no reschedule asked for, no event upcall due,
- *     a frame with canonical RIP and RSP. Only then does it leave, with
+ *     a frame with a canonical RIP. Only then does it leave, with
  *     sysretq when the frame allows and iretq otherwise. When there is
  *     something to do, exit_to_guest_slow() in C does it.
  * Interrupts stay off from `syscall` to the `sti` before a handler runs,
@@ -165,14 +165,13 @@ return_to_guest:
 	 */
 	mov	REGS_RIP(%rsp), %rdx
 	movabs	$(1 << 47), %r9		/* canonical: RIP + 2^47 < 2^48 */
-	add	%r9, %rdx
-	shr	$48, %rdx
+	lea	(%rdx, %r9), %r10
+	shr	$48, %r10
 	jnz	.Lexit_slow
 	cmp	REGS_R11(%rsp), %rcx
 	jne	.Liret
 	test	$(X86_EFLAGS_RF | X86_EFLAGS_TF), %ecx
 	jnz	.Liret
-	mov	REGS_RIP(%rsp), %rdx
 	cmp	REGS_RCX(%rsp), %rdx
 	jne	.Liret
 	/*

@@ -69,11 +69,14 @@ void pv_mmu_cpu_init(unsigned int cpu)
 	loaded_root[cpu] = 0;
 }
 
+static inline bool loaded_on(unsigned int cpu, uint16_t domid, paddr_t root)
+{
+	return loaded_root[cpu] == root && loaded_domid[cpu] == domid;
+}
+
 bool pv_page_table_loaded(uint16_t domid, paddr_t root)
 {
-	unsigned int cpu = smp_processor_id();
-
-	return loaded_domid[cpu] == domid && loaded_root[cpu] == root;
+	return loaded_on(smp_processor_id(), domid, root);
 }
 
 /* pv_load_page_table(), inline for pv_switch_mode(). */
@@ -92,7 +95,7 @@ static inline void load_page_table(uint16_t domid, paddr_t root)
 	 * switch between two vCPUs on one root (pv_leave_address_space())
 	 * come to.
 	 */
-	if (loaded_root[cpu] == root && loaded_domid[cpu] == domid)
+	if (loaded_on(cpu, domid, root))
 		return;
 	/* Announce first, then load: a flusher that misses the announcement
 	 * changed its entry before this CR3 write, which flushes. A switch
