@@ -399,10 +399,13 @@ static void fill_mmu_update(struct keel_mmu_update *r)
 			r->val |= 0x100;	/* global: refused */
 		break;
 	case 8:					/* not a table */
+		/* Keel writes a frame of ours that is not a table as ordinary
+		 * memory (ABI 1.2): only the pool's may be written. An image
+		 * frame gets a misaligned pointer instead, which is refused. */
 		r->ptr = (any_mfn() << 12) | ((rnd() % 512) * 8);
-		if (is_own(r->ptr >> 12) &&
-		    !in_pool(r->ptr >> 12))
-			r->ptr = (image_mfn() << 12) | (rnd() % 4096 & ~7ULL);
+		if ((is_own(r->ptr >> 12) && !in_pool(r->ptr >> 12)) ||
+		    (r->ptr >> 12) == fz.gnt_mfn)
+			r->ptr = (image_mfn() << 12) | (rnd() % 512 * 8) | 4;
 		r->val = pte_value(1);
 		if ((r->ptr >> 12) == fz.kroot || (r->ptr >> 12) == fz.uroot)
 			r->ptr = fz.victim_slot[0];
@@ -422,9 +425,9 @@ static void fill_mmu_update(struct keel_mmu_update *r)
 	default:
 		r->ptr = rnd();
 		r->val = rnd();
-		if ((r->ptr & 3) == KEEL_MMU_NORMAL_PT_UPDATE &&
-		    is_own(r->ptr >> 12))
-			r->ptr |= 2;
+		if ((r->ptr & 3) != KEEL_MMU_MACHPHYS_UPDATE &&
+		    (is_own(r->ptr >> 12) || (r->ptr >> 12) == fz.gnt_mfn))
+			r->ptr |= 3;	/* no writes into its own memory */
 		break;
 	}
 }

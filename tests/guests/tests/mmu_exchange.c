@@ -4,6 +4,8 @@
  * accessed and dirty bits the CPU set meanwhile, so that a guest's
  * read-modify-write of a PTE loses nothing. The new entry is checked like
  * any other; a refused exchange changes nothing and writes nothing back.
+ * On a frame that is not a page table, both commands write ordinary
+ * memory (ABI 1.2).
  */
 #include "keeltest.h"
 
@@ -76,9 +78,7 @@ void test_main(void)
 	CHECK_EQ(mmu(r, 1, &done), -KEEL_EBUSY);
 	CHECK_EQ(done, 0);
 	CHECK_EQ(r[0].val, (kroot << 12) | PTE_P | PTE_W | PTE_U);
-	/* A frame that is not a page table, and a hypervisor slot. */
-	r[0] = (struct keel_mmu_update){ XCHG(mfn << 12), 0 };
-	CHECK_EQ(mmu(r, 1, &done), -KEEL_EINVAL);
+	/* A hypervisor slot. */
 	r[0] = (struct keel_mmu_update){ XCHG((kroot << 12) + 260 * 8), 0 };
 	CHECK_EQ(mmu(r, 1, &done), -KEEL_EPERM);
 	CHECK_EQ(rt_pte_read(kroot, (uint64_t)page, 1), before);
@@ -102,4 +102,18 @@ void test_main(void)
 	/* Put the page back as it was. */
 	CHECK_EQ(rt_mmu_update1(ptr, clean), 0);
 	CHECK_EQ(page[0], 0xabcd);
+
+	/* A frame that is not a page table is ordinary memory: the exchange
+	 * is a plain one, on the word at that machine address. */
+	r[0] = (struct keel_mmu_update){ XCHG((mfn << 12) + 8), 0x5555 };
+	page[1] = 0x1234;
+	CHECK_EQ(mmu(r, 1, &done), 0);
+	CHECK_EQ(r[0].val, 0x1234);
+	CHECK_EQ(page[1], 0x5555);
+	r[0] = (struct keel_mmu_update){ (mfn << 12) + 16, 0x7777 };
+	CHECK_EQ(mmu(r, 1, &done), 0);
+	CHECK_EQ(page[2], 0x7777);
+	/* Machine frame 0 is not the guest's: refused. */
+	r[0] = (struct keel_mmu_update){ 0, 0 };
+	CHECK(mmu(r, 1, &done) < 0, "machine frame 0 is not the guest's");
 }

@@ -197,8 +197,29 @@ static void mmu_batch_defer_put(struct mmu_batch *b, uint64_t old,
 }
 
 /*
- * Write entry @index of table @table_mfn, which must be one of the
- * caller's page tables in use (it has a table type). -EPERM also for the
+ * A request whose frame is not a page table in use is a write to ordinary
+ * memory (ABI 1.2), as Xen's is: a kernel builds a table with the same
+ * call it uses for tables in use (Linux's set_pte() cannot tell them
+ * apart early in boot). The caller owns the frame and could map it
+ * writable, so nothing is checked and no reference changes; a frame that
+ * is a descriptor table in use is the one exception.
+ */
+static int plain_memory_write(const struct frame *f, uint64_t *slot,
+			      uint64_t val, uint64_t *old_out)
+{
+	if (f->type_count && f->type != FRAME_TYPE_WRITABLE)
+		return -EINVAL;
+	if (old_out)
+		*old_out = __atomic_exchange_n(slot, val, __ATOMIC_SEQ_CST);
+	else
+		__atomic_store_n(slot, val, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/*
+ * Write entry @index of table @table_mfn, one of the caller's frames: a
+ * page table in use (it has a table type), or ordinary memory, which
+ * plain_memory_write() takes. -EPERM also for the
  * hypervisor slots of an L4 and for a grant mapping, which only grant
  * unmap may remove.
  *
@@ -224,9 +245,10 @@ static int pt_update_entry(struct mmu_batch *b, uint64_t table_mfn,
 			 index;
 	uint64_t old = *slot;
 
-	if (!frame_type_is_table(f->type) || !f->type_count)
-		rc = -EINVAL;
-	else if (pt_is_hypervisor_slot(level, index) ||
+	if (!frame_type_is_table(f->type) || !f->type_count) {
+		rc = plain_memory_write(f, slot, val, old_out);
+		goto out;
+	} else if (pt_is_hypervisor_slot(level, index) ||
 		 pt_entry_is_foreign(ft, old, level, owner))
 		rc = -EPERM;
 	else if (old != val || (old_out && (old & PTE_PRESENT)))
