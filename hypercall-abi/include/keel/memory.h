@@ -28,7 +28,10 @@
 					 * table of the caller that is in use
 					 * (it has a table type: pinned, a
 					 * root, or linked from a table in
-					 * use); val: the new entry */
+					 * use); val: the new entry. On a
+					 * frame of the caller's that is not
+					 * a table in use, a plain store
+					 * (ABI 1.2) */
 #define KEEL_MMU_MACHPHYS_UPDATE   1	/* ptr: machine address of one of the
 					 * caller's frames; val: the guest
 					 * page number for the M2P */
