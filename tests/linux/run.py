@@ -175,11 +175,13 @@ def _(ctx, problems):
     bootstrap pages mapped), the kernel takes over the page tables, and
     start_kernel() runs through setup_arch(), the kernel's own trap table
     (keel_selftest: a kernel #PF and a #UD fixed up by the exception
-    table, both back through the iret hypercall), mm_init() and
-    time_init(), to /init in user mode (init-pv.sh), which mounts, forks,
-    execs and pipes, and reports through /dev/kmsg. The port has no timer
-    yet, so /init exits instead of powering off: the kernel panics, the
-    domain ends with crash, and every frame comes back."""
+    table, both back through the iret hypercall), mm_init(), the event
+    channels and the Keel clocksource and timer, to /init in user mode
+    (init-pv.sh) on hvc0. /init mounts, forks, execs and pipes, sleeps a
+    second (the one-shot timer and VIRQ_TIMER), has the harness type a
+    line that it reads back through hvc0 (console_input and its VIRQ),
+    and powers off: the domain ends with poweroff, and every frame comes
+    back."""
     kdir = kernel(ctx, problems)
     if not kdir:
         return
@@ -190,7 +192,8 @@ def _(ctx, problems):
             Module(initrd, "initrd")]
     r = keeltest.boot(os.path.join(ctx["build"], "keel.elf"),
                       "test loglvl=info", modules=mods, cpus=2, mem_mb=512,
-                      timeout=120, cpu_model="max,-smap")
+                      timeout=120, cpu_model="max,-smap",
+                      send_from=("linux",))
     ctx["last_lines"] = r.lines
     size = os.path.getsize(initrd)
     d0 = r"^\(d0\) (\[ *\d+\.\d+\] )?"
@@ -208,17 +211,26 @@ def _(ctx, problems):
         d0 + r"Memory: \d+K/130684K available",
         d0 + r"tsc: Detected \d+\.\d+ MHz processor$",
         d0 + r"Calibrating delay loop \(skipped\)",
+        d0 + r"printk: console \[hvc0\] enabled$",
+        d0 + r"clocksource: Switched to clocksource keel$",
         d0 + r"Run /init as init process$",
-        d0 + r"KEEL-LINUX-INIT: userspace up, pid 1$",
+        d0 + r"KEEL-LINUX-INIT: userspace up, pid 1, console hvc0$",
         d0 + r"KEEL-LINUX-INIT: MemTotal: \d+ kB$",
         d0 + r"KEEL-LINUX-INIT: fork, exec, pipe and wait done$",
-        d0 + r"Kernel panic - not syncing: Attempted to kill init! "
-        r"exitcode=0x00000000$",
-        r"^Domain 0 \(linux\) exited: crash$",
+        d0 + r"KEEL-LINUX-INIT: slept 1 s, uptime ",
+        d0 + r"KEEL-LINUX-INIT: read back '(?P<typed>typed-[0-9-]+)' "
+        r"\(expected '(?P=typed)'\)$",
+        d0 + r"reboot: Power down$",
+        r"^Domain 0 \(linux\) exited: poweroff$",
     ]
     for w in wants:
         if not any(re.search(w, l) for l in r.lines):
             problems.append(f"no line matching {w!r}")
+    # The sleep took at least the second it asked for, and not ten.
+    m = next((re.search(r"uptime ([\d.]+) -> ([\d.]+)$", l)
+              for l in r.lines if "KEEL-LINUX-INIT: slept" in l), None)
+    if m and not 1.0 <= float(m.group(2)) - float(m.group(1)) < 10:
+        problems.append(f"sleep 1 took {m.group(0)}")
     m = next((re.search(r"RAMDISK: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]", l)
               for l in r.lines if "RAMDISK: [mem" in l), None)
     if m and int(m.group(2), 16) + 1 - int(m.group(1), 16) != \
@@ -226,6 +238,9 @@ def _(ctx, problems):
         problems.append(f"the RAMDISK range is not the {size}-byte initrd")
     if any("keel-selftest: FAIL" in l for l in r.lines):
         problems.append("the trap self-test failed")
+    if any(re.search(d0 + r"(Kernel panic|BUG:|WARNING:|Oops)", l)
+           for l in r.lines):
+        problems.append("the kernel panicked, oopsed or warned")
     counts = r.frame_count
     if not counts or counts[0] != counts[1]:
         problems.append(f"frame count after the domain: {counts}")
