@@ -1,7 +1,8 @@
 # Keel: build, run and test.
 #
 #   make          build build/keel.elf and the bootable build/keel.iso
-#   make run      boot the ISO in QEMU (TCG) with the serial console here
+#   make run      boot Keel and Linux (the control domain) in QEMU (TCG), to
+#                 a shell on the serial console here
 #   make check    run every test; ends with "N passed, N failed"
 #
 # Each of them first runs the install step, which installs the Debian
@@ -22,7 +23,7 @@ DEBIAN_PACKAGES := gcc make binutils python3 git pkg-config \
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio kmod \
 	quilt busybox-static
 
-.PHONY: all deps iso run print-run-cpu check linux linux-xen-check unit integration guests bench bench-guests fuzz soak clean
+.PHONY: all deps iso run print-run-cpu print-run-flags check linux linux-xen-check unit integration guests bench bench-guests fuzz soak clean
 
 all: deps $(BUILD)/keel.iso
 
@@ -72,12 +73,20 @@ iso: deps $(BUILD)/keel.iso
 # with it and checks the banner.
 QEMU_RUN_CPU ?= max,-smap
 QEMU_RUN_FLAGS ?= -smp 4 -m 512
-run: deps $(BUILD)/keel.iso
-	@echo "Keel in QEMU: quit with Ctrl-A X"
+# make run boots Linux as Keel's first domain, to a shell on its console
+# (tests/linux/run_iso.py builds the ISO; the make-run-shell scenario
+# types into the same one).
+run: deps $(BUILD)/keel.elf linux
+	python3 tests/linux/run_iso.py $(BUILD) $(BUILD)/keel-run.iso
+	@echo "Keel in QEMU: Ctrl-T three times switches the console between"
+	@echo "domains; quit QEMU with Ctrl-A X"
 	$(QEMU) -accel tcg -cpu $(QEMU_RUN_CPU) $(QEMU_RUN_FLAGS) \
-		-cdrom $(BUILD)/keel.iso -boot d -display none -no-reboot \
+		-cdrom $(BUILD)/keel-run.iso -boot d -display none -no-reboot \
 		-serial mon:stdio -nic none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+print-run-flags:
+	@echo $(QEMU_RUN_FLAGS)
 
 print-run-cpu:
 	@echo $(QEMU_RUN_CPU)

@@ -40,7 +40,8 @@ OPTION_STRING("conswitch", opt_conswitch);
 static struct console_switch input_switch;
 static struct timer input_timer;
 static uint64_t input_busy_until;
-static uint16_t focus_domid = NO_FOCUS;	/* CPU 0's timer only */
+/* Written by CPU 0's timer only; read anywhere. */
+static uint16_t focus_domid = NO_FOCUS;
 
 /* Candidates for the focus among the live domains, in creation order. */
 struct focus_candidates {
@@ -169,6 +170,11 @@ void console_input_init(void)
 	announce_focus();
 	timer_init(&input_timer, input_poll, NULL, 0);
 	timer_set(&input_timer, now_ns() + INPUT_POLL_IDLE_NS);
+}
+
+unsigned int console_input_focus(void)
+{
+	return READ_ONCE(focus_domid);
 }
 
 long do_console_input(unsigned long buf, unsigned long len)

@@ -87,10 +87,36 @@ void console_limits_report(void)
 	       (unsigned long long)opt_guest_console_burst);
 }
 
+/*
+ * The domain with the console-input focus is being typed at: its prompt
+ * and the echo of each key must show before the line ends. So when it
+ * leaves a line unfinished, the part it wrote goes out after a short
+ * wait, and the rest follows on the same console line. The wait keeps
+ * whole lines whole when they come in pieces (Linux's hvc console
+ * writes 16 bytes at a time), so that nothing Keel logs meanwhile
+ * splits them.
+ */
+#define CONSOLE_PARTIAL_LINE_NS (20 * NSEC_PER_MSEC)
+
+static void show_partial_line(struct timer *t, void *data)
+{
+	struct domain *d = data;
+	struct console_line line;
+
+	(void)t;
+	unsigned long flags = spin_lock_irqsave(&d->console_lock);
+	line = d->console_line;
+	console_line_clear(&d->console_line);
+	spin_unlock_irqrestore(&d->console_lock, flags);
+	if (line.len)
+		printk_domain_text(d->domid, line.text, line.len, false);
+}
+
 void console_domain_init(struct domain *d)
 {
 	spin_lock_init(&d->console_lock);
 	console_line_clear(&d->console_line);
+	timer_init(&d->console_partial_timer, show_partial_line, d, 0);
 	ratelimit_init(&d->console_rate,
 		       d->privileged ? 0 : opt_guest_console_rate,
 		       opt_guest_console_burst, now_ns());
@@ -110,7 +136,7 @@ void console_domain_init(struct domain *d)
 
 static void log_line(const struct domain *d, const struct console_line *line)
 {
-	printk("(d%u) %.*s\n", d->domid, (int)line->len, line->text);
+	printk_domain_text(d->domid, line->text, line->len, true);
 }
 
 static void refused_locked(struct domain *d, uint64_t bytes)
@@ -129,10 +155,13 @@ static void refused_locked(struct domain *d, uint64_t bytes)
 
 void console_domain_exit(struct domain *d)
 {
+	timer_kill(&d->console_partial_timer);
 	unsigned long flags = spin_lock_irqsave(&d->console_lock);
 
+	/* The unfinished line, or the end of one shown in part. */
 	if (d->console_line.len)
 		log_line(d, &d->console_line);
+	printk_domain_line_end(d->domid);
 	console_line_clear(&d->console_line);
 	if (d->input_dropped)
 		printk(LOG_WARNING "d%u: console: %llu bytes of input dropped "
@@ -191,8 +220,14 @@ long do_console_write(unsigned long buf, unsigned long len)
 		}
 		done += i;
 		if (refused)
-			return done ? (long)done : -EAGAIN;
+			break;
 	}
+	if (READ_ONCE(d->console_line.len) &&
+	    d->domid == console_input_focus())
+		timer_set(&d->console_partial_timer,
+			  now_ns() + CONSOLE_PARTIAL_LINE_NS);
+	if (!done && len)
+		return -EAGAIN;		/* refused by the rate limit */
 	return (long)done;
 }
 

@@ -6,6 +6,7 @@
  * holding it; console_force_unlock() lets the panic path through.
  */
 #include <cmdline.h>
+#include <console_line.h>
 #include <format.h>
 #include <log_ring.h>
 #include <printk.h>
@@ -24,6 +25,10 @@ static struct log_ring log_ring = { log_buffer, LOG_RING_SIZE, 0 };
 static spinlock_t printk_lock = SPINLOCK_INIT;
 static struct console *consoles;
 static bool at_line_start = true;
+/* The domain whose line is open on the console (printk_domain_text), or
+ * -1; and how many of its characters are on that line. */
+static int open_line_domid = -1;
+static unsigned int open_line_column;
 
 static const char *const level_names[] = {
 	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
@@ -96,6 +101,81 @@ void console_force_unlock(void)
 	spin_lock_init(&printk_lock);
 }
 
+static int format_stamp(char *stamp, size_t size)
+{
+	uint64_t t = now_ns();
+
+	return format_string(stamp, size, "[%5llu.%06llu] ",
+			     (unsigned long long)(t / NSEC_PER_SEC),
+			     (unsigned long long)(t % NSEC_PER_SEC / 1000));
+}
+
+/* Into the ring, and onto the consoles when @show. */
+static void log_write(const char *text, size_t len, bool show)
+{
+	log_ring_write(&log_ring, text, len);
+	if (show)
+		consoles_write(text, len);
+}
+
+/* Break a domain's open line, so that what comes next starts a line. */
+static void close_open_domain_line(bool show)
+{
+	if (open_line_domid < 0)
+		return;
+	log_write("\n", 1, show);
+	at_line_start = true;
+	open_line_domid = -1;
+}
+
+void printk_domain_text(unsigned int domid, const char *text, size_t len,
+			bool line_end)
+{
+	bool show = LOG_DEFAULT_LEVEL <= console_loglevel;
+	char out[CONSOLE_LINE_MAX];
+	unsigned long flags = spin_lock_irqsave(&printk_lock);
+
+	if (open_line_domid != (int)domid) {
+		char prefix[48];
+		int n = format_stamp(prefix, sizeof(prefix));
+
+		close_open_domain_line(show);
+		if (!at_line_start)	/* a partial line of Keel's own */
+			log_write("\n", 1, show);
+		n += format_string(prefix + n, sizeof(prefix) - n, "(d%u) ",
+				   domid);
+		log_write(prefix, (size_t)n, show);
+		open_line_domid = (int)domid;
+		open_line_column = 0;
+	}
+	while (len) {
+		size_t chunk = MIN(len, sizeof(out));
+
+		log_write(out, console_line_render(text, chunk,
+						   &open_line_column, out),
+			  show);
+		text += chunk;
+		len -= chunk;
+	}
+	at_line_start = false;
+	if (line_end) {
+		log_write("\n", 1, show);
+		at_line_start = true;
+		open_line_domid = -1;
+	}
+	spin_unlock_irqrestore(&printk_lock, flags);
+}
+
+void printk_domain_line_end(unsigned int domid)
+{
+	bool show = LOG_DEFAULT_LEVEL <= console_loglevel;
+	unsigned long flags = spin_lock_irqsave(&printk_lock);
+
+	if (open_line_domid == (int)domid)
+		close_open_domain_line(show);
+	spin_unlock_irqrestore(&printk_lock, flags);
+}
+
 void vprintk(const char *fmt, va_list ap)
 {
 	char line[LINE_MAX];
@@ -113,11 +193,11 @@ void vprintk(const char *fmt, va_list ap)
 	/* Stamped under the lock, so that the stamps in the log only grow and
 	 * say when a line was logged, not when its writer began to wait. */
 	unsigned long flags = spin_lock_irqsave(&printk_lock);
-	uint64_t t = now_ns();
-	int slen = format_string(stamp, sizeof(stamp), "[%5llu.%06llu] ",
-				 (unsigned long long)(t / NSEC_PER_SEC),
-				 (unsigned long long)(t % NSEC_PER_SEC / 1000));
+	int slen = format_stamp(stamp, sizeof(stamp));
 	bool show = level <= console_loglevel;
+
+	/* Keel's own messages start on a line of their own. */
+	close_open_domain_line(show);
 	/* Stamp each new line, in the ring and on the consoles. */
 	for (int i = 0; i < len;) {
 		int j = i;
@@ -125,14 +205,9 @@ void vprintk(const char *fmt, va_list ap)
 			j++;
 		if (j < len)
 			j++;	/* include the newline */
-		if (at_line_start) {
-			log_ring_write(&log_ring, stamp, slen);
-			if (show)
-				consoles_write(stamp, slen);
-		}
-		log_ring_write(&log_ring, line + i, j - i);
-		if (show)
-			consoles_write(line + i, j - i);
+		if (at_line_start)
+			log_write(stamp, slen, show);
+		log_write(line + i, j - i, show);
 		at_line_start = line[j - 1] == '\n';
 		i = j;
 	}

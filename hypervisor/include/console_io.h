@@ -15,5 +15,7 @@ void console_virq_init(void);
 /* Give serial input a focus domain and start polling for it
  * (common/console_input.c). */
 void console_input_init(void);
+/* The domain id that serial input goes to now. */
+unsigned int console_input_focus(void);
 
 #endif

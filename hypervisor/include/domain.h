@@ -137,6 +137,7 @@ struct domain {
 	/* Console output (common/console_io.c). */
 	spinlock_t console_lock;
 	struct console_line console_line;	/* not yet ended by a newline */
+	struct timer console_partial_timer;	/* shows the focus's line */
 	struct ratelimit console_rate;		/* none for a control domain */
 	uint64_t console_refused_bytes;		/* over the rate, all told */
 	uint64_t console_refusal_reported_ns;	/* 0: never */

@@ -24,6 +24,19 @@
 void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list ap);
 
+/*
+ * Text of domain @domid's console (console_line.h has filtered it),
+ * logged at the default level. A line is stamped and prefixed "(dN) "
+ * when it starts, so @text may be part of a line: the rest follows on
+ * the same console line as long as nothing else is logged in between
+ * (Keel's own messages, or another domain's, end it first, and the
+ * domain's next text starts a new prefixed line). @line_end ends it.
+ */
+void printk_domain_text(unsigned int domid, const char *text, size_t len,
+			bool line_end);
+/* End domain @domid's line if it is open on the console (it exits). */
+void printk_domain_line_end(unsigned int domid);
+
 /* A console driver. @read, if there is one, returns the next input byte
  * or -1 when there is none. */
 struct console {

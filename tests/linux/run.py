@@ -11,9 +11,12 @@ sleeps. Ends with "linux: N passed, N failed".
 import argparse
 import os
 import re
+import select
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -22,6 +25,7 @@ TARBALL = os.environ.get("LINUX_TARBALL", "/usr/src/linux-source-6.1.tar.xz")
 sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
 import keeltest  # noqa: E402
 from keeltest import Module  # noqa: E402
+import run_iso  # noqa: E402
 
 SCENARIOS = []
 
@@ -246,6 +250,109 @@ def _(ctx, problems):
         problems.append(f"frame count after the domain: {counts}")
     if r.status != keeltest.SUCCESS:
         problems.append(f"Keel ended with {r.status}")
+
+
+class Console:
+    """A QEMU whose serial port is our pipe: wait for output (bounded),
+    type input."""
+
+    def __init__(self, cmd):
+        # A session of its own, so that killing it reaches QEMU too.
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        self.out = bytearray()
+        self.pos = 0    # where the next wait starts looking
+
+    def wait(self, pattern, timeout):
+        """The first match of @pattern (bytes) after the last one, or
+        None when @timeout seconds pass or QEMU ends first."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.out, self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self.proc.stdout], [], [], left)
+            if ready:
+                chunk = os.read(self.proc.stdout.fileno(), 65536)
+                if not chunk:
+                    return None
+                self.out += chunk
+
+    def type(self, text):
+        self.proc.stdin.write(text)
+        self.proc.stdin.flush()
+
+    def finish(self, timeout):
+        """Wait for QEMU to end (killing it after @timeout); the lines."""
+        try:
+            rest, _ = self.proc.communicate(timeout=timeout)
+            self.out += rest or b""
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            rest, _ = self.proc.communicate()
+            self.out += rest or b""
+        text = self.out.decode("utf-8", errors="replace")
+        return [keeltest.strip_timestamp(l.rstrip("\r"))
+                for l in text.split("\n")]
+
+
+def make_value(name):
+    return subprocess.run(["make", "-s", "-C", TOP, name], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+@scenario("make-run-shell")
+def _(ctx, problems):
+    """What `make run` boots (run_iso.py builds the same ISO, here with
+    Keel's test option, on make run's CPU and QEMU flags): Linux as the
+    control domain, to the busybox shell on hvc0. Typed at as a person
+    would, it shows its prompt and the echo of the keys before the line
+    ends (Keel shows the focus domain's unfinished line), runs `echo
+    hello-N` and shows hello-N, and `poweroff -f` ends the domain and,
+    in test mode, Keel."""
+    kdir = kernel(ctx, problems)
+    if not kdir:
+        return
+    word = f"hello-{os.getpid()}{int(time.time()) % 10000}"
+    with tempfile.TemporaryDirectory(prefix="keel-run-") as work:
+        iso = run_iso.make_run_iso(ctx["build"], kdir, work, ["test"])
+        cmd = ["timeout", "--kill-after=5", "300", "qemu-system-x86_64",
+               "-accel", "tcg", "-cpu", make_value("print-run-cpu"),
+               *make_value("print-run-flags").split(), "-cdrom", iso,
+               "-boot", "d", "-display", "none", "-no-reboot", "-nic",
+               "none", "-serial", "stdio", "-monitor", "none", "-device",
+               "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        con = Console(cmd)
+        steps = [
+            (None, rb"\(d0\) This is a busybox shell on hvc0", 240,
+             "the banner"),
+            (None, rb"\(d0\) [^\n]*# ", 60, "the prompt, before any Enter"),
+            (f"echo {word}".encode(), re.escape(f"echo {word}").encode() +
+             rb"$", 30, "the echo of the typed command, before Enter"),
+            (b"\r", rb"\n(\[[ 0-9.]+\] )?\(d0\) " +
+             re.escape(word).encode() + rb"\r?\n", 30, "the command's output"),
+            (None, rb"\(d0\) [^\n]*# ", 30, "the next prompt"),
+            (b"poweroff -f\r", rb"Domain 0 \(linux\) exited: poweroff",
+             60, "the domain's poweroff"),
+        ]
+        for typed, want, timeout, what in steps:
+            if typed:
+                con.type(typed)
+            if not con.wait(want, timeout):
+                problems.append(f"no {what} within {timeout} s")
+                break
+        lines = con.finish(timeout=30 if not problems else 1)
+        ctx["last_lines"] = lines
+        if not problems and con.proc.returncode != 1:
+            problems.append(f"QEMU ended with {con.proc.returncode}, not "
+                            "Keel's test success")
 
 
 def main():

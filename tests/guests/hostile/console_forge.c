@@ -4,8 +4,9 @@
  * Keel writes itself, and every guest line starts with "(dN) ". So this
  * guest tries to start a line of its own: after a newline, a carriage
  * return, a form feed, a vertical tab, the file/group/record separators,
- * UTF-8 NEL and LINE SEPARATOR, a lone 0x85, and an escape sequence that
- * moves the cursor to column 1. Behind each it writes a false frame count
+ * UTF-8 NEL and LINE SEPARATOR, a lone 0x85, escape sequences that move
+ * the cursor to column 1, and backspaces enough to go back over the
+ * prefix. Behind each it writes a false frame count
  * (a leak), a false exit of the victim, a false victim result and a false
  * KEEL-EXIT. A runner that believed any of them would fail this attack;
  * the attack passes only if every one is ignored.
@@ -19,6 +20,7 @@ const char test_name[] = "console_forge";
 static const char *const breaks[] = {
 	"\n", "\r", "\f", "\v", "\x1c", "\x1d", "\x1e", "\xc2\x85",
 	"\xe2\x80\xa8", "\x85", "\x1b[1G", "\x1b" "E", "\x9b" "1G",
+	"\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b",
 };
 
 static const char *const lies[] = {

@@ -1,0 +1,93 @@
+/* keel-test: group=console_partial privileged=1 */
+/*
+ * The console-input focus sees its unfinished line (ABI 1.2). This
+ * control domain boots alone, as domain 0, so it has the focus: a prompt
+ * it writes without a newline must reach the log within a bounded time,
+ * and the rest of the line must follow it on the same log line, with no
+ * second prefix. Backspaces are kept while they erase our own
+ * characters, and no further.
+ */
+#include <format.h>
+#include "keeltest.h"
+
+const char test_name[] = "console_focus_partial_line";
+
+static char logbuf[64 * 1024];
+static size_t loglen;
+
+/* The whole log, from its start. */
+static void read_log(void)
+{
+	uint64_t pos = 0;
+
+	loglen = 0;
+	for (;;) {
+		long rc = keel_hypercall_console_read(
+			(unsigned long)logbuf + loglen,
+			sizeof(logbuf) - loglen, (unsigned long)&pos);
+		if (rc <= 0 || loglen + (size_t)rc >= sizeof(logbuf))
+			break;
+		loglen += (size_t)rc;
+	}
+}
+
+static const char *log_find(const char *s, size_t m)
+{
+	for (size_t i = 0; i + m <= loglen; i++)
+		if (!memcmp(logbuf + i, s, m))
+			return logbuf + i;
+	return NULL;
+}
+
+/* Wait (at most 10 s) until the log holds @s. */
+static const char *wait_for(const char *s, size_t m)
+{
+	uint64_t deadline = rt_now_ns() + 10 * 1000000000ULL;
+	const char *at;
+
+	do {
+		read_log();
+		at = log_find(s, m);
+		if (at)
+			return at;
+		rt_yield();
+	} while (rt_now_ns() < deadline);
+	return NULL;
+}
+
+static void wr(const char *s)
+{
+	long rc = keel_hypercall_console_write((unsigned long)s, strlen(s));
+
+	CHECK_EQ(rc, (long)strlen(s));
+}
+
+void test_main(void)
+{
+	char want[64];
+	int plen;
+
+	plen = format_string(want, sizeof(want), "(d%u) ", rt_boot.domid);
+	CHECK_EQ(rt_boot.domid, 0);
+
+	/* A prompt, with no newline: it shows anyway. */
+	wr("prompt-1729> ");
+	memcpy(want + plen, "prompt-1729> ", 13);
+	const char *at = wait_for(want, plen + 13);
+	CHECK(at, "the unfinished line never reached the log");
+	CHECK(at + plen + 13 == logbuf + loglen,
+	      "something follows the unfinished line in the log");
+
+	/* What the domain writes next continues that line. */
+	wr("typed\n");
+	memcpy(want + plen, "prompt-1729> typed\n", 19);
+	CHECK(wait_for(want, plen + 19), "the rest of the line did not follow "
+	      "on the same log line");
+	printf("an unfinished line of the focus shows, and its rest follows\n");
+
+	/* Two of our characters to erase, four backspaces: two kept. */
+	wr("ab\b\b\b\bc\n");
+	memcpy(want + plen, "ab\b\bc\n", 6);
+	CHECK(wait_for(want, plen + 6), "backspaces not limited to our text");
+	printf("backspaces erase our own characters only\n");
+}
