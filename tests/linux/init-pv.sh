@@ -13,6 +13,27 @@ before=$(cut -d' ' -f1 /proc/uptime)
 sleep 1
 after=$(cut -d' ' -f1 /proc/uptime)
 echo "KEEL-LINUX-INIT: slept 1 s, uptime $before -> $after"
+# SMP: every vCPU online; a process on each CPU; CPU 1 taken offline
+# (its vCPU goes down) and brought back (initialised afresh); processes
+# that fork, run and exit on both CPUs meanwhile, so that page tables are
+# pinned on one CPU and unpinned while another may still have them loaded.
+cpus=$(nproc)
+echo "KEEL-LINUX-INIT: $cpus CPU(s) online: $(cat /sys/devices/system/cpu/online)"
+if [ "$cpus" -gt 1 ]; then
+	ran=""
+	for c in $(seq 0 $((cpus - 1))); do
+		ran="$ran $(taskset -c "$c" sh -c 'cut -d" " -f39 /proc/self/stat')"
+	done
+	echo "KEEL-LINUX-INIT: taskset ran on CPUs:$ran"
+	churn() { for i in $(seq 1 40); do taskset -c "$1" true; /bin/true | cat; done; }
+	churn 0 & churn 1 & wait
+	echo "KEEL-LINUX-INIT: fork/exit churn on two CPUs done"
+	echo 0 > /sys/devices/system/cpu/cpu1/online
+	echo "KEEL-LINUX-INIT: CPU 1 offline: online now $(cat /sys/devices/system/cpu/online)"
+	echo 1 > /sys/devices/system/cpu/cpu1/online
+	back=$(taskset -c 1 sh -c 'cut -d" " -f39 /proc/self/stat')
+	echo "KEEL-LINUX-INIT: CPU 1 back online: online now $(cat /sys/devices/system/cpu/online), a task ran on CPU $back"
+fi
 # Console input: ask the harness to type a line (keeltest's SEND), and
 # read it back through hvc0.
 word="typed-$$-${after#*.}"

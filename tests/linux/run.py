@@ -172,38 +172,40 @@ def _(ctx, problems):
         problems.append("timed out")
 
 
-@scenario("pv-boot-to-userspace")
-def _(ctx, problems):
-    """The same kernel's vmlinux as a Keel PV control domain, with an
-    initrd: Keel's builder takes it (segments placed by p_paddr, only the
-    bootstrap pages mapped), the kernel takes over the page tables, and
-    start_kernel() runs through setup_arch(), the kernel's own trap table
-    (keel_selftest: a kernel #PF and a #UD fixed up by the exception
-    table, both back through the iret hypercall), mm_init(), the event
-    channels and the Keel clocksource and timer, to /init in user mode
-    (init-pv.sh) on hvc0. /init mounts, forks, execs and pipes, sleeps a
-    second (the one-shot timer and VIRQ_TIMER), has the harness type a
-    line that it reads back through hvc0 (console_input and its VIRQ),
-    and powers off: the domain ends with poweroff, and every frame comes
-    back."""
+def pv_boot(ctx, problems, vcpus):
+    """The same kernel's vmlinux as a Keel PV control domain with @vcpus
+    vCPUs, and an initrd: Keel's builder takes it (segments placed by
+    p_paddr, only the bootstrap pages mapped), the kernel takes over the
+    page tables, and start_kernel() runs through setup_arch(), the
+    kernel's own trap table (keel_selftest: a kernel #PF and a #UD fixed
+    up by the exception table, both back through the iret hypercall),
+    mm_init(), the event channels and the Keel clocksource and timer,
+    the other CPUs, to /init in user mode (init-pv.sh) on hvc0. /init
+    mounts, forks, execs and pipes, sleeps a second (the one-shot timer
+    and VIRQ_TIMER), on SMP runs tasks on each CPU and takes CPU 1
+    offline and back, has the harness type a line that it reads back
+    through hvc0 (console_input and its VIRQ), and powers off: the domain
+    ends with poweroff, and every frame comes back."""
     kdir = kernel(ctx, problems)
     if not kdir:
         return
     initrd = initramfs(ctx, "init-pv.sh")
     mods = [Module(os.path.join(kdir, "vmlinux"),
-                   "name=linux mem=128M privileged=1 -- earlyprintk=keel "
-                   "console=hvc0 keel_selftest"),
+                   f"name=linux mem=128M privileged=1 vcpus={vcpus} -- "
+                   "earlyprintk=keel console=hvc0 keel_selftest"),
             Module(initrd, "initrd")]
     r = keeltest.boot(os.path.join(ctx["build"], "keel.elf"),
                       "test loglvl=info", modules=mods, cpus=2, mem_mb=512,
-                      timeout=120, cpu_model="max,-smap",
+                      timeout=180, cpu_model="max,-smap",
                       send_from=("linux",))
     ctx["last_lines"] = r.lines
     size = os.path.getsize(initrd)
     d0 = r"^\(d0\) (\[ *\d+\.\d+\] )?"
+    plural = "" if vcpus == 1 else "s"
+    online = "0" if vcpus == 1 else f"0-{vcpus - 1}"
     wants = [
-        d0 + r"keel: domain 0 \(linux\), 1 vCPU, 32768 pages, ABI 1\.2, "
-        r"control domain$",
+        d0 + rf"keel: domain 0 \(linux\), {vcpus} vCPU{plural}, 32768 "
+        r"pages, ABI 1\.2, control domain$",
         d0 + r"keel: page tables taken over; starting Linux$",
         d0 + r"Command line: earlyprintk=keel console=hvc0 keel_selftest$",
         d0 + r"Keel: \[mem 0x0000000000000000-0x0000000007ffffff\] usable$",
@@ -222,11 +224,23 @@ def _(ctx, problems):
         d0 + r"KEEL-LINUX-INIT: MemTotal: \d+ kB$",
         d0 + r"KEEL-LINUX-INIT: fork, exec, pipe and wait done$",
         d0 + r"KEEL-LINUX-INIT: slept 1 s, uptime ",
+        d0 + rf"KEEL-LINUX-INIT: {vcpus} CPU\(s\) online: {online}$",
         d0 + r"KEEL-LINUX-INIT: read back '(?P<typed>typed-[0-9-]+)' "
         r"\(expected '(?P=typed)'\)$",
         d0 + r"reboot: Power down$",
         r"^Domain 0 \(linux\) exited: poweroff$",
     ]
+    if vcpus > 1:
+        wants += [
+            d0 + r"smp: Brought up 1 node, %d CPUs$" % vcpus,
+            d0 + r"KEEL-LINUX-INIT: taskset ran on CPUs: " +
+            " ".join(str(c) for c in range(vcpus)) + "$",
+            d0 + r"KEEL-LINUX-INIT: fork/exit churn on two CPUs done$",
+            d0 + r"smpboot: CPU 1 is now offline$",
+            d0 + r"KEEL-LINUX-INIT: CPU 1 offline: online now 0$",
+            d0 + rf"KEEL-LINUX-INIT: CPU 1 back online: online now "
+            rf"{online}, a task ran on CPU 1$",
+        ]
     for w in wants:
         if not any(re.search(w, l) for l in r.lines):
             problems.append(f"no line matching {w!r}")
@@ -242,7 +256,7 @@ def _(ctx, problems):
         problems.append(f"the RAMDISK range is not the {size}-byte initrd")
     if any("keel-selftest: FAIL" in l for l in r.lines):
         problems.append("the trap self-test failed")
-    if any(re.search(d0 + r"(Kernel panic|BUG:|WARNING:|Oops)", l)
+    if any(re.search(d0 + r"(Kernel panic|BUG:|WARNING:|Oops|\[Firmware Bug\])", l)
            for l in r.lines):
         problems.append("the kernel panicked, oopsed or warned")
     counts = r.frame_count
@@ -250,6 +264,21 @@ def _(ctx, problems):
         problems.append(f"frame count after the domain: {counts}")
     if r.status != keeltest.SUCCESS:
         problems.append(f"Keel ended with {r.status}")
+
+
+
+@scenario("pv-boot-to-userspace")
+def _(ctx, problems):
+    """pv_boot() with one vCPU."""
+    pv_boot(ctx, problems, 1)
+
+
+@scenario("pv-smp-boot-to-userspace")
+def _(ctx, problems):
+    """pv_boot() with two vCPUs: the kernel brings up CPU 1 through
+    vcpu_op, IPIs are event channels, tasks run on both CPUs, and CPU 1
+    goes offline (its vCPU down) and comes back."""
+    pv_boot(ctx, problems, 2)
 
 
 class Console:

@@ -18,8 +18,8 @@ sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
 import keeltest  # noqa: E402
 from keeltest import Module  # noqa: E402
 
-# The control domain: 256 MiB, its console Keel's (hvc0).
-DOM0_CMDLINE = "name=linux mem=256M privileged=1 -- console=hvc0"
+# The control domain: 256 MiB, two vCPUs, its console Keel's (hvc0).
+DOM0_CMDLINE = "name=linux mem=256M vcpus=2 privileged=1 -- console=hvc0"
 KEEL_CMDLINE = "loglvl=info"
 
 
