@@ -123,9 +123,10 @@ soak: deps $(BUILD)/keel.elf guests
 	python3 tests/guests/soak.py --build $(BUILD) --cycles $(SOAK_CYCLES)
 
 # Benchmarks are not tests: they write bench/results/*.json.
-bench: deps $(BUILD)/keel.elf bench-guests
+bench: deps $(BUILD)/keel.elf bench-guests linux
 	python3 bench/pv-core/run.py $(BUILD)
 	python3 bench/pv-memory/run.py $(BUILD)
+	python3 bench/linux/run.py $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
