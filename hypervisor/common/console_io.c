@@ -88,6 +88,14 @@ void console_limits_report(void)
 }
 
 /*
+ * What one logged line costs beyond the guest's own bytes: the time
+ * stamp, the "(dN) " prefix and the line end ("[    1.234567] (d3) "
+ * and "\r\n" on the serial line). Charged per line, so that a guest
+ * cannot get 24 bytes out for every newline it pays one byte for.
+ */
+#define CONSOLE_LINE_COST 24
+
+/*
  * The domain with the console-input focus is being typed at: its prompt
  * and the echo of each key must show before the line ends. So when it
  * leaves a line unfinished, the part it wrote goes out after a short
@@ -105,6 +113,13 @@ static void show_partial_line(struct timer *t, void *data)
 
 	(void)t;
 	unsigned long flags = spin_lock_irqsave(&d->console_lock);
+	/* Shown in part, the line costs what a whole one does (its stamp,
+	 * prefix and end); over the limit it waits for its newline. */
+	if (!ratelimit_take_all(&d->console_rate, CONSOLE_LINE_COST,
+				now_ns())) {
+		spin_unlock_irqrestore(&d->console_lock, flags);
+		return;
+	}
 	line = d->console_line;
 	console_line_clear(&d->console_line);
 	spin_unlock_irqrestore(&d->console_lock, flags);
@@ -122,13 +137,6 @@ void console_domain_init(struct domain *d)
 		       opt_guest_console_burst, now_ns());
 }
 
-/*
- * What one logged line costs beyond the guest's own bytes: the time
- * stamp, the "(dN) " prefix and the line end ("[    1.234567] (d3) "
- * and "\r\n" on the serial line). Charged per line, so that a guest
- * cannot get 24 bytes out for every newline it pays one byte for.
- */
-#define CONSOLE_LINE_COST 24
 /* Lines one console_write may log. printk runs with interrupts off on
  * the caller's CPU, and each line may wait for the serial line: a call
  * returns a short count after this many, and the guest calls again. */

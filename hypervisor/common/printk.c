@@ -29,6 +29,7 @@ static bool at_line_start = true;
  * -1; and how many of its characters are on that line. */
 static int open_line_domid = -1;
 static unsigned int open_line_column;
+static unsigned int open_line_len;	/* bytes of it after the prefix */
 
 static const char *const level_names[] = {
 	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
@@ -118,61 +119,74 @@ static void log_write(const char *text, size_t len, bool show)
 		consoles_write(text, len);
 }
 
-/* Break a domain's open line, so that what comes next starts a line. */
-static void close_open_domain_line(bool show)
+/* Domain text is logged at the default level. */
+static bool domain_text_shown(void)
+{
+	return LOG_DEFAULT_LEVEL <= console_loglevel;
+}
+
+/* Break a domain's open line, so that what comes next starts a line:
+ * where the line was shown, whatever comes next. */
+static void close_open_domain_line(void)
 {
 	if (open_line_domid < 0)
 		return;
-	log_write("\n", 1, show);
+	log_write("\n", 1, domain_text_shown());
 	at_line_start = true;
 	open_line_domid = -1;
+}
+
+/* Start a stamped "(dN) " line for @domid, ending whatever is open. */
+static void open_domain_line(unsigned int domid, bool show)
+{
+	char prefix[48];
+	int n = format_stamp(prefix, sizeof(prefix));
+
+	close_open_domain_line();
+	if (!at_line_start)	/* a partial line of Keel's own */
+		log_write("\n", 1, show);
+	n += format_string(prefix + n, sizeof(prefix) - n, "(d%u) ", domid);
+	log_write(prefix, (size_t)n, show);
+	open_line_domid = (int)domid;
+	open_line_column = 0;
+	open_line_len = 0;
+	at_line_start = false;
 }
 
 void printk_domain_text(unsigned int domid, const char *text, size_t len,
 			bool line_end)
 {
-	bool show = LOG_DEFAULT_LEVEL <= console_loglevel;
+	bool show = domain_text_shown();
 	char out[CONSOLE_LINE_MAX];
 	unsigned long flags = spin_lock_irqsave(&printk_lock);
 
-	if (open_line_domid != (int)domid) {
-		char prefix[48];
-		int n = format_stamp(prefix, sizeof(prefix));
-
-		close_open_domain_line(show);
-		if (!at_line_start)	/* a partial line of Keel's own */
-			log_write("\n", 1, show);
-		n += format_string(prefix + n, sizeof(prefix) - n, "(d%u) ",
-				   domid);
-		log_write(prefix, (size_t)n, show);
-		open_line_domid = (int)domid;
-		open_line_column = 0;
-	}
+	if (open_line_domid != (int)domid)
+		open_domain_line(domid, show);
 	while (len) {
-		size_t chunk = MIN(len, sizeof(out));
+		/* A console line holds at most CONSOLE_LINE_MAX bytes of a
+		 * domain's text, however many parts it came in. */
+		if (open_line_len == CONSOLE_LINE_MAX)
+			open_domain_line(domid, show);
+		size_t chunk = MIN(len, CONSOLE_LINE_MAX - open_line_len);
 
 		log_write(out, console_line_render(text, chunk,
 						   &open_line_column, out),
 			  show);
+		open_line_len += chunk;
 		text += chunk;
 		len -= chunk;
 	}
-	at_line_start = false;
-	if (line_end) {
-		log_write("\n", 1, show);
-		at_line_start = true;
-		open_line_domid = -1;
-	}
+	if (line_end)
+		close_open_domain_line();
 	spin_unlock_irqrestore(&printk_lock, flags);
 }
 
 void printk_domain_line_end(unsigned int domid)
 {
-	bool show = LOG_DEFAULT_LEVEL <= console_loglevel;
 	unsigned long flags = spin_lock_irqsave(&printk_lock);
 
 	if (open_line_domid == (int)domid)
-		close_open_domain_line(show);
+		close_open_domain_line();
 	spin_unlock_irqrestore(&printk_lock, flags);
 }
 
@@ -197,7 +211,7 @@ void vprintk(const char *fmt, va_list ap)
 	bool show = level <= console_loglevel;
 
 	/* Keel's own messages start on a line of their own. */
-	close_open_domain_line(show);
+	close_open_domain_line();
 	/* Stamp each new line, in the ring and on the consoles. */
 	for (int i = 0; i < len;) {
 		int j = i;

@@ -64,7 +64,7 @@ static void wr(const char *s)
 
 void test_main(void)
 {
-	char want[64];
+	char want[256];
 	int plen;
 
 	plen = format_string(want, sizeof(want), "(d%u) ", rt_boot.domid);
@@ -90,4 +90,25 @@ void test_main(void)
 	memcpy(want + plen, "ab\b\bc\n", 6);
 	CHECK(wait_for(want, plen + 6), "backspaces not limited to our text");
 	printf("backspaces erase our own characters only\n");
+
+	/* 200 characters in two unfinished parts, shown as they come:
+	 * still at most 128 of them on one console line. */
+	static char part[101];
+	char want2[160];
+	for (int i = 0; i < 100; i++)
+		part[i] = (char)('A' + i % 26);
+	wr(part);
+	memcpy(want + plen, part, 20);
+	CHECK(wait_for(want, plen + 20), "the first part did not show");
+	wr(part);
+	memcpy(want2, part + 28, 72);
+	memcpy(want2 + 72, "\n", 1);
+	wr("\n");
+	memcpy(want + plen, part, 100);
+	memcpy(want + plen + 100, part, 28);
+	memcpy(want + plen + 128, "\n", 1);
+	CHECK(wait_for(want, plen + 129), "no 128-character first line");
+	memcpy(want + plen, want2, 73);
+	CHECK(wait_for(want, plen + 73), "the rest not on a prefixed line");
+	printf("a line shown in parts is still split at 128 characters\n");
 }

@@ -95,6 +95,29 @@ static void check_forged_lines(const char *prefix, int plen)
 	printf("forged hypervisor lines carry our prefix\n");
 }
 
+/* Whether Keel's last "console: input to dN" announcement names us. */
+static bool we_have_the_focus(void)
+{
+	static char all[64 * 1024];
+	char mine[32];
+	uint64_t pos = 0;
+	size_t len = 0;
+	long rc;
+	bool ours = false;
+
+	while ((rc = keel_hypercall_console_read((unsigned long)all + len,
+						 sizeof(all) - len,
+						 (unsigned long)&pos)) > 0 &&
+	       len + (size_t)rc < sizeof(all))
+		len += (size_t)rc;
+	int m = format_string(mine, sizeof(mine), "console: input to d%u ",
+			      rt_boot.domid);
+	for (size_t i = 0; i + 19 <= len; i++)
+		if (!memcmp(all + i, "console: input to d", 19))
+			ours = i + m <= len && !memcmp(all + i, mine, m);
+	return ours;
+}
+
 void test_main(void)
 {
 	char prefix[16], want[300];
@@ -150,12 +173,15 @@ void test_main(void)
 	wr(forged, sizeof(forged) - 1);
 	read_new();
 	check_forged_lines(prefix, plen);
-	/* Text without a newline waits for one. */
+	/* Text without a newline waits for one (but for the console-input
+	 * focus, whose unfinished line shows after 20 ms: see
+	 * console_focus_partial_line). */
 	static const char part1[] = "held back until the newline: ";
 	static const char part2[] = "here\n";
+	bool focus = we_have_the_focus();
 	wr(part1, sizeof(part1) - 1);
 	read_new();
-	CHECK(!contains(part1, sizeof(part1) - 1),
+	CHECK(focus || !contains(part1, sizeof(part1) - 1),
 	      "text without a newline was logged at once");
 	wr(part2, sizeof(part2) - 1);
 	read_new();
