@@ -135,12 +135,22 @@ def kernel(ctx, problems):
     return ctx["kernel"]
 
 
-def initramfs(ctx, init):
+def initramfs(ctx, init, extras=()):
     path = os.path.join(ctx["build"], "linux",
                         os.path.basename(init) + ".cpio")
     subprocess.run([sys.executable, os.path.join(HERE, "initramfs.py"), path,
-                    os.path.join(HERE, init)], check=True)
+                    os.path.join(HERE, init), *extras], check=True)
     return path
+
+
+def static_program(ctx, source):
+    """Compile tests/linux/@source into a static binary under build/linux;
+    return the initramfs.py argument that puts it in /bin."""
+    name = os.path.splitext(source)[0].replace("_", "-")
+    out = os.path.join(ctx["build"], "linux", name)
+    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror",
+                    "-o", out, os.path.join(HERE, source)], check=True)
+    return f"{out}:bin/{name}"
 
 
 def boot_native(kdir, initrd, append, timeout=120, cpus=1):
@@ -182,14 +192,17 @@ def pv_boot(ctx, problems, vcpus):
     mm_init(), the event channels and the Keel clocksource and timer,
     the other CPUs, to /init in user mode (init-pv.sh) on hvc0. /init
     mounts, forks, execs and pipes, sleeps a second (the one-shot timer
-    and VIRQ_TIMER), on SMP runs tasks on each CPU and takes CPU 1
+    and VIRQ_TIMER), has a program return from a signal handler to a
+    non-canonical address (Keel refuses the iret; the failsafe callback
+    must make it the task's SIGSEGV, as natively), on SMP runs tasks on each CPU and takes CPU 1
     offline and back, has the harness type a line that it reads back
     through hvc0 (console_input and its VIRQ), and powers off: the domain
     ends with poweroff, and every frame comes back."""
     kdir = kernel(ctx, problems)
     if not kdir:
         return
-    initrd = initramfs(ctx, "init-pv.sh")
+    initrd = initramfs(ctx, "init-pv.sh",
+                       [static_program(ctx, "bad_sigreturn.c")])
     mods = [Module(os.path.join(kdir, "vmlinux"),
                    f"name=linux mem=128M privileged=1 vcpus={vcpus} -- "
                    "earlyprintk=keel console=hvc0 keel_selftest"),
@@ -225,6 +238,8 @@ def pv_boot(ctx, problems, vcpus):
         d0 + r"KEEL-LINUX-INIT: fork, exec, pipe and wait done$",
         d0 + r"KEEL-LINUX-INIT: slept 1 s, uptime ",
         d0 + rf"KEEL-LINUX-INIT: {vcpus} CPU\(s\) online: {online}$",
+        d0 + r"KEEL-LINUX-INIT: bad-sigreturn: SIGSEGV at the "
+        r"non-canonical address$",
         d0 + r"KEEL-LINUX-INIT: read back '(?P<typed>typed-[0-9-]+)' "
         r"\(expected '(?P=typed)'\)$",
         d0 + r"reboot: Power down$",
