@@ -201,8 +201,9 @@ static void mmu_batch_defer_put(struct mmu_batch *b, uint64_t old,
  * memory (ABI 1.2), as Xen's is: a kernel builds a table with the same
  * call it uses for tables in use (Linux's set_pte() cannot tell them
  * apart early in boot). The caller owns the frame and could map it
- * writable, so nothing is checked and no reference changes; a frame that
- * is a descriptor table in use is the one exception.
+ * writable, so nothing is checked and no reference changes. Only a frame
+ * with no type in use, or the writable type, qualifies: any other type
+ * (a descriptor table, which no call makes yet) is refused.
  */
 static int plain_memory_write(const struct frame *f, uint64_t *slot,
 			      uint64_t val, uint64_t *old_out)
