@@ -399,6 +399,70 @@ def _(ctx, problems):
                             "Keel's test success")
 
 
+@scenario("pv-two-guests")
+def _(ctx, problems):
+    """Two Linux domains at once, each with two vCPUs on QEMU's two CPUs:
+    the control domain and an ordinary one (rate-limited console, no
+    privileges). The ordinary one crashes (its init exits, the kernel
+    panics); once Keel says so, the harness types to the control domain,
+    which still runs processes and powers off. Every frame of both comes
+    back."""
+    kdir = kernel(ctx, problems)
+    if not kdir:
+        return
+    initrd = initramfs(ctx, "init-two.sh")
+    vmlinux = os.path.join(kdir, "vmlinux")
+    mods = [Module(vmlinux, "name=survivor mem=128M privileged=1 vcpus=2 "
+                   "-- console=hvc0 keel_role=survivor"),
+            Module(initrd, "initrd"),
+            Module(vmlinux, "name=crasher mem=128M privileged=0 vcpus=2 "
+                   "-- console=hvc0 keel_role=crash"),
+            Module(initrd, "initrd")]
+    with tempfile.TemporaryDirectory(prefix="keel-two-") as work:
+        iso = keeltest.build_iso(work, os.path.join(ctx["build"],
+                                                    "keel.elf"),
+                                 "test loglvl=info", mods)
+        cmd = ["timeout", "--kill-after=5", "300", "qemu-system-x86_64",
+               "-accel", "tcg", "-cpu", "max,-smap", "-smp", "2", "-m",
+               "768", "-cdrom", iso, "-boot", "d", "-display", "none",
+               "-no-reboot", "-nic", "none", "-serial", "stdio", "-monitor",
+               "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        con = Console(cmd)
+        steps = [
+            (None, rb"\(d1\) KEEL-TWO: crash up on 2 CPUs", 200,
+             "the ordinary domain's userspace"),
+            (None, rb"\n(\[[ 0-9.]+\] )?Domain 1 \(crasher\) exited: crash",
+             120,
+             "the ordinary domain's crash"),
+            (b"go\r", rb"\(d0\) KEEL-TWO: survivor still works after "
+             rb"the other's crash \(go\)", 120, "the control domain's work "
+             "after the crash"),
+            (None, rb"\n(\[[ 0-9.]+\] )?Domain 0 \(survivor\) exited: "
+             rb"poweroff", 60,
+             "the control domain's poweroff"),
+        ]
+        for typed, want, timeout, what in steps:
+            if typed:
+                con.type(typed)
+            if not con.wait(want, timeout):
+                problems.append(f"no {what} within {timeout} s")
+                break
+        lines = con.finish(timeout=30 if not problems else 1)
+        ctx["last_lines"] = lines
+    if not any(l.startswith("(d0) KEEL-TWO: survivor up on 2 CPUs")
+               for l in lines):
+        problems.append("the control domain's userspace never came up")
+    counts = next((re.match(r"All domains exited; (\d+) frames free, (\d+) "
+                            r"before", l) for l in lines
+                   if l.startswith("All domains exited")), None)
+    if not counts or counts.group(1) != counts.group(2):
+        problems.append("frames were not all returned: " +
+                        (counts.group(0) if counts else "no count"))
+    if not problems and con.proc.returncode != 1:
+        problems.append(f"QEMU ended with {con.proc.returncode}, not "
+                        "Keel's test success")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
