@@ -333,6 +333,16 @@ class Console:
         self.proc.stdin.write(text)
         self.proc.stdin.flush()
 
+    def run_steps(self, steps, problems):
+        """Each step is (text to type or None, pattern to wait for,
+        timeout in s, what it is); stop at the first that does not come."""
+        for typed, want, timeout, what in steps:
+            if typed:
+                self.type(typed)
+            if not self.wait(want, timeout):
+                problems.append(f"no {what} within {timeout} s")
+                return
+
     def finish(self, timeout):
         """Wait for QEMU to end (killing it after @timeout); the lines."""
         try:
@@ -386,12 +396,7 @@ def _(ctx, problems):
             (b"poweroff -f\r", rb"Domain 0 \(linux\) exited: poweroff",
              60, "the domain's poweroff"),
         ]
-        for typed, want, timeout, what in steps:
-            if typed:
-                con.type(typed)
-            if not con.wait(want, timeout):
-                problems.append(f"no {what} within {timeout} s")
-                break
+        con.run_steps(steps, problems)
         lines = con.finish(timeout=30 if not problems else 1)
         ctx["last_lines"] = lines
         if not problems and con.proc.returncode != 1:
@@ -441,12 +446,7 @@ def _(ctx, problems):
              rb"poweroff", 60,
              "the control domain's poweroff"),
         ]
-        for typed, want, timeout, what in steps:
-            if typed:
-                con.type(typed)
-            if not con.wait(want, timeout):
-                problems.append(f"no {what} within {timeout} s")
-                break
+        con.run_steps(steps, problems)
         lines = con.finish(timeout=30 if not problems else 1)
         ctx["last_lines"] = lines
     if not any(l.startswith("(d0) KEEL-TWO: survivor up on 2 CPUs")
