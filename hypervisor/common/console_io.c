@@ -169,7 +169,8 @@ void console_domain_exit(struct domain *d)
 	/* The unfinished line, or the end of one shown in part. */
 	if (d->console_line.len)
 		log_line(d, &d->console_line);
-	printk_domain_line_end(d->domid);
+	else
+		printk_domain_line_end(d->domid);
 	console_line_clear(&d->console_line);
 	if (d->input_dropped)
 		printk(LOG_WARNING "d%u: console: %llu bytes of input dropped "

@@ -137,8 +137,9 @@ static void close_open_domain_line(void)
 }
 
 /* Start a stamped "(dN) " line for @domid, ending whatever is open. */
-static void open_domain_line(unsigned int domid, bool show)
+static void open_domain_line(unsigned int domid)
 {
+	bool show = domain_text_shown();
 	char prefix[48];
 	int n = format_stamp(prefix, sizeof(prefix));
 
@@ -161,12 +162,12 @@ void printk_domain_text(unsigned int domid, const char *text, size_t len,
 	unsigned long flags = spin_lock_irqsave(&printk_lock);
 
 	if (open_line_domid != (int)domid)
-		open_domain_line(domid, show);
+		open_domain_line(domid);
 	while (len) {
 		/* A console line holds at most CONSOLE_LINE_MAX bytes of a
 		 * domain's text, however many parts it came in. */
 		if (open_line_len == CONSOLE_LINE_MAX)
-			open_domain_line(domid, show);
+			open_domain_line(domid);
 		size_t chunk = MIN(len, CONSOLE_LINE_MAX - open_line_len);
 
 		log_write(out, console_line_render(text, chunk,

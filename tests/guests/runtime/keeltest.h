@@ -41,6 +41,9 @@ extern unsigned int test_failures;
 /* console_write all of @buf, waiting while the console rate limit refuses
  * it (up to 60 s); false if it could not. printf() writes through this. */
 bool rt_console_write_all(const char *buf, size_t len);
+/* Copy the hypervisor log from its oldest byte into @buf (at most
+ * @size - 1 bytes; control domains only). Returns the bytes copied. */
+size_t rt_log_read_all(char *buf, size_t size);
 
 #define CHECK(cond, ...)                                                  \
 	do {                                                              \

@@ -90,6 +90,20 @@ bool rt_console_write_all(const char *buf, size_t len)
 	return true;
 }
 
+size_t rt_log_read_all(char *buf, size_t size)
+{
+	uint64_t pos = 0;
+	size_t len = 0;
+	long rc;
+
+	while ((rc = keel_hypercall_console_read((unsigned long)buf + len,
+						 size - len,
+						 (unsigned long)&pos)) > 0 &&
+	       len + (size_t)rc < size)
+		len += (size_t)rc;
+	return len;
+}
+
 void test_fail_at(const char *file, int line, const char *fmt, ...)
 {
 	char buf[256];

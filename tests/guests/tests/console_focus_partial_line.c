@@ -18,17 +18,7 @@ static size_t loglen;
 /* The whole log, from its start. */
 static void read_log(void)
 {
-	uint64_t pos = 0;
-
-	loglen = 0;
-	for (;;) {
-		long rc = keel_hypercall_console_read(
-			(unsigned long)logbuf + loglen,
-			sizeof(logbuf) - loglen, (unsigned long)&pos);
-		if (rc <= 0 || loglen + (size_t)rc >= sizeof(logbuf))
-			break;
-		loglen += (size_t)rc;
-	}
+	loglen = rt_log_read_all(logbuf, sizeof(logbuf));
 }
 
 static const char *log_find(const char *s, size_t m)

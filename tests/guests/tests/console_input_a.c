@@ -16,17 +16,8 @@ static char logbuf[64 * 1024];
 
 static bool log_has(const char *s)
 {
-	uint64_t pos = 0;
-	size_t len = 0, m = strlen(s);
+	size_t len = rt_log_read_all(logbuf, sizeof(logbuf)), m = strlen(s);
 
-	for (;;) {
-		long rc = keel_hypercall_console_read(
-			(unsigned long)logbuf + len, sizeof(logbuf) - len,
-			(unsigned long)&pos);
-		if (rc <= 0 || len + (size_t)rc >= sizeof(logbuf))
-			break;
-		len += (size_t)rc;
-	}
 	for (size_t i = 0; i + m <= len; i++)
 		if (!memcmp(logbuf + i, s, m))
 			return true;

@@ -100,16 +100,9 @@ static bool we_have_the_focus(void)
 {
 	static char all[64 * 1024];
 	char mine[32];
-	uint64_t pos = 0;
-	size_t len = 0;
-	long rc;
+	size_t len = rt_log_read_all(all, sizeof(all));
 	bool ours = false;
 
-	while ((rc = keel_hypercall_console_read((unsigned long)all + len,
-						 sizeof(all) - len,
-						 (unsigned long)&pos)) > 0 &&
-	       len + (size_t)rc < sizeof(all))
-		len += (size_t)rc;
 	int m = format_string(mine, sizeof(mine), "console: input to d%u ",
 			      rt_boot.domid);
 	for (size_t i = 0; i + 19 <= len; i++)
