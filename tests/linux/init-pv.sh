@@ -16,6 +16,10 @@ echo "KEEL-LINUX-INIT: slept 1 s, uptime $before -> $after"
 # A task that returns from a signal to a non-canonical address gets
 # SIGSEGV, and the kernel lives (tests/linux/bad_sigreturn.c).
 echo "KEEL-LINUX-INIT: $(/bin/bad-sigreturn)"
+# The scripted workload (tests/linux/workload.c): processes, pipes,
+# signals, mappings, threads, privileged instructions, /proc and /sys,
+# and a TLB-shootdown checker on every CPU.
+/bin/workload
 # SMP: every vCPU online; a process on each CPU; CPU 1 taken offline
 # (its vCPU goes down) and brought back (initialised afresh); processes
 # that fork, run and exit on both CPUs meanwhile, so that page tables are

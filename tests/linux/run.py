@@ -202,7 +202,8 @@ def pv_boot(ctx, problems, vcpus):
     if not kdir:
         return
     initrd = initramfs(ctx, "init-pv.sh",
-                       [static_program(ctx, "bad_sigreturn.c")])
+                       [static_program(ctx, "bad_sigreturn.c"),
+                        static_program(ctx, "workload.c")])
     mods = [Module(os.path.join(kdir, "vmlinux"),
                    f"name=linux mem=128M privileged=1 vcpus={vcpus} -- "
                    "earlyprintk=keel console=hvc0 keel_selftest"),
@@ -240,6 +241,7 @@ def pv_boot(ctx, problems, vcpus):
         d0 + rf"KEEL-LINUX-INIT: {vcpus} CPU\(s\) online: {online}$",
         d0 + r"KEEL-LINUX-INIT: bad-sigreturn: SIGSEGV at the "
         r"non-canonical address$",
+        d0 + r"workload: %d passed, 0 failed$" % len(WORKLOAD_CHECKS),
         d0 + r"KEEL-LINUX-INIT: read back '(?P<typed>typed-[0-9-]+)' "
         r"\(expected '(?P=typed)'\)$",
         d0 + r"reboot: Power down$",
@@ -252,13 +254,16 @@ def pv_boot(ctx, problems, vcpus):
             " ".join(str(c) for c in range(vcpus)) + "$",
             d0 + r"KEEL-LINUX-INIT: fork/exit churn on two CPUs done$",
             d0 + r"smpboot: CPU 1 is now offline$",
-            d0 + r"KEEL-LINUX-INIT: CPU 1 offline: online now 0$",
+            d0 + r"KEEL-LINUX-INIT: CPU 1 offline: online now %s$" %
+            {2: "0", 3: "0,2"}.get(vcpus, f"0,2-{vcpus - 1}"),
             d0 + rf"KEEL-LINUX-INIT: CPU 1 back online: online now "
             rf"{online}, a task ran on CPU 1$",
         ]
     for w in wants:
         if not any(re.search(w, l) for l in r.lines):
             problems.append(f"no line matching {w!r}")
+    problems += [f"workload: {l}" for l in r.lines
+                 if re.search(d0 + r"workload: .*: FAIL", l)]
     # The sleep took at least the second it asked for, and not ten.
     m = next((re.search(r"uptime ([\d.]+) -> ([\d.]+)$", l)
               for l in r.lines if "KEEL-LINUX-INIT: slept" in l), None)
@@ -294,6 +299,67 @@ def _(ctx, problems):
     vcpu_op, IPIs are event channels, tasks run on both CPUs, and CPU 1
     goes offline (its vCPU down) and comes back."""
     pv_boot(ctx, problems, 2)
+
+
+@scenario("pv-smp4-boot-to-userspace")
+def _(ctx, problems):
+    """pv_boot() with four vCPUs on QEMU's two CPUs: more vCPUs than
+    pCPUs, so TLB shootdowns and IPIs reach vCPUs that are not running."""
+    pv_boot(ctx, problems, 4)
+
+
+# The checks of workload.c, in its order: each prints "workload: NAME: ok".
+WORKLOAD_CHECKS = ["fork-exec-wait", "pipes", "signals", "mmap",
+                   "shared-mapping", "threads", "privileged", "proc-sys",
+                   "tlb-shootdown"]
+
+
+def equivalence_lines(lines, prefix):
+    """The lines of @lines that the equivalence suite compares: what the
+    programs print on stdout, without the console's prefix."""
+    out = []
+    for l in lines:
+        m = re.match(prefix + r"(?P<line>workload: .*)$", l)
+        if m and not m.group("line").startswith(
+                "workload: tlb-shootdown checked"):
+            out.append(m.group("line"))
+    return out
+
+
+@scenario("equivalence")
+def _(ctx, problems):
+    """The same static programs (workload.c) natively and as a Keel PV
+    guest, both with two CPUs: the runs must print the same lines, every
+    check in them passing. (What each run checked is in init-equiv.sh.)"""
+    kdir = kernel(ctx, problems)
+    if not kdir:
+        return
+    initrd = initramfs(ctx, "init-equiv.sh",
+                       [static_program(ctx, "workload.c")])
+    rc, native = boot_native(kdir, initrd, "console=ttyS0 panic=-1",
+                             timeout=240, cpus=2)
+    mods = [Module(os.path.join(kdir, "vmlinux"),
+                   "name=linux mem=128M privileged=1 vcpus=2 -- "
+                   "console=hvc0"),
+            Module(initrd, "initrd")]
+    r = keeltest.boot(os.path.join(ctx["build"], "keel.elf"),
+                      "test loglvl=info", modules=mods, cpus=2, mem_mb=512,
+                      timeout=240, cpu_model="max,-smap")
+    ctx["last_lines"] = native + r.lines
+    want = [f"workload: {c}: ok" for c in WORKLOAD_CHECKS] + \
+        [f"workload: {len(WORKLOAD_CHECKS)} passed, 0 failed"]
+    runs = {"native": equivalence_lines(native, r"(\[ *\d+\.\d+\] )?"),
+            "PV": equivalence_lines(r.lines, r"^\(d0\) (\[ *\d+\.\d+\] )?")}
+    for name, got in runs.items():
+        if got != want:
+            missing = [l for l in want if l not in got]
+            extra = [l for l in got if l not in want]
+            problems.append(f"the {name} run differs: missing {missing}, "
+                            f"extra {extra}")
+    if rc == 124:
+        problems.append("the native run timed out")
+    if r.status != keeltest.SUCCESS:
+        problems.append(f"Keel ended with {r.status}")
 
 
 class Console:
