@@ -41,15 +41,27 @@ $(GUEST_OUT)/tests/%.o: $(GUEST_SRC)/tests/%.c
 	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
 $(GUEST_OUT)/%.elf: $(GUEST_OUT)/tests/%.o $(GUEST_RUNTIME_OBJS) $(GUEST_SRC)/runtime/guest.ld
+	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(LD) -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 \
 		-z noexecstack --build-id=none --no-warn-rwx-segments \
 		-T $(GUEST_SRC)/runtime/guest.ld -o $@ $< $(GUEST_RUNTIME_OBJS) \
 		/usr/lib/x86_64-linux-gnu/libfdt.a
 
-guests: $(GUEST_ELFS)
+# Test kernels that boot beside Linux in tests/linux/run.py's scenarios:
+# tests/linux/guests/NAME.c -> build/guests/linux/NAME.elf.
+LINUX_GUEST_ELFS := $(patsubst tests/linux/guests/%.c,$(GUEST_OUT)/linux/%.elf,\
+	$(wildcard tests/linux/guests/*.c))
 
--include $(GUEST_RUNTIME_OBJS:.o=.d) $(wildcard $(GUEST_OUT)/tests/*.d)
+$(GUEST_OUT)/tests/linux/%.o: tests/linux/guests/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+guests: $(GUEST_ELFS) $(LINUX_GUEST_ELFS)
+
+-include $(GUEST_RUNTIME_OBJS:.o=.d) $(wildcard $(GUEST_OUT)/tests/*.d) \
+	$(wildcard $(GUEST_OUT)/tests/linux/*.d)
 
 # Benchmark guests share the runtime: bench/DIR/NAME.c ->
 # $(BUILD)/bench/NAME.elf, so NAME must differ across the directories.

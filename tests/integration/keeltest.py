@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 
 SUCCESS, FAILURE, CRASH, TIMEOUT = "SUCCESS", "FAILURE", "CRASH", "TIMEOUT"
@@ -35,6 +36,9 @@ class BootResult:
     status: str
     exit_code: int
     lines: list = field(default_factory=list)
+    # Host seconds from QEMU's start to the first output line holding
+    # each of run_qemu()'s @stamp_markers (absent if none did).
+    stamps: dict = field(default_factory=dict)
 
     @property
     def text(self):
@@ -123,22 +127,29 @@ def unescape(text):
 
 
 def run_qemu(iso, cpus=1, mem_mb=128, timeout=60, cpu_model="qemu64,+svm",
-             extra_args=(), send_from=()):
+             extra_args=(), send_from=(), stamp_markers=()):
     """Boot the ISO; return a BootResult. "SEND:" lines of the domains
-    named in @send_from are answered on the serial input as they appear."""
+    named in @send_from are answered on the serial input as they appear.
+    The result's stamps say when each of @stamp_markers (strings) was
+    first seen."""
     cmd = ["timeout", "--kill-after=5", str(timeout),
            "qemu-system-x86_64", "-accel", "tcg", "-cpu", cpu_model,
            "-smp", str(cpus), "-m", str(mem_mb), "-cdrom", iso,
            "-boot", "d", "-display", "none", "-no-reboot", "-nic", "none",
            "-serial", "stdio", "-monitor", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", *extra_args]
+    start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.PIPE)
     raw = bytearray()
     names = {}
+    stamps = {}
     allowed = {n.encode() for n in send_from}
     for line in proc.stdout:
         raw += line
+        for marker in stamp_markers:
+            if marker not in stamps and marker.encode() in line:
+                stamps[marker] = round(time.monotonic() - start, 2)
         d = DOMAIN_LINE.match(line)
         if d:
             names.setdefault(d.group(1), d.group(2))
@@ -171,7 +182,7 @@ def run_qemu(iso, cpus=1, mem_mb=128, timeout=60, cpu_model="qemu64,+svm",
         status = FAILURE
     else:
         status = CRASH
-    return BootResult(status, proc.returncode, lines)
+    return BootResult(status, proc.returncode, lines, stamps)
 
 
 def boot(kernel, cmdline, modules=(), **qemu_args):

@@ -529,6 +529,52 @@ def _(ctx, problems):
                         "Keel's test success")
 
 
+@scenario("pv-sysrq-crash")
+def _(ctx, problems):
+    """A Linux domain with two vCPUs crashes itself with `echo c >
+    /proc/sysrq-trigger` (init-crash.sh) beside a test-kernel victim
+    (tests/linux/guests/crash_victim.c), the control domain here: Keel
+    ends the Linux domain alone, with reason "crash"; the victim, which
+    watches Keel's log for that line, finds its memory intact and passes;
+    and every frame of both comes back."""
+    kdir = kernel(ctx, problems)
+    if not kdir:
+        return
+    initrd = initramfs(ctx, "init-crash.sh")
+    mods = [Module(os.path.join(ctx["build"], "guests", "linux",
+                                "crash_victim.elf"),
+                   "name=crash_victim mem=4M privileged=1 vcpus=1"),
+            Module(os.path.join(kdir, "vmlinux"),
+                   "name=linux mem=128M privileged=0 vcpus=2 -- "
+                   "console=hvc0"),
+            Module(initrd, "initrd")]
+    r = keeltest.boot(os.path.join(ctx["build"], "keel.elf"),
+                      "test loglvl=info", modules=mods, cpus=2, mem_mb=512,
+                      timeout=240, cpu_model="max,-smap")
+    ctx["last_lines"] = r.lines
+    d1 = r"^\(d1\) (\[ *\d+\.\d+\] )?"
+    wants = [
+        d1 + r"KEEL-CRASH: up on 2 CPUs; crashing through sysrq$",
+        d1 + r"sysrq: Trigger a crash$",
+        d1 + r"Kernel panic - not syncing: sysrq triggered crash$",
+        r"^Domain 1 \(linux\) exited: crash",
+        r"^\(d0\) crash_victim: saw the crash after \d+ wakeups; canary "
+        r"intact$",
+        r"^\(d0\) RESULT: PASS crash_victim$",
+        r"^Domain 0 \(crash_victim\) exited: poweroff$",
+    ]
+    for w in wants:
+        if not any(re.search(w, l) for l in r.lines):
+            problems.append(f"no line matching {w!r}")
+    if any("KEEL-CRASH: still running" in l for l in r.lines):
+        problems.append("the kernel ran on after the sysrq crash")
+    counts = r.frame_count
+    if not counts or counts[0] != counts[1]:
+        problems.append(f"frame count after both domains: {counts}")
+    if r.status != keeltest.SUCCESS:
+        problems.append(f"Keel ended with {r.status}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
