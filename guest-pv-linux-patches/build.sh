@@ -5,7 +5,8 @@
 #   build.sh OUT [keel|xen-pv]
 #
 #   keel    (default) keel.config: OUT/bzImage (native), OUT/vmlinux (the
-#           Keel PV image, the same kernel), OUT/config
+#           Keel PV image, the same kernel), OUT/config, and the tree's
+#           64-bit x86 kselftests, built static: OUT/kselftests-x86/
 #   xen-pv  xen-pv.config: a Xen PV kernel of the patched tree, to prove
 #           the series keeps Xen building: OUT/vmlinux, OUT/config
 #
@@ -77,15 +78,31 @@ if [ ! -f "$dest/done" ]; then
 		{ tail -40 "$work/build.log" >&2; echo "build.sh: the build failed" >&2; exit 1; }
 	# Into the cache under a name of our own, then renamed into place:
 	# another build of the same key may be finishing beside this one.
+	# The x86 kselftests of the same tree (tools/testing/selftests/x86),
+	# the 64-bit ones, static so that the initramfs needs no libraries.
+	if [ "$flavour" = keel ]; then
+		mkdir "$work/kselftests-x86"
+		make -C "$work/src/tools/testing/selftests/x86" \
+			OUTPUT="$work/kselftests-x86" CC="gcc -static" all_64 \
+			> "$work/kselftests.log" 2>&1 ||
+			{ tail -40 "$work/kselftests.log" >&2
+			  echo "build.sh: the x86 kselftests failed to build" >&2
+			  exit 1; }
+	fi
 	mkdir -p "$cache"
 	new=$(mktemp -d "$cache/.new.XXXXXX")
 	cp "$work/obj/vmlinux" "$work/obj/.config" "$new/"
-	[ "$flavour" != keel ] || cp "$work/obj/arch/x86/boot/bzImage" "$new/"
+	[ "$flavour" != keel ] || cp -r "$work/obj/arch/x86/boot/bzImage" \
+		"$work/kselftests-x86" "$new/"
 	touch "$new/done"
 	mv -T "$new" "$dest" 2>/dev/null || rm -rf "$new"
 fi
 mkdir -p "$out"
 cp "$dest/vmlinux" "$out/vmlinux"
 cp "$dest/.config" "$out/config"
-[ "$flavour" != keel ] || cp "$dest/bzImage" "$out/bzImage"
+if [ "$flavour" = keel ]; then
+	cp "$dest/bzImage" "$out/bzImage"
+	rm -rf "$out/kselftests-x86"
+	cp -r "$dest/kselftests-x86" "$out/kselftests-x86"
+fi
 echo "build.sh: $flavour kernel in $out ($key)"

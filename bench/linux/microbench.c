@@ -5,7 +5,7 @@
  *
  *   BENCH-OP NAME NS_PER_OP
  *
- * Under QEMU's -icount shift=0 the guest's clock advances one nanosecond
+ * (the fastest of three rounds). Under QEMU's -icount shift=0 the guest's clock advances one nanosecond
  * per executed instruction (the guest's, and on Keel Keel's too), so the
  * figure is instructions per operation, and the two runs compare.
  *
@@ -41,10 +41,25 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Each row runs ROUNDS times and reports its fastest round: a timer
+ * interrupt or a reschedule that lands in one round is not the
+ * operation's cost. */
+#define ROUNDS 3
+static int round_nr;
+static long long best[16];
+static int row_nr;
+
 static void report(const char *name, long long start, long iterations)
 {
-	printf("BENCH-OP %s %lld\n", name, (now_ns() - start) / iterations);
-	fflush(stdout);
+	long long per_op = (now_ns() - start) / iterations;
+
+	if (!round_nr || per_op < best[row_nr])
+		best[row_nr] = per_op;
+	if (round_nr == ROUNDS - 1) {
+		printf("BENCH-OP %s %lld\n", name, best[row_nr]);
+		fflush(stdout);
+	}
+	row_nr++;
 }
 
 static void row_getppid(void)
@@ -227,14 +242,18 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "exit"))
 		return 0;
 	self_path = argv[0][0] == '/' ? argv[0] : "/bin/microbench";
-	row_getppid();
-	row_fork();
-	row_fork_exec();
-	row_pipe();
-	row_page_fault();
-	row_mmap();
-	row_signals();
-	row_open_close();
+	for (round_nr = 0; round_nr < ROUNDS; round_nr++) {
+		row_nr = 0;
+		signals_seen = 0;
+		row_getppid();
+		row_fork();
+		row_fork_exec();
+		row_pipe();
+		row_page_fault();
+		row_mmap();
+		row_signals();
+		row_open_close();
+	}
 	printf("BENCH-OP-DONE\n");
 	return 0;
 }

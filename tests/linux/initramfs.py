@@ -60,8 +60,18 @@ def main():
                   target="../" * depth + "bin/busybox")
     with open(init, "rb") as f:
         c.add("init", stat.S_IFREG | 0o755, f.read())
+    made = set()
     for spec in extras:
         src, _, dst = spec.partition(":")
+        # Directories of their own (kselftests/NAME) come first.
+        parts = dst.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            d = "/".join(parts[:i])
+            if d not in made and d not in ("bin", "sbin", "usr", "usr/bin",
+                                           "usr/sbin", "etc", "root",
+                                           "mnt", "tmp"):
+                c.add(d, stat.S_IFDIR | 0o755)
+            made.add(d)
         with open(src, "rb") as f:
             c.add(dst, stat.S_IFREG | 0o755, f.read())
     data = c.finish()

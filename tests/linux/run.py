@@ -326,36 +326,102 @@ def equivalence_lines(lines, prefix):
     return out
 
 
+def kselftest_differ_list():
+    """{test: reason} from kselftests-differ.txt."""
+    listed = {}
+    with open(os.path.join(HERE, "kselftests-differ.txt")) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                name, _, reason = line.partition(":")
+                listed[name.strip()] = reason.strip()
+    return listed
+
+
+def kselftest_runs(lines, prefix):
+    """{test: [its output lines, ending with "exit N"]} of one run, and
+    whether the run got to its end."""
+    runs = {}
+    done = False
+    for l in lines:
+        m = re.match(prefix + r"kselftest: (?P<rest>.*)$", l)
+        if not m:
+            continue
+        if m.group("rest") == "done":
+            done = True
+            continue
+        name, _, out = m.group("rest").partition(": ")
+        runs.setdefault(name, []).append(out)
+    return runs, done
+
+
 @scenario("equivalence")
 def _(ctx, problems):
-    """The same static programs (workload.c) natively and as a Keel PV
-    guest, both with two CPUs: the runs must print the same lines, every
-    check in them passing. (What each run checked is in init-equiv.sh.)"""
+    """The same static programs natively and as a Keel PV guest, both with
+    two CPUs (init-equiv.sh): workload.c, whose runs must print the same
+    lines with every check passing, and the tree's 64-bit x86 kselftests
+    (built by build.sh), each of which must print the same lines and exit
+    the same way in both runs, unless kselftests-differ.txt lists it with
+    its reason."""
     kdir = kernel(ctx, problems)
     if not kdir:
         return
+    ksdir = os.path.join(kdir, "kselftests-x86")
+    kselftests = sorted(n for n in os.listdir(ksdir) if n.endswith("_64"))
     initrd = initramfs(ctx, "init-equiv.sh",
-                       [static_program(ctx, "workload.c")])
+                       [static_program(ctx, "workload.c")] +
+                       [f"{os.path.join(ksdir, n)}:kselftests/{n}"
+                        for n in kselftests])
     rc, native = boot_native(kdir, initrd, "console=ttyS0 panic=-1",
-                             timeout=240, cpus=2)
+                             timeout=600, cpus=2)
     mods = [Module(os.path.join(kdir, "vmlinux"),
                    "name=linux mem=128M privileged=1 vcpus=2 -- "
                    "console=hvc0"),
             Module(initrd, "initrd")]
     r = keeltest.boot(os.path.join(ctx["build"], "keel.elf"),
                       "test loglvl=info", modules=mods, cpus=2, mem_mb=512,
-                      timeout=240, cpu_model="max,-smap")
+                      timeout=600, cpu_model="max,-smap")
     ctx["last_lines"] = native + r.lines
+    native_prefix = r"(\[ *\d+\.\d+\] )?"
+    pv_prefix = r"^\(d0\) (\[ *\d+\.\d+\] )?"
     want = [f"workload: {c}: ok" for c in WORKLOAD_CHECKS] + \
         [f"workload: {len(WORKLOAD_CHECKS)} passed, 0 failed"]
-    runs = {"native": equivalence_lines(native, r"(\[ *\d+\.\d+\] )?"),
-            "PV": equivalence_lines(r.lines, r"^\(d0\) (\[ *\d+\.\d+\] )?")}
+    runs = {"native": equivalence_lines(native, native_prefix),
+            "PV": equivalence_lines(r.lines, pv_prefix)}
     for name, got in runs.items():
         if got != want:
             missing = [l for l in want if l not in got]
             extra = [l for l in got if l not in want]
             problems.append(f"the {name} run differs: missing {missing}, "
                             f"extra {extra}")
+
+    listed = kselftest_differ_list()
+    for name in sorted(set(listed) - set(kselftests)):
+        problems.append(f"kselftests-differ.txt lists {name}, which the "
+                        "tree does not build")
+    native_ks, native_done = kselftest_runs(native, native_prefix)
+    pv_ks, pv_done = kselftest_runs(r.lines, pv_prefix)
+    for run, ks, done in (("native", native_ks, native_done),
+                          ("PV", pv_ks, pv_done)):
+        if not done:
+            problems.append(f"the {run} run of the kselftests never ended")
+        for name in kselftests:
+            if not ks.get(name, [""])[-1].startswith("exit "):
+                problems.append(f"{name} did not finish in the {run} run")
+    same = differ = 0
+    for name in kselftests:
+        if name in listed:
+            continue
+        if native_ks.get(name) == pv_ks.get(name):
+            same += 1
+            continue
+        differ += 1
+        a, b = native_ks.get(name, []), pv_ks.get(name, [])
+        first = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]),
+                     min(len(a), len(b)))
+        problems.append(f"{name} differs from line {first + 1}: native "
+                        f"{a[first:first + 1]}, PV {b[first:first + 1]}")
+    print(f"    kselftests: {same} the same both ways, {differ} differ, "
+          f"{len(listed)} listed in kselftests-differ.txt")
     if rc == 124:
         problems.append("the native run timed out")
     if r.status != keeltest.SUCCESS:

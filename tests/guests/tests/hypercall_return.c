@@ -4,8 +4,8 @@
  * the guest must see the same thing: RCX holding the address after the
  * `syscall` instruction and R11 the RFLAGS it had there (as `syscall`
  * itself leaves them), RFLAGS restored, every other register but RAX
- * preserved. Checked with DF and AC clear and set (both can be changed
- * in ring 3), and on a return that delivers an event upcall first (the
+ * preserved. Checked with DF, AC and NT clear and set (all can be
+ * changed in ring 3), and on a return that delivers an event upcall first (the
  * frame is rewritten to enter the handler, so Keel leaves with iretq,
  * and the handler's iret hypercall then returns to the instruction after
  * the `syscall`).
@@ -15,6 +15,7 @@
 const char test_name[] = "hypercall_return";
 
 #define X86_EFLAGS_DF (1ULL << 10)
+#define X86_EFLAGS_NT (1ULL << 14)
 #define X86_EFLAGS_AC (1ULL << 18)
 
 struct observed {
@@ -103,6 +104,11 @@ void test_main(void)
 	check("DF set", X86_EFLAGS_DF);
 	check("AC set", X86_EFLAGS_AC);
 	check("DF and AC set", X86_EFLAGS_DF | X86_EFLAGS_AC);
+	/* NT is the guest's too (ABI 1.2): the CPU keeps it across a
+	 * native syscall, so Keel must return it. */
+	check("NT set", X86_EFLAGS_NT);
+	check("NT, DF and AC set", X86_EFLAGS_NT | X86_EFLAGS_DF |
+	      X86_EFLAGS_AC);
 
 	/* An event that is pending, unmasked, while events are enabled: the
 	 * hypercall's return goes through the upcall first. */

@@ -50,8 +50,10 @@
 #define REGS_RSP_FROM_VECTOR (5 * 8)
 #define X86_EFLAGS_TF (1 << 8)
 #define X86_EFLAGS_RF (1 << 16)
-/* What a guest may not return with: IOPL, NT, VM. */
-#define GUEST_RFLAGS_FORBIDDEN (0x3000 | 0x4000 | 0x20000)
+/* What a guest may not return with: IOPL and VM. (NT is the guest's:
+ * every way into Keel clears it, `syscall` through FMASK and the IDT's
+ * gates themselves, so Keel never runs, or irets, with it set.) */
+#define GUEST_RFLAGS_FORBIDDEN (0x3000 | 0x20000)
 
 /* The number of the CPU whose stack RSP is on, into \reg (64-bit). */
 .macro GET_CPU_NUMBER reg
