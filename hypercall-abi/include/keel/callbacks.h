@@ -66,10 +66,10 @@ struct keel_trap_frame {
  * on the guest kernel stack; the hypervisor restores rax, r11 and rcx
  * from it (the hypercall itself clobbers them), returns to rip/rsp, to
  * user mode when cs is KEEL_GUEST_USER_CS, and sets the upcall mask from
- * the IF bit of rflags. IOPL, NT and VM in rflags are ignored; IF is
- * always set in the real rflags. A frame that cannot be read, or names
- * a non-canonical or hypervisor rip/rsp, goes to the failsafe callback
- * (or crashes the domain when none is set).
+ * the IF bit of rflags. IOPL and VM in rflags are ignored (NT is kept,
+ * since ABI 1.2); IF is always set in the real rflags. A frame that
+ * cannot be read, or names a non-canonical or hypervisor rip/rsp, goes
+ * to the failsafe callback (or crashes the domain when none is set).
  *
  * The usual epilogue, from a struct keel_trap_frame at RSP:
  *     add $8, %rsp          (drop error_code)

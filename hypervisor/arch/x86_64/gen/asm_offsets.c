@@ -9,7 +9,10 @@
  */
 #include <domain.h>
 #include <hypercall.h>
+#include <keel/callbacks.h>
+#include <asm/layout.h>
 #include <asm/percpu.h>
+#include <asm/pv.h>
 #include <asm/regs.h>
 
 #define DEFINE(name, value) \
@@ -48,4 +51,32 @@ void asm_offsets(void)
 	       evtchn_upcall_mask);
 
 	DEFINE(HYPERCALL_COUNT, KEEL_HC_COUNT);
+
+	/* The bounce of a user program's system call and the iret
+	 * hypercall, which entry.S takes without C when nothing is out of
+	 * the ordinary. */
+	DEFINE(HYPERCALL_IRET, KEEL_HC_iret);
+	OFFSET(DOMAIN_SYSCALL_CALLBACK, struct domain, callbacks.syscall);
+	OFFSET(VCPU_KERNEL_SP, struct vcpu, arch.kernel_sp);
+	OFFSET(VCPU_USER_ROOT, struct vcpu, arch.user_root);
+	DEFINE(TRAP_FRAME_SIZE, sizeof(struct keel_trap_frame));
+	OFFSET(TRAP_FRAME_ERROR_CODE, struct keel_trap_frame, error_code);
+	OFFSET(TRAP_FRAME_RIP, struct keel_trap_frame, rip);
+	OFFSET(TRAP_FRAME_CS, struct keel_trap_frame, cs);
+	OFFSET(TRAP_FRAME_RFLAGS, struct keel_trap_frame, rflags);
+	OFFSET(TRAP_FRAME_RSP, struct keel_trap_frame, rsp);
+	OFFSET(TRAP_FRAME_SS, struct keel_trap_frame, ss);
+	DEFINE(IRET_FRAME_SIZE, sizeof(struct keel_iret_frame));
+	OFFSET(IRET_FRAME_RAX, struct keel_iret_frame, rax);
+	OFFSET(IRET_FRAME_R11, struct keel_iret_frame, r11);
+	OFFSET(IRET_FRAME_RCX, struct keel_iret_frame, rcx);
+	OFFSET(IRET_FRAME_FLAGS, struct keel_iret_frame, flags);
+	OFFSET(IRET_FRAME_RIP, struct keel_iret_frame, rip);
+	OFFSET(IRET_FRAME_CS, struct keel_iret_frame, cs);
+	OFFSET(IRET_FRAME_RFLAGS, struct keel_iret_frame, rflags);
+	OFFSET(IRET_FRAME_RSP, struct keel_iret_frame, rsp);
+	DEFINE(GUEST_KERNEL_CS, KEEL_GUEST_KERNEL_CS);
+	DEFINE(GUEST_USER_CS, KEEL_GUEST_USER_CS);
+	DEFINE(GUEST_DS, KEEL_GUEST_DS);
+	DEFINE(GUEST_RFLAGS_ALLOWED, GUEST_RFLAGS_MASK);
 }

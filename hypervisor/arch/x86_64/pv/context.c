@@ -23,6 +23,7 @@
 #define MSR_STAR   0xc0000081
 #define MSR_LSTAR  0xc0000082
 #define MSR_FMASK  0xc0000084
+#define MSR_SYSENTER_CS 0x174
 #define EFER_SCE   (1ULL << 0)
 #define X86_CR4_OSXMMEXCPT (1UL << 10)
 #define X86_CR4_OSXSAVE    (1UL << 18)
@@ -77,6 +78,10 @@ void pv_cpu_init(unsigned int cpu)
 	/* Enter with IF, TF, DF, AC and NT clear. */
 	wrmsr(MSR_FMASK, 0x200 | 0x100 | 0x400 | 0x40000 | 0x4000);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	/* No way in by sysenter: with SYSENTER_CS 0 it raises #GP in ring 3
+	 * (and is #UD on AMD in 64-bit mode anyway). Whatever a loader left
+	 * there must not enter ring 0 without clearing TF and NT. */
+	wrmsr(MSR_SYSENTER_CS, 0);
 	syscall_scratch[cpu][1] = (uint64_t)get_cpu_info();
 	pv_mmu_cpu_init(cpu);
 

@@ -24,9 +24,12 @@
  * itself:
  *   - syscall_common dispatches a hypercall from guest kernel mode
  *     straight to its handler, with the arguments still in the registers
- *     the guest put them in. Everything else (a user program's system
- *     call, a control-only or unknown call number) goes to
- *     do_guest_syscall() in C, which decides.
+ *     the guest put them in. A user program's system call and the iret
+ *     hypercall that ends it (the two halves of every system call of a
+ *     guest's programs) are done here too, in the common case (see
+ *     .Luser_syscall). Everything else (a control-only or unknown call
+ *     number, a frame out of the ordinary) goes to do_guest_syscall() in
+ *     C, which decides.
  *   - return_to_guest checks, with interrupts off, that there is nothing
  *     to do on the way out: no reschedule asked for, no event upcall due,
  *     a frame with a canonical RIP. Only then does it leave, with
@@ -95,9 +98,12 @@ syscall_common:
 	GET_CPU_NUMBER %r11
 	lea	running_vcpu(%rip), %r9
 	mov	(%r9, %r11, 8), %r9
-	/* A user program's system call is bounced, in C. */
+	/* A user program's system call is bounced to the guest kernel. */
 	cmpb	$0, VCPU_KERNEL_MODE(%r9)
-	je	1f
+	je	.Luser_syscall
+	cmp	$HYPERCALL_IRET, %rax
+	je	.Liret_hypercall
+.Lhypercall_dispatch:
 	cmp	$HYPERCALL_COUNT, %rax
 	jae	1f
 	/* Spectre v1: should the CPU run on past the jae with RAX out of
@@ -114,9 +120,173 @@ syscall_common:
 	call	*%r11
 	mov	%rax, REGS_RAX(%rsp)
 	jmp	return_to_guest
+.Lsyscall_in_c:
 1:	mov	%rsp, %rdi
 	call	do_guest_syscall
-	/* fall through */
+	jmp	return_to_guest
+
+/*
+ * The two halves of every system call a guest's user program makes: the
+ * bounce into the guest kernel's syscall callback, and the iret
+ * hypercall that returns to the program. They are pv_bounce() and
+ * do_iret() written out, for the common case only; anything out of the
+ * ordinary (no callback, a frame address Keel refuses, a page that is
+ * not there, a frame the iret hypercall refuses) goes to the C path
+ * from the start, which does the same work again and says what went
+ * wrong. Interrupts stay off throughout.
+ *
+ * Guest memory is touched only through the GUARDED instructions below:
+ * a fault on one of them resumes at the fixup named with it (the #PF and
+ * #GP handlers look the instruction up in .ex_table, as they do for
+ * raw_copy_guarded), so a guest that unmaps its stack makes Keel take
+ * the slow path, never fault.
+ *
+ * Every register but RSP is scratch here: the guest's are in the frame,
+ * and return_to_guest restores them from it. RBX, R12-R15 survive the
+ * calls to pv_switch_mode().
+ */
+.macro GUARDED fixup, insn:vararg
+99:	\insn
+	.pushsection .ex_table, "a", @progbits
+	.balign 8
+	.quad	99b, \fixup
+	.popsection
+.endm
+
+/* The end of the lower half; HYPERVISOR_VIRT_END (asm/layout.h) is
+ * where the upper half is the guest's again (guest_range_ok()). */
+#define GUEST_HALF_END 0x0000800000000000
+
+/* Jump to \bad unless \addr (a register) may be touched by Keel
+ * for the guest, as guest_range_ok(\addr, 1) says: in the lower half,
+ * or in the upper half above the hypervisor's slots. \tmp is scratch. */
+.macro GUEST_ADDRESS_OK addr, tmp, bad
+	movabs	$GUEST_HALF_END, \tmp
+	cmp	\tmp, \addr
+	jb	98f
+	movabs	$HYPERVISOR_VIRT_END, \tmp
+	cmp	\tmp, \addr
+	jb	\bad
+98:
+.endm
+
+/*
+ * A system call from guest user mode (R9 is the vCPU). The guest kernel
+ * gets it on the stack it named with stack_switch, in its own page
+ * tables: switch the vCPU to kernel mode first, then write the frame a
+ * trap from user mode gets (struct keel_trap_frame), and enter the
+ * callback with events masked. RCX and R11 stay as `syscall` left them.
+ */
+.Luser_syscall:
+	mov	VCPU_DOMAIN(%r9), %r10
+	mov	DOMAIN_SYSCALL_CALLBACK(%r10), %r12	/* the handler */
+	test	%r12, %r12
+	jz	.Lsyscall_in_c		/* none: a #UD, in C */
+	mov	VCPU_KERNEL_SP(%r9), %r13
+	and	$~15, %r13
+	sub	$TRAP_FRAME_SIZE, %r13	/* where the frame goes */
+	/* The frame's first and last bytes must both be the guest's; the
+	 * range is small, so with the first one good only a wrap past the
+	 * top or a crossing into the hypervisor's slots (from below the
+	 * user half's end) can make the last one bad. */
+	GUEST_ADDRESS_OK %r13, %rax, .Lsyscall_in_c
+	lea	TRAP_FRAME_SIZE - 1(%r13), %r14
+	cmp	%r13, %r14
+	jb	.Lsyscall_in_c		/* wraps */
+	GUEST_ADDRESS_OK %r14, %rax, .Lsyscall_in_c
+	mov	%r9, %rbx
+	mov	%r9, %rdi
+	mov	$1, %esi
+	call	pv_switch_mode		/* the kernel's root and GS base */
+	/* The guest sees its virtual interrupt flag, not the real one. */
+	mov	VCPU_VCPU_INFO(%rbx), %r15
+	mov	REGS_RFLAGS(%rsp), %rax
+	and	$~0x200, %rax
+	cmpb	$0, VCPU_INFO_UPCALL_MASK(%r15)
+	jne	2f
+	or	$0x200, %rax
+2:	mov	REGS_RIP(%rsp), %rcx
+	mov	REGS_RSP(%rsp), %rdx
+	GUARDED .Lbounce_unwritable, movq $0, TRAP_FRAME_ERROR_CODE(%r13)
+	GUARDED .Lbounce_unwritable, mov %rcx, TRAP_FRAME_RIP(%r13)
+	GUARDED .Lbounce_unwritable, movq $GUEST_USER_CS, TRAP_FRAME_CS(%r13)
+	GUARDED .Lbounce_unwritable, mov %rax, TRAP_FRAME_RFLAGS(%r13)
+	GUARDED .Lbounce_unwritable, mov %rdx, TRAP_FRAME_RSP(%r13)
+	GUARDED .Lbounce_unwritable, movq $GUEST_DS, TRAP_FRAME_SS(%r13)
+	mov	%r12, REGS_RIP(%rsp)
+	mov	%r13, REGS_RSP(%rsp)
+	/* Handlers start with TF, AC and DF clear, like an interrupt gate. */
+	movq	$0x202, REGS_RFLAGS(%rsp)
+	movb	$1, VCPU_INFO_UPCALL_MASK(%r15)
+	jmp	return_to_guest
+
+	/* Back to user mode, and let C find the page missing again. */
+.Lbounce_unwritable:
+	mov	%rbx, %rdi
+	xor	%esi, %esi
+	call	pv_switch_mode
+	jmp	.Lsyscall_in_c
+
+/*
+ * The iret hypercall from guest kernel mode (R9 is the vCPU; RSP in the
+ * frame points at the guest's struct keel_iret_frame). Each field is
+ * read from guest memory once, into a register, and checked there: the
+ * guest may change the frame under us from another vCPU, and what is
+ * used is what was checked. The checks are do_iret()'s: RIP and RSP
+ * addresses Keel may leave to, CS one of the two, a user root for a
+ * return to user mode, no flags. Then commit it all to the frame, and
+ * switch to user mode for a return there.
+ */
+.Liret_hypercall:
+	mov	REGS_RSP(%rsp), %r13
+	GUEST_ADDRESS_OK %r13, %rdx, .Liret_in_c
+	lea	IRET_FRAME_SIZE - 1(%r13), %r14
+	cmp	%r13, %r14
+	jb	.Liret_in_c
+	GUEST_ADDRESS_OK %r14, %rdx, .Liret_in_c
+	GUARDED .Liret_in_c, mov IRET_FRAME_FLAGS(%r13), %rdx
+	test	%rdx, %rdx
+	jnz	.Liret_in_c
+	GUARDED .Liret_in_c, mov IRET_FRAME_RIP(%r13), %r12
+	GUEST_ADDRESS_OK %r12, %rdx, .Liret_in_c
+	GUARDED .Liret_in_c, mov IRET_FRAME_RSP(%r13), %r15
+	GUEST_ADDRESS_OK %r15, %rdx, .Liret_in_c
+	GUARDED .Liret_in_c, mov IRET_FRAME_CS(%r13), %r14
+	cmp	$GUEST_KERNEL_CS, %r14
+	je	3f
+	cmp	$GUEST_USER_CS, %r14
+	jne	.Liret_in_c
+	cmpq	$0, VCPU_USER_ROOT(%r9)
+	je	.Liret_in_c
+3:	GUARDED .Liret_in_c, mov IRET_FRAME_RFLAGS(%r13), %rbx
+	GUARDED .Liret_in_c, mov IRET_FRAME_RAX(%r13), %rsi
+	GUARDED .Liret_in_c, mov IRET_FRAME_R11(%r13), %rdi
+	GUARDED .Liret_in_c, mov IRET_FRAME_RCX(%r13), %r8
+	/* Good: commit. RAX is the frame's, as the call's "result". */
+	mov	%rsi, REGS_RAX(%rsp)
+	mov	%rdi, REGS_R11(%rsp)
+	mov	%r8, REGS_RCX(%rsp)
+	mov	%r12, REGS_RIP(%rsp)
+	mov	%r15, REGS_RSP(%rsp)
+	/* IF in the frame is the virtual interrupt flag to return with. */
+	mov	VCPU_VCPU_INFO(%r9), %rdx
+	bt	$9, %rbx
+	setnc	VCPU_INFO_UPCALL_MASK(%rdx)
+	and	$GUEST_RFLAGS_ALLOWED, %rbx
+	or	$0x202, %rbx
+	mov	%rbx, REGS_RFLAGS(%rsp)
+	cmp	$GUEST_USER_CS, %r14
+	jne	return_to_guest
+	mov	%r9, %rdi
+	xor	%esi, %esi
+	call	pv_switch_mode		/* the user's root and GS base */
+	jmp	return_to_guest
+
+	/* The C path, from its start: it refuses the frame, or finds the
+	 * page that was missing here. */
+.Liret_in_c:
+	mov	$HYPERCALL_IRET, %eax
+	jmp	.Lhypercall_dispatch
 
 /*
  * Leave for the guest whose frame is at RSP. exit_to_guest_slow() may

@@ -110,11 +110,6 @@ long do_fpu_taskswitch(unsigned long set)
 	return 0;
 }
 
-/* Flags a guest may set in its own RFLAGS: the arithmetic flags, TF, DF,
- * NT, AC and ID. IF is virtual (the upcall mask); IOPL and VM never. NT
- * is harmless to Keel: every entry clears it (see pv/entry.S). */
-#define GUEST_RFLAGS_MASK 0x244dd5ULL
-
 /* The iret frame is refused: the failsafe callback gets the vCPU, or
  * without one the domain crashes. RAX stays the frame's (the dispatcher
  * stores the return value there). */

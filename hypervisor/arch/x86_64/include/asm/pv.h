@@ -24,6 +24,12 @@ static inline bool regs_from_guest(const struct cpu_user_regs *regs)
 	return (regs->cs & 3) == 3;
 }
 
+/* Flags a guest may set in its own RFLAGS through the iret hypercall:
+ * the arithmetic flags, TF, DF, NT, AC and ID. IF is virtual (the upcall
+ * mask); IOPL and VM never. NT is harmless to Keel: every entry clears
+ * it (see pv/entry.S). */
+#define GUEST_RFLAGS_MASK 0x244dd5ULL
+
 /* A guest address range the hypervisor may access on the guest's behalf:
  * canonical, not wrapping, and clear of the hypervisor's slots. The first
  * and the last byte are checked; a zero-length range is checked as its
