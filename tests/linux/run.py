@@ -356,12 +356,13 @@ def kselftest_runs(lines, prefix):
 
 @scenario("equivalence")
 def _(ctx, problems):
-    """The same static programs natively and as a Keel PV guest, both with
-    two CPUs (init-equiv.sh): workload.c, whose runs must print the same
-    lines with every check passing, and the tree's 64-bit x86 kselftests
-    (built by build.sh), each of which must print the same lines and exit
-    the same way in both runs, unless kselftests-differ.txt lists it with
-    its reason."""
+    """The same static programs natively and as a Keel PV guest, both
+    given two CPUs (natively the kernel uses only CPU 0: it finds one
+    processor in the MP table), by init-equiv.sh: workload.c, whose runs
+    must print the same lines with every check passing, and the tree's
+    64-bit x86 kselftests (built by build.sh), each of which must print
+    the same lines and exit the same way in both runs, unless
+    kselftests-differ.txt lists it with its reason."""
     kdir = kernel(ctx, problems)
     if not kdir:
         return

@@ -105,12 +105,32 @@ static void gdt_set_tss(uint64_t *gdt, const struct tss64 *tss)
 	gdt[GDT_TSS / 8 + 1] = base >> 32;
 }
 
+/*
+ * The descriptor of the vCPU-id segment: read-only data, DPL 3, base 0,
+ * byte granular, its 20-bit limit the vCPU id (and NUMA node 0 above bit
+ * 12), as Linux's native GDT entry has it. Loading it into a data
+ * register gives a guest nothing: in 64-bit mode base 0 and the limit is
+ * not checked, and SS refuses a read-only segment.
+ */
+static uint64_t vcpu_id_descriptor(unsigned int vcpu_id)
+{
+	uint64_t limit = vcpu_id & 0xfff;
+
+	return (limit & 0xffff) | (0xf5ULL << 40) |
+	       (((limit >> 16) & 0xf) << 48) | (0x4ULL << 52);
+}
+
+void cpu_set_vcpu_id_segment(unsigned int vcpu_id)
+{
+	this_cpu()->arch.gdt[GDT_VCPU_ID / 8] = vcpu_id_descriptor(vcpu_id);
+}
+
 void arch_cpu_init(struct percpu *pc)
 {
 	struct arch_percpu *a = &pc->arch;
 	char *block = a->stack_block;
 
-	a->gdt[0] = 0;
+	memset(a->gdt, 0, sizeof(a->gdt));
 	a->gdt[GDT_HYP_CS / 8] = 0x00af9a000000ffffULL;
 	a->gdt[GDT_HYP_DS / 8] = 0x00cf92000000ffffULL;
 	/* The 32-bit slot only anchors sysret's selector arithmetic
@@ -120,6 +140,7 @@ void arch_cpu_init(struct percpu *pc)
 	a->gdt[GDT_USER_CS32 / 8] = 0;
 	a->gdt[GDT_USER_DS / 8] = 0x00cff2000000ffffULL;
 	a->gdt[GDT_USER_CS64 / 8] = 0x00affa000000ffffULL;
+	a->gdt[GDT_VCPU_ID / 8] = vcpu_id_descriptor(0);
 
 	memset(&a->tss, 0, sizeof(a->tss));
 	a->tss.rsp[0] = (uint64_t)stack_block_cpu_info(block);

@@ -209,6 +209,7 @@ void pv_load_context(struct vcpu *v, struct cpu_user_regs *regs)
 	*regs = v->regs;
 	fpu_restore(v->arch.fpu_state);
 	wrmsr(MSR_FS_BASE, v->arch.fs_base);
+	cpu_set_vcpu_id_segment(v->vcpu_id);
 	pv_switch_mode(v, v->kernel_mode);
 	if (v->virtual_ts)
 		write_cr0(read_cr0() | X86_CR0_TS);

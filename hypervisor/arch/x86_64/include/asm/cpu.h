@@ -167,5 +167,8 @@ struct cpu_features {
 
 extern struct cpu_features boot_cpu_features;
 void cpu_features_detect(struct cpu_features *f);
+/* The vCPU-id segment of this CPU's GDT (GDT_VCPU_ID) says @vcpu_id:
+ * called as a vCPU starts running here. */
+void cpu_set_vcpu_id_segment(unsigned int vcpu_id);
 
 #endif

@@ -57,7 +57,11 @@
 #define GDT_USER_DS           0x20
 #define GDT_USER_CS64         0x28
 #define GDT_TSS               0x30
-#define GDT_ENTRIES           8
+/* The slot of Linux's CPU-number segment (GDT_ENTRY_CPUNODE): a DPL-3
+ * data segment whose limit is the running vCPU's id, which a guest reads
+ * with `lsl` (Linux's vDSO getcpu does; ABI 1.2). */
+#define GDT_VCPU_ID           0x78
+#define GDT_ENTRIES           16
 
 /* CPU exception vectors Keel handles by name. NMI, #DF and #MC run on
  * IST stacks (idt_init() in traps.c). */
