@@ -138,8 +138,8 @@ syscall_common:
  * Guest memory is touched only through the GUARDED instructions below:
  * a fault on one of them resumes at the fixup named with it (the #PF and
  * #GP handlers look the instruction up in .ex_table, as they do for
- * raw_copy_guarded), so a guest that unmaps its stack makes Keel take
- * the slow path, never fault.
+ * raw_copy_guarded), so a guest that unmaps its stack sends Keel down
+ * the slow path; the fault never reaches panic().
  *
  * Every register but RSP is scratch here: the guest's are in the frame,
  * and return_to_guest restores them from it. RBX, R12-R15 survive the
