@@ -82,26 +82,10 @@ static void wait_child(pid_t pid)
 		die("child failed");
 }
 
-static void row_fork(void)
+/* Fork @n children, each exiting at once or (with @exec) after an
+ * execve of this program, and wait for each; report as @name. */
+static void fork_row(const char *name, long n, int exec)
 {
-	const long n = 200;
-	long long t = now_ns();
-
-	for (long i = 0; i < n; i++) {
-		pid_t pid = fork();
-
-		if (pid < 0)
-			die("fork");
-		if (!pid)
-			_exit(0);
-		wait_child(pid);
-	}
-	report("fork_exit_wait", t, n);
-}
-
-static void row_fork_exec(void)
-{
-	const long n = 100;
 	long long t = now_ns();
 
 	for (long i = 0; i < n; i++) {
@@ -110,12 +94,23 @@ static void row_fork_exec(void)
 		if (pid < 0)
 			die("fork");
 		if (!pid) {
-			execl(self_path, self_path, "exit", (char *)NULL);
-			_exit(127);
+			if (exec)
+				execl(self_path, self_path, "exit", (char *)NULL);
+			_exit(exec ? 127 : 0);
 		}
 		wait_child(pid);
 	}
-	report("fork_execve", t, n);
+	report(name, t, n);
+}
+
+static void row_fork(void)
+{
+	fork_row("fork_exit_wait", 200, 0);
+}
+
+static void row_fork_exec(void)
+{
+	fork_row("fork_execve", 100, 1);
 }
 
 static void row_pipe(void)

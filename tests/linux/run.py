@@ -153,6 +153,15 @@ def static_program(ctx, source):
     return f"{out}:bin/{name}"
 
 
+def boot_keel(ctx, mods, timeout, **qemu_args):
+    """Boot Keel (its test option) with @mods on the CPU model and the two
+    CPUs every PV scenario uses."""
+    return keeltest.boot(os.path.join(ctx["build"], "keel.elf"),
+                         "test loglvl=info", modules=mods, cpus=2,
+                         mem_mb=512, timeout=timeout,
+                         cpu_model="max,-smap", **qemu_args)
+
+
 def boot_native(kdir, initrd, append, timeout=120, cpus=1):
     cmd = ["timeout", "--kill-after=5", str(timeout), "qemu-system-x86_64",
            "-accel", "tcg", "-cpu", "max,-smap", "-smp", str(cpus),
@@ -208,10 +217,7 @@ def pv_boot(ctx, problems, vcpus):
                    f"name=linux mem=128M privileged=1 vcpus={vcpus} -- "
                    "earlyprintk=keel console=hvc0 keel_selftest"),
             Module(initrd, "initrd")]
-    r = keeltest.boot(os.path.join(ctx["build"], "keel.elf"),
-                      "test loglvl=info", modules=mods, cpus=2, mem_mb=512,
-                      timeout=180, cpu_model="max,-smap",
-                      send_from=("linux",))
+    r = boot_keel(ctx, mods, 180, send_from=("linux",))
     ctx["last_lines"] = r.lines
     size = os.path.getsize(initrd)
     d0 = r"^\(d0\) (\[ *\d+\.\d+\] )?"
@@ -377,9 +383,7 @@ def _(ctx, problems):
                    "name=linux mem=128M privileged=1 vcpus=2 -- "
                    "console=hvc0"),
             Module(initrd, "initrd")]
-    r = keeltest.boot(os.path.join(ctx["build"], "keel.elf"),
-                      "test loglvl=info", modules=mods, cpus=2, mem_mb=512,
-                      timeout=600, cpu_model="max,-smap")
+    r = boot_keel(ctx, mods, 600)
     ctx["last_lines"] = native + r.lines
     native_prefix = r"(\[ *\d+\.\d+\] )?"
     pv_prefix = r"^\(d0\) (\[ *\d+\.\d+\] )?"
@@ -619,9 +623,7 @@ def _(ctx, problems):
                    "name=linux mem=128M privileged=0 vcpus=2 -- "
                    "console=hvc0"),
             Module(initrd, "initrd")]
-    r = keeltest.boot(os.path.join(ctx["build"], "keel.elf"),
-                      "test loglvl=info", modules=mods, cpus=2, mem_mb=512,
-                      timeout=240, cpu_model="max,-smap")
+    r = boot_keel(ctx, mods, 240)
     ctx["last_lines"] = r.lines
     d1 = r"^\(d1\) (\[ *\d+\.\d+\] )?"
     wants = [
