@@ -10,6 +10,7 @@
 #include <domain.h>
 #include <hypercall.h>
 #include <keel/callbacks.h>
+#include <asm/cpu.h>
 #include <asm/layout.h>
 #include <asm/percpu.h>
 #include <asm/pv.h>
@@ -32,6 +33,13 @@ void asm_offsets(void)
 	/* The syscall stubs and their scratch slots: one per CPU. */
 	DEFINE(ASM_NR_CPUS, NR_CPUS);
 
+	/* entry_regs.h pushes the caller-saved registers first, so they
+	 * end at r11, and the callee-saved ones below them. */
+	_Static_assert(offsetof(struct cpu_user_regs, r15) == 0 &&
+		       offsetof(struct cpu_user_regs, rbx) == 5 * 8 &&
+		       offsetof(struct cpu_user_regs, r11) == 6 * 8 &&
+		       offsetof(struct cpu_user_regs, rdi) == 14 * 8,
+		       "struct cpu_user_regs is not in push order");
 	OFFSET(REGS_RAX, struct cpu_user_regs, rax);
 	OFFSET(REGS_RCX, struct cpu_user_regs, rcx);
 	OFFSET(REGS_R11, struct cpu_user_regs, r11);
@@ -59,6 +67,11 @@ void asm_offsets(void)
 	OFFSET(DOMAIN_SYSCALL_CALLBACK, struct domain, callbacks.syscall);
 	OFFSET(VCPU_KERNEL_SP, struct vcpu, arch.kernel_sp);
 	OFFSET(VCPU_USER_ROOT, struct vcpu, arch.user_root);
+	OFFSET(VCPU_KERNEL_ROOT, struct vcpu, arch.kernel_root);
+	OFFSET(VCPU_GS_BASE_KERNEL, struct vcpu, arch.gs_base_kernel);
+	OFFSET(VCPU_GS_BASE_USER, struct vcpu, arch.gs_base_user);
+	DEFINE(ASM_MSR_GS_BASE, MSR_GS_BASE);
+	DEFINE(ASM_PAGE_SHIFT, PAGE_SHIFT);
 	DEFINE(TRAP_FRAME_SIZE, sizeof(struct keel_trap_frame));
 	OFFSET(TRAP_FRAME_ERROR_CODE, struct keel_trap_frame, error_code);
 	OFFSET(TRAP_FRAME_RIP, struct keel_trap_frame, rip);

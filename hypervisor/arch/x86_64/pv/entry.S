@@ -84,17 +84,25 @@ syscall_stubs:
 	.endr
 
 /*
- * The frame is complete once SAVE_ALL_GPRS is done, so from there on
- * every register is scratch; the guest's argument registers still hold
- * its arguments (RDI, RSI, RDX, R10, R8), and a handler takes them in
- * the C convention's RDI, RSI, RDX, RCX, R8. RAX is the call number.
+ * Every `syscall` from a guest arrives here, with the frame built up to
+ * the vector. Only the caller-saved registers are pushed at first
+ * (entry_regs.h): the two fast paths below (a user program's system
+ * call, and the iret hypercall) need no more, and use those nine as
+ * scratch. Every other way on pushes the rest first, for the C paths
+ * need the whole frame; the guest's RBX, RBP and R12-R15 are still in
+ * their registers then, as the fast paths never touch them.
+ *
+ * With the frame complete, the guest's argument registers still hold its
+ * arguments (RDI, RSI, RDX, R10, R8), and a handler takes them in the C
+ * convention's RDI, RSI, RDX, RCX, R8. RAX is the call number. R9 and
+ * R11 are the only registers the dispatch below takes before that: the
+ * guest's values of both are in the frame already.
  */
 syscall_common:
 	pushq	$0			/* error code */
 	pushq	$VECTOR_SYSCALL
-	SAVE_ALL_GPRS
+	SAVE_CALLER_SAVED_GPRS
 	/* No cld: FMASK clears DF as syscall enters (pv/context.c). */
-	xor	%ebp, %ebp		/* backtraces stop at guest entry */
 	GET_CPU_NUMBER %r11
 	lea	running_vcpu(%rip), %r9
 	mov	(%r9, %r11, 8), %r9
@@ -104,6 +112,8 @@ syscall_common:
 	cmp	$HYPERCALL_IRET, %rax
 	je	.Liret_hypercall
 .Lhypercall_dispatch:
+	SAVE_CALLEE_SAVED_GPRS
+	xor	%ebp, %ebp		/* backtraces stop at guest entry */
 	cmp	$HYPERCALL_COUNT, %rax
 	jae	1f
 	/* Spectre v1: should the CPU run on past the jae with RAX out of
@@ -133,18 +143,24 @@ syscall_common:
  * ordinary (no callback, a frame address Keel refuses, a page that is
  * not there, a frame the iret hypercall refuses) goes to the C path
  * from the start, which does the same work again and says what went
- * wrong. Interrupts stay off throughout.
+ * wrong. Interrupts stay off throughout, and each path leaves for the
+ * guest itself, checking on the way only what can be due there (see
+ * return_to_guest for the full list).
+ *
+ * Here RSP points at a frame of the caller-saved registers only, so the
+ * frame's fields are at PARTIAL(REGS_...)(%rsp). R9 is the vCPU and R11
+ * the CPU number; RAX, RCX, RDX, RSI, RDI, R8 and R10 are scratch (the
+ * guest's values are in the frame, and leaving pops them back).
  *
  * Guest memory is touched only through the GUARDED instructions below:
  * a fault on one of them resumes at the fixup named with it (the #PF and
  * #GP handlers look the instruction up in .ex_table, as they do for
- * raw_copy_guarded), so a guest that unmaps its stack sends Keel down
- * the slow path; the fault never reaches panic().
- *
- * Every register but RSP is scratch here: the guest's are in the frame,
- * and return_to_guest restores them from it. RBX, R12-R15 survive the
- * calls to pv_switch_mode().
+ * raw_copy_guarded, and return with every register as it was), so a
+ * guest that unmaps its stack sends Keel down the slow path; the fault
+ * never reaches panic().
  */
+#define PARTIAL(offset) ((offset) - REGS_R11)
+
 .macro GUARDED fixup, insn:vararg
 99:	\insn
 	.pushsection .ex_table, "a", @progbits
@@ -159,7 +175,8 @@ syscall_common:
 
 /* Jump to \bad unless \addr (a register) may be touched by Keel
  * for the guest, as guest_range_ok(\addr, 1) says: in the lower half,
- * or in the upper half above the hypervisor's slots. \tmp is scratch. */
+ * or in the upper half above the hypervisor's slots. Every address it
+ * lets through is canonical. \tmp is scratch. */
 .macro GUEST_ADDRESS_OK addr, tmp, bad
 	movabs	$GUEST_HALF_END, \tmp
 	cmp	\tmp, \addr
@@ -170,123 +187,198 @@ syscall_common:
 98:
 .endm
 
+/* Jump to \bad unless the \size bytes from \addr (a register) may all
+ * be touched, as guest_range_ok(\addr, \size) says: above the
+ * hypervisor's slots with no wrap past the top (a guest kernel's stack,
+ * the common case, is there), or below the lower half's end. */
+.macro GUEST_RANGE_OK addr, size, tmp, bad
+	movabs	$HYPERVISOR_VIRT_END, \tmp
+	cmp	\tmp, \addr
+	jb	97f
+	cmp	$-(\size), \addr
+	ja	\bad
+	jmp	98f
+97:	movabs	$(GUEST_HALF_END - (\size)), \tmp
+	cmp	\tmp, \addr
+	ja	\bad
+98:
+.endm
+
 /*
- * A system call from guest user mode (R9 is the vCPU). The guest kernel
- * gets it on the stack it named with stack_switch, in its own page
- * tables: switch the vCPU to kernel mode first, then write the frame a
- * trap from user mode gets (struct keel_trap_frame), and enter the
- * callback with events masked. RCX and R11 stay as `syscall` left them.
+ * pv_switch_mode(\vcpu, \kernel) written out (RAX, RCX and RDX are
+ * scratch; \cpu is this CPU's number): the mode, the root for it, and
+ * the GS base the guest has there. Only the root is compared with what
+ * is loaded, not the domain, as load_page_table() does: the paths here
+ * come straight from the guest, which was running on this very domain's
+ * tables, so loaded_root is the vCPU's root for the mode it leaves, and
+ * loaded_domid its domain already.
+ */
+.macro SWITCH_MODE vcpu, cpu, kernel, root, gs_base
+	movb	$\kernel, VCPU_KERNEL_MODE(\vcpu)
+	mov	\root(\vcpu), %rax
+	shl	$ASM_PAGE_SHIFT, %rax
+	lea	loaded_root(%rip), %rdx
+	cmp	%rax, (%rdx, \cpu, 8)
+	je	96f			/* one root for both modes */
+	mov	%rax, (%rdx, \cpu, 8)
+	mov	%rax, %cr3
+96:	mov	\gs_base(\vcpu), %rax
+	mov	%rax, %rdx
+	shr	$32, %rdx
+	mov	$ASM_MSR_GS_BASE, %ecx
+	wrmsr
+.endm
+
+/* Leave from the partial frame, by iretq. */
+.macro PARTIAL_IRET
+	RESTORE_CALLER_SAVED_GPRS
+	add	$16, %rsp		/* vector and error code */
+	iretq
+.endm
+
+/*
+ * A system call from guest user mode. The guest kernel gets it on the
+ * stack it named with stack_switch, in its own page tables: switch the
+ * vCPU to kernel mode first, then write the frame a trap from user mode
+ * gets (struct keel_trap_frame), and enter the callback with events
+ * masked. RCX and R11 stay as `syscall` left them (the frame pops them
+ * back).
  */
 .Luser_syscall:
 	mov	VCPU_DOMAIN(%r9), %r10
-	mov	DOMAIN_SYSCALL_CALLBACK(%r10), %r12	/* the handler */
-	test	%r12, %r12
-	jz	.Lsyscall_in_c		/* none: a #UD, in C */
-	mov	VCPU_KERNEL_SP(%r9), %r13
-	and	$~15, %r13
-	sub	$TRAP_FRAME_SIZE, %r13	/* where the frame goes */
-	/* The frame's first and last bytes must both be the guest's; the
-	 * range is small, so with the first one good only a wrap past the
-	 * top or a crossing into the hypervisor's slots (from below the
-	 * user half's end) can make the last one bad. */
-	GUEST_ADDRESS_OK %r13, %rax, .Lsyscall_in_c
-	lea	TRAP_FRAME_SIZE - 1(%r13), %r14
-	cmp	%r13, %r14
-	jb	.Lsyscall_in_c		/* wraps */
-	GUEST_ADDRESS_OK %r14, %rax, .Lsyscall_in_c
-	mov	%r9, %rbx
-	mov	%r9, %rdi
-	mov	$1, %esi
-	call	pv_switch_mode		/* the kernel's root and GS base */
+	mov	DOMAIN_SYSCALL_CALLBACK(%r10), %r8	/* the handler */
+	test	%r8, %r8
+	jz	.Lpartial_in_c		/* none: a #UD, in C */
+	mov	VCPU_KERNEL_SP(%r9), %rdi
+	and	$~15, %rdi
+	sub	$TRAP_FRAME_SIZE, %rdi	/* where the frame goes */
+	GUEST_RANGE_OK %rdi, TRAP_FRAME_SIZE, %rax, .Lpartial_in_c
+	SWITCH_MODE %r9, %r11, 1, VCPU_KERNEL_ROOT, VCPU_GS_BASE_KERNEL
 	/* The guest sees its virtual interrupt flag, not the real one. */
-	mov	VCPU_VCPU_INFO(%rbx), %r15
-	mov	REGS_RFLAGS(%rsp), %rax
+	mov	VCPU_VCPU_INFO(%r9), %r10
+	mov	PARTIAL(REGS_RFLAGS)(%rsp), %rax
 	and	$~0x200, %rax
-	cmpb	$0, VCPU_INFO_UPCALL_MASK(%r15)
+	cmpb	$0, VCPU_INFO_UPCALL_MASK(%r10)
 	jne	2f
 	or	$0x200, %rax
-2:	mov	REGS_RIP(%rsp), %rcx
-	mov	REGS_RSP(%rsp), %rdx
-	GUARDED .Lbounce_unwritable, movq $0, TRAP_FRAME_ERROR_CODE(%r13)
-	GUARDED .Lbounce_unwritable, mov %rcx, TRAP_FRAME_RIP(%r13)
-	GUARDED .Lbounce_unwritable, movq $GUEST_USER_CS, TRAP_FRAME_CS(%r13)
-	GUARDED .Lbounce_unwritable, mov %rax, TRAP_FRAME_RFLAGS(%r13)
-	GUARDED .Lbounce_unwritable, mov %rdx, TRAP_FRAME_RSP(%r13)
-	GUARDED .Lbounce_unwritable, movq $GUEST_DS, TRAP_FRAME_SS(%r13)
-	mov	%r12, REGS_RIP(%rsp)
-	mov	%r13, REGS_RSP(%rsp)
+2:	mov	PARTIAL(REGS_RIP)(%rsp), %rcx
+	mov	PARTIAL(REGS_RSP)(%rsp), %rdx
+	GUARDED .Lbounce_unwritable, movq $0, TRAP_FRAME_ERROR_CODE(%rdi)
+	GUARDED .Lbounce_unwritable, mov %rcx, TRAP_FRAME_RIP(%rdi)
+	GUARDED .Lbounce_unwritable, movq $GUEST_USER_CS, TRAP_FRAME_CS(%rdi)
+	GUARDED .Lbounce_unwritable, mov %rax, TRAP_FRAME_RFLAGS(%rdi)
+	GUARDED .Lbounce_unwritable, mov %rdx, TRAP_FRAME_RSP(%rdi)
+	GUARDED .Lbounce_unwritable, movq $GUEST_DS, TRAP_FRAME_SS(%rdi)
+	/* The callback's address is canonical: set_callbacks checked it. */
+	mov	%r8, PARTIAL(REGS_RIP)(%rsp)
+	mov	%rdi, PARTIAL(REGS_RSP)(%rsp)
 	/* Handlers start with TF, AC and DF clear, like an interrupt gate. */
-	movq	$0x202, REGS_RFLAGS(%rsp)
-	movb	$1, VCPU_INFO_UPCALL_MASK(%r15)
-	jmp	return_to_guest
+	movq	$0x202, PARTIAL(REGS_RFLAGS)(%rsp)
+	movb	$1, VCPU_INFO_UPCALL_MASK(%r10)
+	/* Events are masked now, so no upcall is due; a reschedule may be.
+	 * The frame holds the guest's RCX and R11, not the callback's
+	 * address and flags, so sysretq cannot leave: iretq. */
+	lea	reschedule_requested(%rip), %rax
+	cmpb	$0, (%rax, %r11)
+	jne	.Lpartial_exit_slow
+	PARTIAL_IRET
 
 	/* Back to user mode, and let C find the page missing again. */
 .Lbounce_unwritable:
-	mov	%rbx, %rdi
-	xor	%esi, %esi
-	call	pv_switch_mode
+	SWITCH_MODE %r9, %r11, 0, VCPU_USER_ROOT, VCPU_GS_BASE_USER
+.Lpartial_in_c:
+	SAVE_CALLEE_SAVED_GPRS
+	xor	%ebp, %ebp
 	jmp	.Lsyscall_in_c
 
 /*
- * The iret hypercall from guest kernel mode (R9 is the vCPU; RSP in the
- * frame points at the guest's struct keel_iret_frame). Each field is
- * read from guest memory once, into a register, and checked there: the
- * guest may change the frame under us from another vCPU, and what is
- * used is what was checked. The checks are do_iret()'s: RIP and RSP
- * addresses Keel may leave to, CS one of the two, a user root for a
- * return to user mode, no flags. Then commit it all to the frame, and
- * switch to user mode for a return there.
+ * The iret hypercall from guest kernel mode (RSP in the frame points at
+ * the guest's struct keel_iret_frame). Each field is read from guest
+ * memory once, into a register, and checked there: the guest may change
+ * the frame under us from another vCPU, and what is used is what was
+ * checked. The checks are do_iret()'s: RIP and RSP addresses Keel may
+ * leave to, CS one of the two, a user root for a return to user mode,
+ * no flags. Nothing is written until every field is read, so the C path
+ * starts from the guest's frame as it came. Then commit it all to the
+ * frame, and switch to user mode for a return there.
  */
 .Liret_hypercall:
-	mov	REGS_RSP(%rsp), %r13
-	GUEST_ADDRESS_OK %r13, %rdx, .Liret_in_c
-	lea	IRET_FRAME_SIZE - 1(%r13), %r14
-	cmp	%r13, %r14
-	jb	.Liret_in_c
-	GUEST_ADDRESS_OK %r14, %rdx, .Liret_in_c
-	GUARDED .Liret_in_c, mov IRET_FRAME_FLAGS(%r13), %rdx
-	test	%rdx, %rdx
+	mov	PARTIAL(REGS_RSP)(%rsp), %rdi
+	GUEST_RANGE_OK %rdi, IRET_FRAME_SIZE, %rax, .Liret_in_c
+	GUARDED .Liret_in_c, mov IRET_FRAME_FLAGS(%rdi), %rax
+	test	%rax, %rax
 	jnz	.Liret_in_c
-	GUARDED .Liret_in_c, mov IRET_FRAME_RIP(%r13), %r12
-	GUEST_ADDRESS_OK %r12, %rdx, .Liret_in_c
-	GUARDED .Liret_in_c, mov IRET_FRAME_RSP(%r13), %r15
-	GUEST_ADDRESS_OK %r15, %rdx, .Liret_in_c
-	GUARDED .Liret_in_c, mov IRET_FRAME_CS(%r13), %r14
-	cmp	$GUEST_KERNEL_CS, %r14
+	GUARDED .Liret_in_c, mov IRET_FRAME_RIP(%rdi), %rsi
+	GUEST_ADDRESS_OK %rsi, %rax, .Liret_in_c
+	GUARDED .Liret_in_c, mov IRET_FRAME_RSP(%rdi), %r8
+	GUEST_ADDRESS_OK %r8, %rax, .Liret_in_c
+	GUARDED .Liret_in_c, mov IRET_FRAME_CS(%rdi), %r10
+	cmp	$GUEST_KERNEL_CS, %r10
 	je	3f
-	cmp	$GUEST_USER_CS, %r14
+	cmp	$GUEST_USER_CS, %r10
 	jne	.Liret_in_c
 	cmpq	$0, VCPU_USER_ROOT(%r9)
 	je	.Liret_in_c
-3:	GUARDED .Liret_in_c, mov IRET_FRAME_RFLAGS(%r13), %rbx
-	GUARDED .Liret_in_c, mov IRET_FRAME_RAX(%r13), %rsi
-	GUARDED .Liret_in_c, mov IRET_FRAME_R11(%r13), %rdi
-	GUARDED .Liret_in_c, mov IRET_FRAME_RCX(%r13), %r8
-	/* Good: commit. RAX is the frame's, as the call's "result". */
-	mov	%rsi, REGS_RAX(%rsp)
-	mov	%rdi, REGS_R11(%rsp)
-	mov	%r8, REGS_RCX(%rsp)
-	mov	%r12, REGS_RIP(%rsp)
-	mov	%r15, REGS_RSP(%rsp)
+3:	GUARDED .Liret_in_c, mov IRET_FRAME_RFLAGS(%rdi), %rdx
+	GUARDED .Liret_in_c, mov IRET_FRAME_RAX(%rdi), %rax
+	GUARDED .Liret_in_c, mov IRET_FRAME_RCX(%rdi), %rcx
+	GUARDED .Liret_in_c, mov IRET_FRAME_R11(%rdi), %rdi
+	/* Good: commit. RAX is the frame's, as the call's "result". RIP is
+	 * canonical: GUEST_ADDRESS_OK lets no other address through. */
+	mov	%rax, PARTIAL(REGS_RAX)(%rsp)
+	mov	%rcx, PARTIAL(REGS_RCX)(%rsp)
+	mov	%rdi, PARTIAL(REGS_R11)(%rsp)
+	mov	%rsi, PARTIAL(REGS_RIP)(%rsp)
+	mov	%r8, PARTIAL(REGS_RSP)(%rsp)
 	/* IF in the frame is the virtual interrupt flag to return with. */
-	mov	VCPU_VCPU_INFO(%r9), %rdx
-	bt	$9, %rbx
-	setnc	VCPU_INFO_UPCALL_MASK(%rdx)
-	and	$GUEST_RFLAGS_ALLOWED, %rbx
-	or	$0x202, %rbx
-	mov	%rbx, REGS_RFLAGS(%rsp)
-	cmp	$GUEST_USER_CS, %r14
-	jne	return_to_guest
-	mov	%r9, %rdi
-	xor	%esi, %esi
-	call	pv_switch_mode		/* the user's root and GS base */
-	jmp	return_to_guest
+	mov	VCPU_VCPU_INFO(%r9), %rax
+	bt	$9, %rdx
+	setnc	VCPU_INFO_UPCALL_MASK(%rax)
+	and	$GUEST_RFLAGS_ALLOWED, %rdx
+	or	$0x202, %rdx
+	mov	%rdx, PARTIAL(REGS_RFLAGS)(%rsp)
+	cmp	$GUEST_USER_CS, %r10
+	jne	4f
+	SWITCH_MODE %r9, %r11, 0, VCPU_USER_ROOT, VCPU_GS_BASE_USER
+	/* Leave. A reschedule may be due, and so may an upcall, as the
+	 * frame may have unmasked events with one pending. */
+4:	lea	reschedule_requested(%rip), %rax
+	cmpb	$0, (%rax, %r11)
+	jne	.Lpartial_exit_slow
+	mov	VCPU_VCPU_INFO(%r9), %rax
+	cmpb	$0, VCPU_INFO_UPCALL_PENDING(%rax)
+	je	5f
+	cmpb	$0, VCPU_INFO_UPCALL_MASK(%rax)
+	jne	5f
+	mov	VCPU_DOMAIN(%r9), %rax
+	cmpq	$0, DOMAIN_EVENT_CALLBACK(%rax)
+	jne	.Lpartial_exit_slow
+	/* sysretq when it is the same as iretq: see return_to_guest. */
+5:	mov	PARTIAL(REGS_RFLAGS)(%rsp), %rax
+	cmp	PARTIAL(REGS_R11)(%rsp), %rax
+	jne	6f
+	test	$(X86_EFLAGS_RF | X86_EFLAGS_TF), %eax
+	jnz	6f
+	mov	PARTIAL(REGS_RIP)(%rsp), %rax
+	cmp	PARTIAL(REGS_RCX)(%rsp), %rax
+	jne	6f
+	RESTORE_CALLER_SAVED_GPRS
+	mov	REGS_RSP_FROM_VECTOR(%rsp), %rsp
+	sysretq
+6:	PARTIAL_IRET
 
 	/* The C path, from its start: it refuses the frame, or finds the
 	 * page that was missing here. */
 .Liret_in_c:
 	mov	$HYPERCALL_IRET, %eax
 	jmp	.Lhypercall_dispatch
+
+	/* The frame is committed, and something is due on the way out: the
+	 * full exit does it. */
+.Lpartial_exit_slow:
+	SAVE_CALLEE_SAVED_GPRS
+	xor	%ebp, %ebp
+	jmp	return_to_guest
 
 /*
  * Leave for the guest whose frame is at RSP. exit_to_guest_slow() may

@@ -6,7 +6,15 @@
 #ifndef ASM_ENTRY_REGS_H
 #define ASM_ENTRY_REGS_H
 
-.macro SAVE_ALL_GPRS
+/*
+ * The frame's registers come in two groups: the ones a C function may
+ * clobber (RDI to R11, pushed first, so they sit at the higher
+ * addresses), and the ones it must preserve (RBX, RBP, R12-R15). The
+ * hypercall fast paths in pv/entry.S push only the first group, use
+ * those registers as scratch, and push the second group only when they
+ * leave for the C paths, which need the whole frame.
+ */
+.macro SAVE_CALLER_SAVED_GPRS
 	push	%rdi
 	push	%rsi
 	push	%rdx
@@ -16,6 +24,9 @@
 	push	%r9
 	push	%r10
 	push	%r11
+.endm
+
+.macro SAVE_CALLEE_SAVED_GPRS
 	push	%rbx
 	push	%rbp
 	push	%r12
@@ -24,13 +35,12 @@
 	push	%r15
 .endm
 
-.macro RESTORE_ALL_GPRS
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
+.macro SAVE_ALL_GPRS
+	SAVE_CALLER_SAVED_GPRS
+	SAVE_CALLEE_SAVED_GPRS
+.endm
+
+.macro RESTORE_CALLER_SAVED_GPRS
 	pop	%r11
 	pop	%r10
 	pop	%r9
@@ -40,6 +50,16 @@
 	pop	%rdx
 	pop	%rsi
 	pop	%rdi
+.endm
+
+.macro RESTORE_ALL_GPRS
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbp
+	pop	%rbx
+	RESTORE_CALLER_SAVED_GPRS
 .endm
 
 #endif

@@ -113,7 +113,12 @@ int pv_vcpu_set_roots(struct vcpu *v, uint64_t kernel_root,
 		      uint64_t user_root);
 
 /* Context (pv/context.c). */
+/* Switch @v, running here, to guest kernel or user mode: its root and
+ * GS base for that mode. (pv/entry.S's SWITCH_MODE is the same, written
+ * out for its fast paths.) */
 void pv_switch_mode(struct vcpu *v, bool kernel_mode);
+/* The root each CPU has loaded (pv/mmu.c). */
+extern paddr_t loaded_root[NR_CPUS];
 /* Leave every guest's page tables for the hypervisor's own (going idle). */
 void pv_switch_to_idle_address_space(void);
 /* The running vCPU leaves this CPU for @next (NULL: idle): the idle
