@@ -27,16 +27,19 @@
  *     the guest put them in. A user program's system call and the iret
  *     hypercall that ends it (the two halves of every system call of a
  *     guest's programs) are done here too, in the common case (see
- *     .Luser_syscall). Everything else (a control-only or unknown call
- *     number, a frame out of the ordinary) goes to do_guest_syscall() in
- *     C, which decides.
+ *     .Luser_syscall), on a frame of the caller-saved registers only,
+ *     and they leave for the guest themselves, checking on the way out
+ *     the little that can be due there. Everything else (a control-only
+ *     or unknown call number, a frame out of the ordinary) goes to
+ *     do_guest_syscall() in C, which decides.
  *   - return_to_guest checks, with interrupts off, that there is nothing
  *     to do on the way out: no reschedule asked for, no event upcall due,
  *     a frame with a canonical RIP. Only then does it leave, with
  *     sysretq when the frame allows and iretq otherwise. When there is
  *     something to do, exit_to_guest_slow() in C does it.
- * Interrupts stay off from `syscall` to the `sti` before a handler runs,
- * and from the `cli` on the way out to sysretq or iretq. NMI and #MC
+ * Interrupts stay off from `syscall` to the `sti` before a handler runs
+ * (the two fast paths run none, so for them it is all the way out), and
+ * from the `cli` on the way out to sysretq or iretq. NMI and #MC
  * arrive on their own IST stacks wherever they strike, so the few
  * instructions that run on the guest's RSP in ring 0 (in a stub, and
  * just before sysretq) are safe from them.
@@ -208,10 +211,12 @@ syscall_common:
  * pv_switch_mode(\vcpu, \kernel) written out (RAX, RCX and RDX are
  * scratch; \cpu is this CPU's number): the mode, the root for it, and
  * the GS base the guest has there. Only the root is compared with what
- * is loaded, not the domain, as load_page_table() does: the paths here
- * come straight from the guest, which was running on this very domain's
- * tables, so loaded_root is the vCPU's root for the mode it leaves, and
- * loaded_domid its domain already.
+ * is loaded, not the domain as load_page_table() does too. That rests on
+ * an invariant of pv/mmu.c: every CR3 write goes through
+ * load_page_table() (or writes back the value there), so whenever a
+ * guest runs, loaded_root[cpu] is what CR3 holds and loaded_domid[cpu]
+ * is the running vCPU's domain. The paths here come straight from the
+ * guest, with interrupts off, so both still hold.
  */
 .macro SWITCH_MODE vcpu, cpu, kernel, root, gs_base
 	movb	$\kernel, VCPU_KERNEL_MODE(\vcpu)
@@ -276,6 +281,9 @@ syscall_common:
 	movq	$0x202, PARTIAL(REGS_RFLAGS)(%rsp)
 	movb	$1, VCPU_INFO_UPCALL_MASK(%r10)
 	/* Events are masked now, so no upcall is due; a reschedule may be.
+	 * (Another vCPU of the guest may unmask them under us: the event
+	 * then waits for this vCPU's next exit, which is the guest's own
+	 * doing and harms only it.)
 	 * The frame holds the guest's RCX and R11, not the callback's
 	 * address and flags, so sysretq cannot leave: iretq. */
 	lea	reschedule_requested(%rip), %rax

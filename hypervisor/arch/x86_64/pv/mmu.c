@@ -60,8 +60,11 @@ const struct frame_table_ops arch_frame_table_ops = {
  * costs at most a needless flush. */
 static uint16_t loaded_domid[NR_CPUS];
 /* The root each CPU has in CR3, as pv_load_page_table() loaded it; 0:
- * not known (the CPU has not loaded one through it yet). pv/entry.S's
- * SWITCH_MODE keeps it too. */
+ * not known (the CPU has not loaded one through it yet). Every CR3 write
+ * goes through load_page_table(), or writes back what is loaded
+ * (tlb_flush_local()), so while a guest runs, loaded_root[cpu] is its
+ * CR3 and loaded_domid[cpu] its domain: pv/entry.S's SWITCH_MODE relies
+ * on that, and keeps loaded_root too. */
 paddr_t loaded_root[NR_CPUS];
 
 void pv_mmu_cpu_init(unsigned int cpu)
