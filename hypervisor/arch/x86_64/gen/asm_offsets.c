@@ -10,7 +10,6 @@
 #include <domain.h>
 #include <hypercall.h>
 #include <keel/callbacks.h>
-#include <asm/cpu.h>
 #include <asm/layout.h>
 #include <asm/percpu.h>
 #include <asm/pv.h>
@@ -68,9 +67,6 @@ void asm_offsets(void)
 	OFFSET(VCPU_KERNEL_SP, struct vcpu, arch.kernel_sp);
 	OFFSET(VCPU_USER_ROOT, struct vcpu, arch.user_root);
 	OFFSET(VCPU_KERNEL_ROOT, struct vcpu, arch.kernel_root);
-	OFFSET(VCPU_GS_BASE_KERNEL, struct vcpu, arch.gs_base_kernel);
-	OFFSET(VCPU_GS_BASE_USER, struct vcpu, arch.gs_base_user);
-	DEFINE(ASM_MSR_GS_BASE, MSR_GS_BASE);
 	DEFINE(ASM_PAGE_SHIFT, PAGE_SHIFT);
 	DEFINE(TRAP_FRAME_SIZE, sizeof(struct keel_trap_frame));
 	OFFSET(TRAP_FRAME_ERROR_CODE, struct keel_trap_frame, error_code);

@@ -201,6 +201,13 @@ void pv_save_context(struct vcpu *v, const struct cpu_user_regs *regs)
 	asm volatile("clts");
 	v->regs = *regs;
 	fpu_save(v->arch.fpu_state);
+	/* The bases as the guest left them, selector loads and all. */
+	uint64_t gs_active = rdmsr(MSR_GS_BASE);
+	uint64_t gs_inactive = rdmsr(MSR_KERNEL_GS_BASE);
+
+	v->arch.fs_base = rdmsr(MSR_FS_BASE);
+	v->arch.gs_base_kernel = v->kernel_mode ? gs_active : gs_inactive;
+	v->arch.gs_base_user = v->kernel_mode ? gs_inactive : gs_active;
 }
 
 void pv_load_context(struct vcpu *v, struct cpu_user_regs *regs)
@@ -209,8 +216,12 @@ void pv_load_context(struct vcpu *v, struct cpu_user_regs *regs)
 	*regs = v->regs;
 	fpu_restore(v->arch.fpu_state);
 	wrmsr(MSR_FS_BASE, v->arch.fs_base);
+	wrmsr(MSR_GS_BASE, v->kernel_mode ? v->arch.gs_base_kernel :
+					    v->arch.gs_base_user);
+	wrmsr(MSR_KERNEL_GS_BASE, v->kernel_mode ? v->arch.gs_base_user :
+						   v->arch.gs_base_kernel);
 	cpu_set_vcpu_id_segment(v->vcpu_id);
-	pv_switch_mode(v, v->kernel_mode);
+	pv_switch_mode(v, v->kernel_mode);	/* the root: the mode stays */
 	if (v->virtual_ts)
 		write_cr0(read_cr0() | X86_CR0_TS);
 	pv_vcpu_time_update(v);

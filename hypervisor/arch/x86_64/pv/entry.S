@@ -208,18 +208,20 @@ syscall_common:
 .endm
 
 /*
- * pv_switch_mode(\vcpu, \kernel) written out (RAX, RCX and RDX are
- * scratch; \cpu is this CPU's number): the mode, the root for it, and
- * the GS base the guest has there. Only the root is compared with what
- * is loaded, not the domain as load_page_table() does too. That rests on
+ * pv_switch_mode(\vcpu, \kernel) written out (RAX and RDX are scratch;
+ * \cpu is this CPU's number): the mode, the GS base the guest has there
+ * (swapped in from KERNEL_GS_BASE, asm/domain.h), and the root for it.
+ * Only the root is compared with what is loaded, not the domain as
+ * load_page_table() does too. That rests on
  * an invariant of pv/mmu.c: every CR3 write goes through
  * load_page_table() (or writes back the value there), so whenever a
  * guest runs, loaded_root[cpu] is what CR3 holds and loaded_domid[cpu]
  * is the running vCPU's domain. The paths here come straight from the
  * guest, with interrupts off, so both still hold.
  */
-.macro SWITCH_MODE vcpu, cpu, kernel, root, gs_base
+.macro SWITCH_MODE vcpu, cpu, kernel, root
 	movb	$\kernel, VCPU_KERNEL_MODE(\vcpu)
+	swapgs				/* the other mode's GS base */
 	mov	\root(\vcpu), %rax
 	shl	$ASM_PAGE_SHIFT, %rax
 	lea	loaded_root(%rip), %rdx
@@ -227,11 +229,7 @@ syscall_common:
 	je	96f			/* one root for both modes */
 	mov	%rax, (%rdx, \cpu, 8)
 	mov	%rax, %cr3
-96:	mov	\gs_base(\vcpu), %rax
-	mov	%rax, %rdx
-	shr	$32, %rdx
-	mov	$ASM_MSR_GS_BASE, %ecx
-	wrmsr
+96:
 .endm
 
 /* Leave from the partial frame, by iretq. */
@@ -258,7 +256,7 @@ syscall_common:
 	and	$~15, %rdi
 	sub	$TRAP_FRAME_SIZE, %rdi	/* where the frame goes */
 	GUEST_RANGE_OK %rdi, TRAP_FRAME_SIZE, %rax, .Lpartial_in_c
-	SWITCH_MODE %r9, %r11, 1, VCPU_KERNEL_ROOT, VCPU_GS_BASE_KERNEL
+	SWITCH_MODE %r9, %r11, 1, VCPU_KERNEL_ROOT
 	/* The guest sees its virtual interrupt flag, not the real one. */
 	mov	VCPU_VCPU_INFO(%r9), %r10
 	mov	PARTIAL(REGS_RFLAGS)(%rsp), %rax
@@ -293,7 +291,7 @@ syscall_common:
 
 	/* Back to user mode, and let C find the page missing again. */
 .Lbounce_unwritable:
-	SWITCH_MODE %r9, %r11, 0, VCPU_USER_ROOT, VCPU_GS_BASE_USER
+	SWITCH_MODE %r9, %r11, 0, VCPU_USER_ROOT
 .Lpartial_in_c:
 	SAVE_CALLEE_SAVED_GPRS
 	xor	%ebp, %ebp
@@ -347,7 +345,7 @@ syscall_common:
 	mov	%rdx, PARTIAL(REGS_RFLAGS)(%rsp)
 	cmp	$GUEST_USER_CS, %r10
 	jne	4f
-	SWITCH_MODE %r9, %r11, 0, VCPU_USER_ROOT, VCPU_GS_BASE_USER
+	SWITCH_MODE %r9, %r11, 0, VCPU_USER_ROOT
 	/* Leave. A reschedule may be due, and so may an upcall, as the
 	 * frame may have unmasked events with one pending. */
 4:	lea	reschedule_requested(%rip), %rax

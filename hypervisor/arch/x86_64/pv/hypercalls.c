@@ -81,15 +81,15 @@ long do_set_segment_base(unsigned long which, unsigned long base)
 		v->arch.fs_base = base;
 		wrmsr(MSR_FS_BASE, base);
 		return 0;
+	/* The current mode's GS base is in GS_BASE, the other's in
+	 * KERNEL_GS_BASE (asm/domain.h). */
 	case KEEL_SEGBASE_GS_KERNEL:
 		v->arch.gs_base_kernel = base;
-		if (v->kernel_mode)
-			wrmsr(MSR_GS_BASE, base);
+		wrmsr(v->kernel_mode ? MSR_GS_BASE : MSR_KERNEL_GS_BASE, base);
 		return 0;
 	case KEEL_SEGBASE_GS_USER:
 		v->arch.gs_base_user = base;
-		if (!v->kernel_mode)
-			wrmsr(MSR_GS_BASE, base);
+		wrmsr(v->kernel_mode ? MSR_KERNEL_GS_BASE : MSR_GS_BASE, base);
 		return 0;
 	default:
 		return -EINVAL;

@@ -118,7 +118,7 @@ void pv_load_page_table(uint16_t domid, paddr_t root)
 
 /*
  * Switch @v between guest kernel and user mode: its root for the new
- * mode, and the GS base it has there. Here, beside pv_load_page_table(),
+ * mode, and the GS base it has there (a swapgs: asm/domain.h). Here, beside pv_load_page_table(),
  * so that the two compile into one function: every trap bounce from user
  * mode and every iret to user mode makes one switch. The iret hypercall
  * enters user mode only when the vCPU has a user root, so the root for
@@ -126,10 +126,11 @@ void pv_load_page_table(uint16_t domid, paddr_t root)
  */
 void pv_switch_mode(struct vcpu *v, bool kernel_mode)
 {
+	/* The other mode's GS base is in KERNEL_GS_BASE (asm/domain.h). */
+	if (v->kernel_mode != kernel_mode)
+		asm volatile("swapgs");
 	v->kernel_mode = kernel_mode;
 	load_page_table(v->domain->domid, pv_vcpu_root(v) << PAGE_SHIFT);
-	wrmsr(MSR_GS_BASE, kernel_mode ? v->arch.gs_base_kernel :
-					 v->arch.gs_base_user);
 }
 
 static void tlb_flush_local(void)

@@ -23,6 +23,7 @@
 #define MSR_EFER         0xc0000080
 #define MSR_FS_BASE      0xc0000100
 #define MSR_GS_BASE      0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
 #define EFER_NXE         (1UL << 11)
 
 static inline uint8_t inb(uint16_t port)

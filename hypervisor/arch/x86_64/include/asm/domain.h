@@ -6,6 +6,12 @@
 
 struct arch_vcpu {
 	uint64_t kernel_sp;		/* stack_switch */
+	/* The segment bases, as of the last pv_save_context() or
+	 * set_segment_base. While the vCPU runs they are in the MSRs
+	 * instead: FS_BASE; GS_BASE has the current mode's GS base and
+	 * KERNEL_GS_BASE the other mode's, so that a mode switch is one
+	 * swapgs (Keel itself never uses GS). The guest's selector loads
+	 * change them there, as they would natively. */
 	uint64_t fs_base;
 	uint64_t gs_base_kernel;
 	uint64_t gs_base_user;
