@@ -338,7 +338,7 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
 		v->regs.rsp = ctx.rsp;
 		v->regs.rdi = ctx.rdi;
 		v->regs.rflags = X86_EFLAGS_IF | 0x2;
-		v->arch.kernel_sp = ctx.kernel_sp;
+		pv_set_kernel_sp(v, ctx.kernel_sp);
 		v->kernel_mode = true;
 		v->vcpu_info->evtchn_upcall_mask = 1;
 	}

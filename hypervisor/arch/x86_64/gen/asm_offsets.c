@@ -64,7 +64,7 @@ void asm_offsets(void)
 	 * the ordinary. */
 	DEFINE(HYPERCALL_IRET, KEEL_HC_iret);
 	OFFSET(DOMAIN_SYSCALL_CALLBACK, struct domain, callbacks.syscall);
-	OFFSET(VCPU_KERNEL_SP, struct vcpu, arch.kernel_sp);
+	OFFSET(VCPU_USER_TRAP_FRAME, struct vcpu, arch.user_trap_frame);
 	OFFSET(VCPU_USER_ROOT, struct vcpu, arch.user_root);
 	OFFSET(VCPU_KERNEL_ROOT, struct vcpu, arch.kernel_root);
 	DEFINE(ASM_PAGE_SHIFT, PAGE_SHIFT);

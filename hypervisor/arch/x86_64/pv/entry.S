@@ -179,10 +179,10 @@ syscall_common:
 /* Jump to \bad unless \addr (a register) may be touched by Keel
  * for the guest, as guest_range_ok(\addr, 1) says: in the lower half,
  * or in the upper half above the hypervisor's slots. Every address it
- * lets through is canonical. \tmp is scratch. */
-.macro GUEST_ADDRESS_OK addr, tmp, bad
-	movabs	$GUEST_HALF_END, \tmp
-	cmp	\tmp, \addr
+ * lets through is canonical. \half_end holds GUEST_HALF_END; \tmp is
+ * scratch. */
+.macro GUEST_ADDRESS_OK addr, half_end, tmp, bad
+	cmp	\half_end, \addr
 	jb	98f
 	movabs	$HYPERVISOR_VIRT_END, \tmp
 	cmp	\tmp, \addr
@@ -197,19 +197,19 @@ syscall_common:
 .macro GUEST_RANGE_OK addr, size, tmp, bad
 	movabs	$HYPERVISOR_VIRT_END, \tmp
 	cmp	\tmp, \addr
-	jb	97f
-	cmp	$-(\size), \addr
+	jae	97f
+	movabs	$(GUEST_HALF_END - (\size)), \tmp
+	cmp	\tmp, \addr
 	ja	\bad
 	jmp	98f
-97:	movabs	$(GUEST_HALF_END - (\size)), \tmp
-	cmp	\tmp, \addr
+97:	cmp	$-(\size), \addr
 	ja	\bad
 98:
 .endm
 
 /*
- * pv_switch_mode(\vcpu, \kernel) written out (RAX and RDX are scratch;
- * \cpu is this CPU's number): the mode, the GS base the guest has there
+ * pv_switch_mode(\vcpu, \kernel) written out (\tmp and \tmp2 are
+ * scratch; \cpu is this CPU's number): the mode, the GS base the guest has there
  * (swapped in from KERNEL_GS_BASE, asm/domain.h), and the root for it.
  * Only the root is compared with what is loaded, not the domain as
  * load_page_table() does too. That rests on
@@ -219,16 +219,16 @@ syscall_common:
  * is the running vCPU's domain. The paths here come straight from the
  * guest, with interrupts off, so both still hold.
  */
-.macro SWITCH_MODE vcpu, cpu, kernel, root
+.macro SWITCH_MODE vcpu, cpu, kernel, root, tmp=%rax, tmp2=%rdx
 	movb	$\kernel, VCPU_KERNEL_MODE(\vcpu)
 	swapgs				/* the other mode's GS base */
-	mov	\root(\vcpu), %rax
-	shl	$ASM_PAGE_SHIFT, %rax
-	lea	loaded_root(%rip), %rdx
-	cmp	%rax, (%rdx, \cpu, 8)
+	mov	\root(\vcpu), \tmp
+	shl	$ASM_PAGE_SHIFT, \tmp
+	lea	loaded_root(%rip), \tmp2
+	cmp	\tmp, (\tmp2, \cpu, 8)
 	je	96f			/* one root for both modes */
-	mov	%rax, (%rdx, \cpu, 8)
-	mov	%rax, %cr3
+	mov	\tmp, (\tmp2, \cpu, 8)
+	mov	\tmp, %cr3
 96:
 .endm
 
@@ -252,20 +252,23 @@ syscall_common:
 	mov	DOMAIN_SYSCALL_CALLBACK(%r10), %r8	/* the handler */
 	test	%r8, %r8
 	jz	.Lpartial_in_c		/* none: a #UD, in C */
-	mov	VCPU_KERNEL_SP(%r9), %rdi
-	and	$~15, %rdi
-	sub	$TRAP_FRAME_SIZE, %rdi	/* where the frame goes */
-	GUEST_RANGE_OK %rdi, TRAP_FRAME_SIZE, %rax, .Lpartial_in_c
+	/* Where the frame goes: below the stack_switch stack, checked
+	 * when that was set (0: not guest memory Keel may write). */
+	mov	VCPU_USER_TRAP_FRAME(%r9), %rdi
+	test	%rdi, %rdi
+	jz	.Lpartial_in_c
 	SWITCH_MODE %r9, %r11, 1, VCPU_KERNEL_ROOT
 	/* The guest sees its virtual interrupt flag, not the real one. */
 	mov	VCPU_VCPU_INFO(%r9), %r10
+	/* The program ran with IF set, as every guest does (ring 3 cannot
+	 * clear it, and Keel always leaves with it set): clear it for a
+	 * vCPU with events masked. */
 	mov	PARTIAL(REGS_RFLAGS)(%rsp), %rax
-	and	$~0x200, %rax
 	cmpb	$0, VCPU_INFO_UPCALL_MASK(%r10)
-	jne	2f
-	or	$0x200, %rax
-2:	mov	PARTIAL(REGS_RIP)(%rsp), %rcx
-	mov	PARTIAL(REGS_RSP)(%rsp), %rdx
+	je	2f
+	and	$~0x200, %rax
+	/* RCX is the program's RIP, as `syscall` left it. */
+2:	mov	PARTIAL(REGS_RSP)(%rsp), %rdx
 	GUARDED .Lbounce_unwritable, movq $0, TRAP_FRAME_ERROR_CODE(%rdi)
 	GUARDED .Lbounce_unwritable, mov %rcx, TRAP_FRAME_RIP(%rdi)
 	GUARDED .Lbounce_unwritable, movq $GUEST_USER_CS, TRAP_FRAME_CS(%rdi)
@@ -314,10 +317,11 @@ syscall_common:
 	GUARDED .Liret_in_c, mov IRET_FRAME_FLAGS(%rdi), %rax
 	test	%rax, %rax
 	jnz	.Liret_in_c
+	movabs	$GUEST_HALF_END, %rcx
 	GUARDED .Liret_in_c, mov IRET_FRAME_RIP(%rdi), %rsi
-	GUEST_ADDRESS_OK %rsi, %rax, .Liret_in_c
+	GUEST_ADDRESS_OK %rsi, %rcx, %rdx, .Liret_in_c
 	GUARDED .Liret_in_c, mov IRET_FRAME_RSP(%rdi), %r8
-	GUEST_ADDRESS_OK %r8, %rax, .Liret_in_c
+	GUEST_ADDRESS_OK %r8, %rcx, %rdx, .Liret_in_c
 	GUARDED .Liret_in_c, mov IRET_FRAME_CS(%rdi), %r10
 	cmp	$GUEST_KERNEL_CS, %r10
 	je	3f
@@ -337,36 +341,36 @@ syscall_common:
 	mov	%rsi, PARTIAL(REGS_RIP)(%rsp)
 	mov	%r8, PARTIAL(REGS_RSP)(%rsp)
 	/* IF in the frame is the virtual interrupt flag to return with. */
-	mov	VCPU_VCPU_INFO(%r9), %rax
+	mov	VCPU_VCPU_INFO(%r9), %r8
 	bt	$9, %rdx
-	setnc	VCPU_INFO_UPCALL_MASK(%rax)
+	setnc	VCPU_INFO_UPCALL_MASK(%r8)
 	and	$GUEST_RFLAGS_ALLOWED, %rdx
 	or	$0x202, %rdx
 	mov	%rdx, PARTIAL(REGS_RFLAGS)(%rsp)
 	cmp	$GUEST_USER_CS, %r10
 	jne	4f
-	SWITCH_MODE %r9, %r11, 0, VCPU_USER_ROOT
+	/* (Not RDX, RCX, RSI, RDI: they are needed below.) */
+	SWITCH_MODE %r9, %r11, 0, VCPU_USER_ROOT, %rax, %r10
 	/* Leave. A reschedule may be due, and so may an upcall, as the
 	 * frame may have unmasked events with one pending. */
 4:	lea	reschedule_requested(%rip), %rax
 	cmpb	$0, (%rax, %r11)
 	jne	.Lpartial_exit_slow
-	mov	VCPU_VCPU_INFO(%r9), %rax
-	cmpb	$0, VCPU_INFO_UPCALL_PENDING(%rax)
+	cmpb	$0, VCPU_INFO_UPCALL_PENDING(%r8)	/* R8: vcpu_info */
 	je	5f
-	cmpb	$0, VCPU_INFO_UPCALL_MASK(%rax)
+	cmpb	$0, VCPU_INFO_UPCALL_MASK(%r8)
 	jne	5f
 	mov	VCPU_DOMAIN(%r9), %rax
 	cmpq	$0, DOMAIN_EVENT_CALLBACK(%rax)
 	jne	.Lpartial_exit_slow
-	/* sysretq when it is the same as iretq: see return_to_guest. */
-5:	mov	PARTIAL(REGS_RFLAGS)(%rsp), %rax
-	cmp	PARTIAL(REGS_R11)(%rsp), %rax
+	/* sysretq when it is the same as iretq (see return_to_guest):
+	 * RDX is the frame's RFLAGS as committed, RDI its R11, RSI its RIP
+	 * and RCX its RCX. */
+5:	cmp	%rdx, %rdi
 	jne	6f
-	test	$(X86_EFLAGS_RF | X86_EFLAGS_TF), %eax
+	test	$(X86_EFLAGS_RF | X86_EFLAGS_TF), %edx
 	jnz	6f
-	mov	PARTIAL(REGS_RIP)(%rsp), %rax
-	cmp	PARTIAL(REGS_RCX)(%rsp), %rax
+	cmp	%rsi, %rcx
 	jne	6f
 	RESTORE_CALLER_SAVED_GPRS
 	mov	REGS_RSP_FROM_VECTOR(%rsp), %rsp

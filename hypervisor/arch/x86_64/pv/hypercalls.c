@@ -65,7 +65,7 @@ long do_stack_switch(unsigned long kernel_sp)
 {
 	/* Checked when a bounce writes to it; an unusable stack then crashes
 	 * the domain, as a real CPU would triple-fault. */
-	current_vcpu()->arch.kernel_sp = kernel_sp;
+	pv_set_kernel_sp(current_vcpu(), kernel_sp);
 	return 0;
 }
 

@@ -46,6 +46,21 @@ static __slow_path void bounce_frame_unwritable(struct vcpu *v, uint64_t sp,
 	domain_crash(v->domain, why);
 }
 
+/* Where a bounce puts its frame on the stack whose top is @sp. */
+static uint64_t trap_frame_below(uint64_t sp)
+{
+	return (sp & ~15ULL) - sizeof(struct keel_trap_frame);
+}
+
+void pv_set_kernel_sp(struct vcpu *v, uint64_t kernel_sp)
+{
+	uint64_t frame = trap_frame_below(kernel_sp);
+
+	v->arch.kernel_sp = kernel_sp;
+	v->arch.user_trap_frame =
+		guest_range_ok(frame, sizeof(struct keel_trap_frame)) ? frame : 0;
+}
+
 bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	       uint64_t error_code)
 {
@@ -67,8 +82,8 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	/* From user mode the frame goes on the stack the kernel registered
 	 * with stack_switch, and that stack is only mapped in the kernel's
 	 * page tables: switch first, then write. */
-	uint64_t sp = from_user ? v->arch.kernel_sp : regs->rsp;
-	sp = (sp & ~15ULL) - sizeof(frame);
+	uint64_t sp = trap_frame_below(from_user ? v->arch.kernel_sp :
+						   regs->rsp);
 	if (from_user)
 		pv_switch_mode(v, true);
 	if (unlikely(copy_to_guest(sp, &frame, sizeof(frame)))) {

@@ -6,6 +6,11 @@
 
 struct arch_vcpu {
 	uint64_t kernel_sp;		/* stack_switch */
+	/* Where a bounce from user mode puts its struct keel_trap_frame,
+	 * below kernel_sp; 0 when that is not guest memory Keel may write
+	 * (pv_set_kernel_sp()). pv/entry.S's fast bounce reads this; the C
+	 * one works it out again from kernel_sp. */
+	uint64_t user_trap_frame;
 	/* The segment bases, as of the last pv_save_context() or
 	 * set_segment_base. While the vCPU runs they are in the MSRs
 	 * instead: FS_BASE; GS_BASE has the current mode's GS base and

@@ -77,6 +77,9 @@ void do_guest_syscall(struct cpu_user_regs *regs);
  * false (after crashing the domain) when the frame cannot be written. */
 bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	       uint64_t error_code);
+/* Set the stack a bounce from user mode goes to (stack_switch), and
+ * where its frame goes there. */
+void pv_set_kernel_sp(struct vcpu *v, uint64_t kernel_sp);
 /* Work on the way out to a guest, when pv/entry.S finds some:
  * reschedule, deliver events (pv/traps.c). */
 void exit_to_guest_slow(struct cpu_user_regs *regs);
