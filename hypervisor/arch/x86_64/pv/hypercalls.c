@@ -124,6 +124,8 @@ static __slow_path long iret_refused(struct vcpu *v,
 	return regs->rax;
 }
 
+/* pv/entry.S's .Liret_hypercall is this, for a frame it takes: a change
+ * here is a change there. */
 long do_iret(void)
 {
 	struct vcpu *v = current_vcpu();

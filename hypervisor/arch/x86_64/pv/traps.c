@@ -61,6 +61,8 @@ void pv_set_kernel_sp(struct vcpu *v, uint64_t kernel_sp)
 		guest_range_ok(frame, sizeof(struct keel_trap_frame)) ? frame : 0;
 }
 
+/* pv/entry.S's .Luser_syscall is this, for a system call from user
+ * mode: a change here is a change there. */
 bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	       uint64_t error_code)
 {
