@@ -5,7 +5,10 @@
  * read the canary at %fs:0x28. In Keel, FS belongs to whichever guest last
  * ran on this CPU, so every call into libfdt is bracketed by
  * libfdt_enter()/libfdt_exit(), which point FS at a canary block of our
- * own and put the guest's base back afterwards.
+ * own and put the guest's base back afterwards. Nothing between the two
+ * may leave this CPU for another vCPU: pv_save_context() reads the FS
+ * base back as the guest's, and would take the canary block's address
+ * for it. (Keel never reschedules inside a hypercall.)
  */
 #include <libfdt_env_keel.h>
 #include <panic.h>

@@ -211,6 +211,7 @@ syscall_common:
  * pv_switch_mode(\vcpu, \kernel) written out (\tmp and \tmp2 are
  * scratch; \cpu is this CPU's number): the mode, the GS base the guest has there
  * (swapped in from KERNEL_GS_BASE, asm/domain.h), and the root for it.
+ * It swaps unconditionally, so it is only for a real change of mode.
  * Only the root is compared with what is loaded, not the domain as
  * load_page_table() does too. That rests on
  * an invariant of pv/mmu.c: every CR3 write goes through

@@ -23,6 +23,7 @@
 #include <keel/memory.h>
 #include <memory.h>
 #include <mm.h>
+#include <panic.h>
 #include <percpu.h>
 #include <smp.h>
 #include <asm/cpu.h>
@@ -126,7 +127,9 @@ void pv_load_page_table(uint16_t domid, paddr_t root)
  */
 void pv_switch_mode(struct vcpu *v, bool kernel_mode)
 {
-	/* The other mode's GS base is in KERNEL_GS_BASE (asm/domain.h). */
+	/* The other mode's GS base is in KERNEL_GS_BASE (asm/domain.h), for
+	 * the vCPU running here. */
+	ASSERT(v == current_vcpu());
 	if (v->kernel_mode != kernel_mode)
 		asm volatile("swapgs");
 	v->kernel_mode = kernel_mode;
