@@ -221,6 +221,20 @@ long rt_run_in_user_events_off(void (*fn)(void), uint64_t arg);
 #define RT_SYS_getpid 39
 /* A test may serve other numbers: return true if handled. */
 extern bool (*rt_syscall_hook)(struct rt_regs *regs);
+/* The number tests use for a user program's report(index, value) to its
+ * kernel side, which the test's hook serves. */
+#define RT_SYS_REPORT 0x2000
+
+/* In user mode: report(@index, @value), with no stack or data of its
+ * own. */
+static inline __attribute__((always_inline)) void
+rt_user_report(long index, uint64_t value)
+{
+	long rax = RT_SYS_REPORT;
+
+	__asm__ volatile("syscall" : "+a"(rax) : "D"(index), "S"(value)
+			 : "rcx", "r11", "memory");
+}
 
 /* --- memory --- */
 void *memcpy(void *d, const void *s, size_t n);

@@ -8,16 +8,6 @@ const char test_name[] = "segment_base_selector_load";
 
 #define MARK_AT_0 0x5e1ec7a000000000ULL
 #define MARK_AT_8 0x5e1ec7a000000008ULL
-#define SYS_REPORT 0x2000
-
-static inline __attribute__((always_inline)) void ureport(long i, uint64_t v)
-{
-	long rax = SYS_REPORT;
-
-	__asm__ volatile("syscall" : "+a"(rax) : "D"(i), "S"(v)
-			 : "rcx", "r11", "memory");
-}
-
 static inline __attribute__((always_inline)) uint64_t gs_read(uint64_t off)
 {
 	uint64_t v;
@@ -31,11 +21,11 @@ static inline __attribute__((always_inline)) uint64_t gs_read(uint64_t off)
  * (base 0 in its descriptor), the first. */
 RT_USER void user_load_gs(uint64_t a)
 {
-	ureport(0, gs_read(a));
+	rt_user_report(0, gs_read(a));
 	__asm__ volatile("mov %0, %%gs" : : "r"((uint16_t)KEEL_GUEST_DS));
-	ureport(1, gs_read(a));
-	/* ureport(1) made a system call: the base must still be 0. */
-	ureport(2, gs_read(a));
+	rt_user_report(1, gs_read(a));
+	/* rt_user_report(1) made a system call: the base must still be 0. */
+	rt_user_report(2, gs_read(a));
 	__asm__ volatile("syscall" : : "a"((long)RT_SYS_exit), "D"(0x5e1L)
 			 : "rcx", "r11", "memory");
 	for (;;)
@@ -47,7 +37,7 @@ static unsigned int report_mask;
 
 static bool report_hook(struct rt_regs *regs)
 {
-	if (regs->rax != SYS_REPORT || regs->rdi >= 4)
+	if (regs->rax != RT_SYS_REPORT || regs->rdi >= 4)
 		return false;
 	reported[regs->rdi] = regs->rsi;
 	report_mask |= 1u << regs->rdi;

@@ -10,16 +10,6 @@ const char test_name[] = "segment_bases";
 #define UGS_MARK0 0x7575757544444444ULL
 #define UGS_MARK1 0x7575757555555555ULL
 #define UFS_MARK0 0x5f5f5f5f66666666ULL
-#define SYS_REPORT 0x2000
-
-static inline __attribute__((always_inline)) void ureport(long i, uint64_t v)
-{
-	long rax = SYS_REPORT;
-
-	__asm__ volatile("syscall" : "+a"(rax) : "D"(i), "S"(v)
-			 : "rcx", "r11", "memory");
-}
-
 /* Reads %gs:0, %gs:8 and %fs:0 in user mode, reports them, and also
  * reports them again after a system call (which switches to kernel mode
  * and back). */
@@ -30,11 +20,11 @@ RT_USER void user_read_bases(void)
 	__asm__ volatile("movq %%gs:0, %0" : "=r"(g0));
 	__asm__ volatile("movq %%gs:8, %0" : "=r"(g8));
 	__asm__ volatile("movq %%fs:0, %0" : "=r"(f0));
-	ureport(0, g0);
-	ureport(1, g8);
-	ureport(2, f0);
+	rt_user_report(0, g0);
+	rt_user_report(1, g8);
+	rt_user_report(2, f0);
 	__asm__ volatile("movq %%gs:0, %0" : "=r"(g0));
-	ureport(3, g0);
+	rt_user_report(3, g0);
 	__asm__ volatile("syscall" : : "a"((long)RT_SYS_exit), "D"(0x6500L)
 			 : "rcx", "r11", "memory");
 	for (;;)
@@ -47,7 +37,7 @@ static uint64_t kernel_gs_in_syscall;
 
 static bool report_hook(struct rt_regs *regs)
 {
-	if (regs->rax != SYS_REPORT || regs->rdi >= 8)
+	if (regs->rax != RT_SYS_REPORT || regs->rdi >= 8)
 		return false;
 	reported[regs->rdi] = regs->rsi;
 	report_mask |= 1u << regs->rdi;

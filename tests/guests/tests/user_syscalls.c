@@ -6,7 +6,6 @@
 const char test_name[] = "user_syscalls";
 
 #define SYS_CUSTOM 0x1234
-#define SYS_REPORT 0x2000	/* report(index, value): the kernel records */
 #define A1 0x1111111111111111ULL
 #define A2 0x2222222222222222ULL
 #define A3 0x3333333333333333ULL
@@ -38,10 +37,10 @@ RT_USER void user_main(void)
 	msg[1] = 0x2072657375206d6fULL;	/* "om user " */
 	msg[2] = 0x00000a65646f6dULL;	/* "mode\n" */
 	long n = usys(RT_SYS_write, 1, (long)msg, 21);
-	usys(SYS_REPORT, 0, n, 0);
+	usys(RT_SYS_REPORT, 0, n, 0);
 
-	usys(SYS_REPORT, 1, usys(RT_SYS_getpid, 0, 0, 0), 0);
-	usys(SYS_REPORT, 2, usys(999, 0, 0, 0), 0);
+	usys(RT_SYS_REPORT, 1, usys(RT_SYS_getpid, 0, 0, 0), 0);
+	usys(RT_SYS_REPORT, 2, usys(999, 0, 0, 0), 0);
 
 	/* All six argument registers, and every other register must come
 	 * back as it went. */
@@ -61,7 +60,7 @@ RT_USER void user_main(void)
 				   "+r"(r10), "+r"(r8), "+r"(r9), "+r"(rbx),
 				   "+r"(r12), "+r"(r15)
 				 : : "rcx", "r11", "memory");
-		usys(SYS_REPORT, 3, rax, 0);
+		usys(RT_SYS_REPORT, 3, rax, 0);
 		long bad = 0;
 		bad |= (rdi != (long)A1) << 0;
 		bad |= (rsi != (long)A2) << 1;
@@ -72,7 +71,7 @@ RT_USER void user_main(void)
 		bad |= (rbx != 0x0b0b0b0b0b0b0b0bLL) << 6;
 		bad |= (r12 != 0x1212121212121212LL) << 7;
 		bad |= (r15 != 0x1515151515151515LL) << 8;
-		usys(SYS_REPORT, 4, bad, 0);
+		usys(RT_SYS_REPORT, 4, bad, 0);
 	}
 	usys(RT_SYS_exit, EXIT_CODE, 0, 0);
 	for (;;)
@@ -97,7 +96,7 @@ static uint64_t custom_args[6], custom_cs, custom_ss, custom_rip, custom_rcx,
 static bool syscall_hook(struct rt_regs *regs)
 {
 	switch (regs->rax) {
-	case SYS_REPORT:
+	case RT_SYS_REPORT:
 		if (regs->rdi < 8) {
 			reported[regs->rdi] = regs->rsi;
 			report_mask |= 1u << regs->rdi;

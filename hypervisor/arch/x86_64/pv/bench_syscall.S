@@ -8,6 +8,7 @@
  * which returns at once unless RAX asks to leave; the user code then
  * leaves its cycle count in RSI and we return it.
  */
+#include <asm/entry_regs.h>
 #include <asm/layout.h>
 
 #define BARE_EXIT 0xbeef
@@ -21,21 +22,11 @@ bare_syscall_entry:
 1:	movabs	bare_saved_rsp, %rax
 	mov	%rax, %rsp
 	mov	%rsi, %rax
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
+	RESTORE_CALLEE_SAVED_GPRS	/* the C caller's */
 	ret
 
 bare_syscall_run:
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	SAVE_CALLEE_SAVED_GPRS
 	mov	%rsp, bare_saved_rsp(%rip)
 	pushq	$(GDT_USER_DS | 3)
 	push	%rsi

@@ -52,13 +52,17 @@
 	pop	%rdi
 .endm
 
-.macro RESTORE_ALL_GPRS
+.macro RESTORE_CALLEE_SAVED_GPRS
 	pop	%r15
 	pop	%r14
 	pop	%r13
 	pop	%r12
 	pop	%rbp
 	pop	%rbx
+.endm
+
+.macro RESTORE_ALL_GPRS
+	RESTORE_CALLEE_SAVED_GPRS
 	RESTORE_CALLER_SAVED_GPRS
 .endm
 
