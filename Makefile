@@ -21,7 +21,7 @@ DEBIAN_PACKAGES := gcc make binutils python3 git pkg-config \
 	qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
 	libfdt-dev check \
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio kmod \
-	quilt busybox-static
+	quilt busybox-static clang
 
 .PHONY: all deps iso run print-run-cpu print-run-flags check linux linux-xen-check unit integration guests bench bench-guests fuzz soak clean
 

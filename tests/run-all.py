@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-SUMMARY = re.compile(r"^(?:\w+: )?(\d+) passed, (\d+) failed")
+SUMMARY = re.compile(r"^(?:[\w-]+: )?(\d+) passed, (\d+) failed")
 
 
 def suites(build):
@@ -20,6 +20,10 @@ def suites(build):
         ("unit", ["make", "--no-print-directory", "-C", "tests/unit", "run",
                   f"BUILD={build}"]),
         ("docs", [sys.executable, "hypercall-abi/tools/check-docs.py"]),
+        ("tools", ["make", "--no-print-directory", "-C", "dom0-tools",
+                   "check", f"BUILD={build}"]),
+        ("tools-fuzz", ["make", "--no-print-directory", "-C", "dom0-tools",
+                        "fuzz", f"BUILD={build}", "FUZZ_SECONDS=20"]),
         ("integration", [sys.executable, "tests/integration/run.py",
                          "--build", build]),
         ("guests", [sys.executable, "tests/guests/run.py",

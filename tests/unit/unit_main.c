@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../check_summary.h"
 #include "unit.h"
 
 /* The suites of the arch modules (the others are in unit.h). */
@@ -33,14 +34,5 @@ int main(void)
 	srunner_add_suite(sr, symbols_suite());
 	srunner_add_suite(sr, timer_queue_suite());
 
-	/* CK_ENV: Check's normal output unless CK_VERBOSITY says otherwise;
-	 * the fork mode is Check's default (CK_FORK) unless CK_FORK=no. */
-	srunner_run_all(sr, CK_ENV);
-	int run = srunner_ntests_run(sr);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-
-	fflush(stdout);
-	printf("unit: %d passed, %d failed\n", run - failed, failed);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_and_summarize(sr, "unit");
 }
