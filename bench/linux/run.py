@@ -5,7 +5,9 @@ the same static micro-benchmark (microbench.c), each boot under -icount
 shift=0 so that guest time counts executed instructions. The native boot
 is the baseline; the figures are instructions per operation and the
 PV/native ratio of each row, and the host's wall-clock time from QEMU's
-start to the first line of /init.
+start to the first line of /init. On Keel the guest runs twice: as a
+domU, and as the hardware domain, whose kernel has the I/O bitmap (every
+mode switch turns it on or off, which costs it a few instructions).
 
     python3 bench/linux/run.py [BUILD]
 
@@ -95,21 +97,32 @@ def main():
     p.wait()
     native, native_uptime = figures(out, "native")
 
-    mods = [Module(os.path.join(kdir, "vmlinux"),
-                   "name=linux mem=128M privileged=1 -- console=hvc0 quiet"),
-            Module(initrd, "initrd")]
-    r = keeltest.boot(os.path.join(build, "keel.elf"), "test loglvl=info",
-                      modules=mods, cpus=1, mem_mb=512, timeout=900,
-                      cpu_model="max,-smap", extra_args=ICOUNT,
-                      stamp_markers=[INIT_MARKER])
+    def keel_run(privileged):
+        mods = [Module(os.path.join(kdir, "vmlinux"),
+                       f"name=linux mem=128M privileged={privileged} -- "
+                       "console=hvc0 quiet"),
+                Module(initrd, "initrd")]
+        return keeltest.boot(os.path.join(build, "keel.elf"),
+                             "test loglvl=info", modules=mods, cpus=1,
+                             mem_mb=512, timeout=900,
+                             cpu_model="max,-smap", extra_args=ICOUNT,
+                             stamp_markers=[INIT_MARKER])
+
+    # A PV guest (domU), and the same as the hardware domain (the first
+    # module, a control domain), whose kernel has the I/O bitmap: each
+    # of its mode switches turns it on or off.
+    r = keel_run(0)
     pv, pv_uptime = figures(r.lines, "Keel PV")
     ratio = {w: round(pv[w] / native[w], 2) for w in WORKLOADS}
+    hw, _ = figures(keel_run(1).lines, "Keel PV hardware domain")
+    hw_ratio = {w: round(hw[w] / native[w], 2) for w in WORKLOADS}
 
     result = benchlib.header("linux", "python3 bench/linux/run.py")
     result["command"] = ("python3 bench/linux/run.py  (QEMU TCG, -cpu "
                          "max,-smap, one CPU, -icount shift=0; natively "
                          "the bzImage, on Keel its vmlinux as a 1-vCPU "
-                         "PV domain)")
+                         "PV domain: a domU, and again as the hardware "
+                         "domain)")
     result.update({
         "units": "instructions per operation: nanoseconds of the guest's "
                  "CLOCK_MONOTONIC, which under -icount shift=0 advances "
@@ -118,8 +131,11 @@ def main():
         "native": native,
         "keel_pv": pv,
         "ratio_pv_vs_native": ratio,
+        "keel_pv_hardware_domain": hw,
+        "ratio_pv_hardware_domain_vs_native": hw_ratio,
         "xen_4_17_pv_dom0_ratio": XEN_PV,
-        "beats_xen_pv": {w: ratio[w] < XEN_PV[w] for w in WORKLOADS},
+        "beats_xen_pv": {w: max(ratio[w], hw_ratio[w]) < XEN_PV[w]
+                         for w in WORKLOADS},
         "boot_to_init": {
             "units": "host wall-clock seconds from QEMU's start to /init's "
                      "first line (the PV run includes GRUB and Keel); "
@@ -131,9 +147,11 @@ def main():
         },
     })
     benchlib.write("linux", result)
-    print(f"{'row':24} {'native':>9} {'keel-pv':>9} {'ratio':>6} {'xen':>5}")
+    print(f"{'row':24} {'native':>9} {'keel-pv':>9} {'ratio':>6} "
+          f"{'dom0':>9} {'ratio':>6} {'xen':>5}")
     for w in WORKLOADS:
-        print(f"{w:24} {native[w]:9} {pv[w]:9} {ratio[w]:6} {XEN_PV[w]:5}")
+        print(f"{w:24} {native[w]:9} {pv[w]:9} {ratio[w]:6} {hw[w]:9} "
+              f"{hw_ratio[w]:6} {XEN_PV[w]:5}")
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 		return trace_error(-ENOMEM);
 	strlcpy(d->name, cfg->name, sizeof(d->name));
 	d->privileged = cfg->privileged;
+	d->hardware = cfg->hardware;
 	d->weight = cfg->weight ? cfg->weight : DOMAIN_DEFAULT_WEIGHT;
 	d->state = DOMAIN_PAUSED;
 	spin_lock_init(&d->lock);

@@ -216,6 +216,7 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		.nr_vcpus = o.vcpus,
 		.weight = o.weight,
 		.privileged = o.privileged == 2 ? first_kernel : o.privileged,
+		.hardware = image->first_module && o.privileged != 0,
 		.user_window_bytes = user_pages * PAGE_SIZE,
 		.cmdline = guest_cmdline,
 		.max_pages = MAX(nr_pages, MIN(o.maxmem, GiB(64)) >> PAGE_SHIFT),
@@ -365,10 +366,11 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 	v0->kernel_mode = true;
 	v0->initialised = true;
 
-	printk("Domain %u (%s): %llu KiB, %u vCPU%s, weight %u%s, entry %#llx\n",
-	       d->domid, d->name, (unsigned long long)(o.mem >> 10), d->nr_vcpus,
-	       d->nr_vcpus == 1 ? "" : "s", d->weight,
+	printk("Domain %u (%s): %llu KiB, %u vCPU%s, weight %u%s%s, entry "
+	       "%#llx\n", d->domid, d->name, (unsigned long long)(o.mem >> 10),
+	       d->nr_vcpus, d->nr_vcpus == 1 ? "" : "s", d->weight,
 	       d->privileged ? ", control domain" : "",
+	       d->hardware ? ", hardware domain" : "",
 	       (unsigned long long)img.entry);
 	*out = d;
 	return 0;
@@ -388,7 +390,7 @@ void domain_build_all(const struct boot_info *bi)
 	unsigned int n = 0;
 
 	console_limits_report();
-	bool first_kernel = true;
+	bool first_kernel = true, first_module = true;
 	struct mm_stats st;
 
 	mm_get_stats(&st);
@@ -400,6 +402,7 @@ void domain_build_all(const struct boot_info *bi)
 			.kernel = phys_to_virt(m->start),
 			.kernel_len = m->end - m->start,
 			.cmdline = m->cmdline,
+			.first_module = first_module,
 		};
 		struct domain *d;
 
@@ -410,6 +413,7 @@ void domain_build_all(const struct boot_info *bi)
 			image.initrd = phys_to_virt(m[1].start);
 			image.initrd_len = m[1].end - m[1].start;
 		}
+		first_module = false;
 		if (domain_build(&image, first_kernel, &d))
 			continue;
 		domain_publish(d);

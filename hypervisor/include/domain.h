@@ -102,6 +102,11 @@ struct domain {
 	uint16_t domid;
 	char name[DOMAIN_NAME_MAX];
 	bool privileged;
+	/* The hardware domain: the boot's first kernel module, when it is a
+	 * control domain. It alone reaches the host's devices (the I/O ports
+	 * Keel lets it have, asm/io_bitmap.h). There is never another: the
+	 * role is not passed on when it ends. */
+	bool hardware;
 	unsigned int weight;
 	enum domain_state state;
 	uint32_t shutdown_reason;	/* KEEL_SHUTDOWN_* */
@@ -157,6 +162,7 @@ struct domain_config {
 	unsigned int nr_vcpus;
 	unsigned int weight;
 	bool privileged;
+	bool hardware;			/* see struct domain */
 	uint64_t user_window_bytes;
 	const char *cmdline;		/* the guest's own command line */
 };

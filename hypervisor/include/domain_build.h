@@ -14,6 +14,10 @@ struct domain_image {
 	const uint8_t *initrd;		/* NULL: none */
 	uint64_t initrd_len;
 	const char *cmdline;
+	/* The boot's first kernel module (whether or not an earlier one
+	 * failed to build: none can have): it becomes the hardware domain
+	 * when it is a control domain. */
+	bool first_module;
 };
 
 /* Build a paused, unpublished domain (domain_publish() makes it visible).

@@ -8,6 +8,7 @@
 /* The suites of the arch modules (the others are in unit.h). */
 Suite *frame_type_suite(void);
 Suite *insn_int_suite(void);
+Suite *io_bitmap_suite(void);
 Suite *pt_validate_suite(void);
 
 int main(void)
@@ -26,6 +27,7 @@ int main(void)
 	srunner_add_suite(sr, grant_entry_suite());
 	srunner_add_suite(sr, heap_suite());
 	srunner_add_suite(sr, insn_int_suite());
+	srunner_add_suite(sr, io_bitmap_suite());
 	srunner_add_suite(sr, log_ring_suite());
 	srunner_add_suite(sr, multiboot2_suite());
 	srunner_add_suite(sr, pt_validate_suite());

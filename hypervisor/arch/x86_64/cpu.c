@@ -93,11 +93,16 @@ void arch_print_cpu_banner(void)
 	       f->vmx ? "yes" : "no");
 }
 
-/* A 16-byte system descriptor for the TSS occupies two GDT slots. */
+/* A 16-byte system descriptor for the TSS occupies two GDT slots. Its
+ * limit takes in the I/O bitmap after it (struct arch_percpu). */
 static void gdt_set_tss(uint64_t *gdt, const struct tss64 *tss)
 {
 	uint64_t base = (uint64_t)tss;
-	uint64_t limit = sizeof(*tss) - 1;
+	uint64_t limit = sizeof(*tss) + IO_BITMAP_SIZE - 1;
+
+	/* The byte of ones after the bitmap is the last the limit takes. */
+	BUILD_BUG_ON(TSS_IO_BITMAP + IO_BITMAP_BYTES !=
+		     sizeof(struct tss64) + IO_BITMAP_SIZE - 1);
 
 	gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
 			   (0x89ULL << 40) | (((limit >> 16) & 0xf) << 48) |
@@ -149,7 +154,9 @@ void arch_cpu_init(struct percpu *pc)
 	a->tss.ist[IST_NMI - 1] = (uint64_t)block + (IST_NMI + 1) * PAGE_SIZE;
 	a->tss.ist[IST_DF - 1] = (uint64_t)block + (IST_DF + 1) * PAGE_SIZE;
 	a->tss.ist[IST_MC - 1] = (uint64_t)block + (IST_MC + 1) * PAGE_SIZE;
-	a->tss.iomap_base = sizeof(a->tss);	/* no I/O bitmap */
+	/* No ports until pv_cpu_init() has filled the bitmap, and then only
+	 * for the hardware domain's vCPUs (pv_load_context()). */
+	a->tss.iomap_base = TSS_NO_IO_BITMAP;
 	gdt_set_tss(a->gdt, &a->tss);
 
 	struct desc_ptr gdtr = { sizeof(a->gdt) - 1, (uint64_t)a->gdt };

@@ -21,6 +21,11 @@
 
 static uint16_t serial_port;
 
+uint16_t serial_port_base(void)
+{
+	return serial_port;
+}
+
 static void serial_putc(char c)
 {
 	/* Bounded wait: a missing UART must not hang the hypervisor. */

@@ -68,6 +68,15 @@ void asm_offsets(void)
 	OFFSET(VCPU_USER_ROOT, struct vcpu, arch.user_root);
 	OFFSET(VCPU_KERNEL_ROOT, struct vcpu, arch.kernel_root);
 	DEFINE(ASM_PAGE_SHIFT, PAGE_SHIFT);
+	/* The hardware domain's I/O bitmap, on and off with guest kernel
+	 * mode (SWITCH_MODE). */
+	OFFSET(VCPU_IO_PORTS, struct vcpu, arch.io_ports);
+	DEFINE(CPU_INFO_PERCPU_FROM_STACK_END,
+	       (long)offsetof(struct cpu_info, percpu) + 1 -
+	       (long)sizeof(struct cpu_info));
+	OFFSET(PERCPU_TSS_IOMAP_BASE, struct percpu, arch.tss.iomap_base);
+	DEFINE(ASM_TSS_IO_BITMAP, TSS_IO_BITMAP);
+	DEFINE(ASM_TSS_NO_IO_BITMAP, TSS_NO_IO_BITMAP);
 	DEFINE(TRAP_FRAME_SIZE, sizeof(struct keel_trap_frame));
 	OFFSET(TRAP_FRAME_ERROR_CODE, struct keel_trap_frame, error_code);
 	OFFSET(TRAP_FRAME_RIP, struct keel_trap_frame, rip);

@@ -19,6 +19,7 @@
 #include <asm/layout.h>
 #include <asm/paging.h>
 #include <asm/pv.h>
+#include <asm/serial.h>
 
 #define MSR_STAR   0xc0000081
 #define MSR_LSTAR  0xc0000082
@@ -84,6 +85,9 @@ void pv_cpu_init(unsigned int cpu)
 	wrmsr(MSR_SYSENTER_CS, 0);
 	syscall_scratch[cpu][1] = (uint64_t)get_cpu_info();
 	pv_mmu_cpu_init(cpu);
+	/* The console's port is known by now. */
+	io_bitmap_fill_hardware_domain(this_cpu()->arch.io_bitmap,
+				       serial_port_base());
 
 	/* AM lets a guest that sets RFLAGS.AC get alignment checks (#AC). */
 	write_cr0((read_cr0() & ~(X86_CR0_EM | X86_CR0_TS)) | X86_CR0_MP |
@@ -126,6 +130,7 @@ int arch_vcpu_init(struct vcpu *v)
 		return -KEEL_ENOMEM;
 	v->arch.fpu_state = phys_to_virt(pa);
 	memcpy(v->arch.fpu_state, fpu_template, PAGE_SIZE);
+	v->arch.io_ports = v->domain->hardware;
 	return 0;
 }
 
@@ -221,6 +226,7 @@ void pv_load_context(struct vcpu *v, struct cpu_user_regs *regs)
 	wrmsr(MSR_KERNEL_GS_BASE, v->kernel_mode ? v->arch.gs_base_user :
 						   v->arch.gs_base_kernel);
 	cpu_set_vcpu_id_segment(v->vcpu_id);
+	this_cpu()->arch.tss.iomap_base = pv_iomap_base(v, v->kernel_mode);
 	pv_switch_mode(v, v->kernel_mode);	/* the root: the mode stays */
 	if (v->virtual_ts)
 		write_cr0(read_cr0() | X86_CR0_TS);

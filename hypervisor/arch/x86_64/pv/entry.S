@@ -210,7 +210,8 @@ syscall_common:
 /*
  * pv_switch_mode(\vcpu, \kernel) written out (\tmp and \tmp2 are
  * scratch; \cpu is this CPU's number): the mode, the GS base the guest has there
- * (swapped in from KERNEL_GS_BASE, asm/domain.h), and the root for it.
+ * (swapped in from KERNEL_GS_BASE, asm/domain.h), the hardware domain's
+ * I/O bitmap for its kernel, and the root for it.
  * It swaps unconditionally, so it is only for a real change of mode.
  * Only the root is compared with what is loaded, not the domain as
  * load_page_table() does too. That rests on
@@ -223,6 +224,19 @@ syscall_common:
 .macro SWITCH_MODE vcpu, cpu, kernel, root, tmp=%rax, tmp2=%rdx
 	movb	$\kernel, VCPU_KERNEL_MODE(\vcpu)
 	swapgs				/* the other mode's GS base */
+	/* The hardware domain's kernel has the I/O bitmap, its programs
+	 * not (pv_iomap_base()). */
+	cmpb	$0, VCPU_IO_PORTS(\vcpu)
+	je	95f
+	mov	%rsp, \tmp
+	or	$(STACK_SIZE - 1), \tmp
+	mov	CPU_INFO_PERCPU_FROM_STACK_END(\tmp), \tmp
+	.if \kernel
+	movw	$ASM_TSS_IO_BITMAP, PERCPU_TSS_IOMAP_BASE(\tmp)
+	.else
+	movw	$ASM_TSS_NO_IO_BITMAP, PERCPU_TSS_IOMAP_BASE(\tmp)
+	.endif
+95:
 	mov	\root(\vcpu), \tmp
 	shl	$ASM_PAGE_SHIFT, \tmp
 	lea	loaded_root(%rip), \tmp2
@@ -301,6 +315,30 @@ syscall_common:
 	xor	%ebp, %ebp
 	jmp	.Lsyscall_in_c
 
+/* The rest of the iret frame, read once and committed to the guest's
+ * frame (the iret path below, RDI the frame, RSI and R8 its RIP and RSP
+ * as checked). */
+.macro IRET_READ_AND_COMMIT
+	GUARDED .Liret_in_c, mov IRET_FRAME_RFLAGS(%rdi), %rdx
+	GUARDED .Liret_in_c, mov IRET_FRAME_RAX(%rdi), %rax
+	GUARDED .Liret_in_c, mov IRET_FRAME_RCX(%rdi), %rcx
+	GUARDED .Liret_in_c, mov IRET_FRAME_R11(%rdi), %rdi
+	/* Good: commit. RAX is the frame's, as the call's "result". RIP is
+	 * canonical: GUEST_ADDRESS_OK lets no other address through. */
+	mov	%rax, PARTIAL(REGS_RAX)(%rsp)
+	mov	%rcx, PARTIAL(REGS_RCX)(%rsp)
+	mov	%rdi, PARTIAL(REGS_R11)(%rsp)
+	mov	%rsi, PARTIAL(REGS_RIP)(%rsp)
+	mov	%r8, PARTIAL(REGS_RSP)(%rsp)
+	/* IF in the frame is the virtual interrupt flag to return with. */
+	mov	VCPU_VCPU_INFO(%r9), %r8
+	bt	$9, %rdx
+	setnc	VCPU_INFO_UPCALL_MASK(%r8)
+	and	$GUEST_RFLAGS_ALLOWED, %rdx
+	or	$0x202, %rdx
+	mov	%rdx, PARTIAL(REGS_RFLAGS)(%rsp)
+.endm
+
 /*
  * The iret hypercall from guest kernel mode (RSP in the frame points at
  * the guest's struct keel_iret_frame). Each field is read from guest
@@ -324,32 +362,11 @@ syscall_common:
 	GUARDED .Liret_in_c, mov IRET_FRAME_RSP(%rdi), %r8
 	GUEST_ADDRESS_OK %r8, %rcx, %rdx, .Liret_in_c
 	GUARDED .Liret_in_c, mov IRET_FRAME_CS(%rdi), %r10
-	cmp	$GUEST_KERNEL_CS, %r10
-	je	3f
-	cmp	$GUEST_USER_CS, %r10
-	jne	.Liret_in_c
+	cmp	$GUEST_USER_CS, %r10	/* the common case: to a program */
+	jne	7f
 	cmpq	$0, VCPU_USER_ROOT(%r9)
 	je	.Liret_in_c
-3:	GUARDED .Liret_in_c, mov IRET_FRAME_RFLAGS(%rdi), %rdx
-	GUARDED .Liret_in_c, mov IRET_FRAME_RAX(%rdi), %rax
-	GUARDED .Liret_in_c, mov IRET_FRAME_RCX(%rdi), %rcx
-	GUARDED .Liret_in_c, mov IRET_FRAME_R11(%rdi), %rdi
-	/* Good: commit. RAX is the frame's, as the call's "result". RIP is
-	 * canonical: GUEST_ADDRESS_OK lets no other address through. */
-	mov	%rax, PARTIAL(REGS_RAX)(%rsp)
-	mov	%rcx, PARTIAL(REGS_RCX)(%rsp)
-	mov	%rdi, PARTIAL(REGS_R11)(%rsp)
-	mov	%rsi, PARTIAL(REGS_RIP)(%rsp)
-	mov	%r8, PARTIAL(REGS_RSP)(%rsp)
-	/* IF in the frame is the virtual interrupt flag to return with. */
-	mov	VCPU_VCPU_INFO(%r9), %r8
-	bt	$9, %rdx
-	setnc	VCPU_INFO_UPCALL_MASK(%r8)
-	and	$GUEST_RFLAGS_ALLOWED, %rdx
-	or	$0x202, %rdx
-	mov	%rdx, PARTIAL(REGS_RFLAGS)(%rsp)
-	cmp	$GUEST_USER_CS, %r10
-	jne	4f
+	IRET_READ_AND_COMMIT
 	/* (Not RDX, RCX, RSI, RDI: they are needed below.) */
 	SWITCH_MODE %r9, %r11, 0, VCPU_USER_ROOT, %rax, %r10
 	/* Leave. A reschedule may be due, and so may an upcall, as the
@@ -377,6 +394,13 @@ syscall_common:
 	mov	REGS_RSP_FROM_VECTOR(%rsp), %rsp
 	sysretq
 6:	PARTIAL_IRET
+
+	/* A return to guest kernel mode: no user root needed, and no
+	 * mode switch. Any other CS: the C path refuses it. */
+7:	cmp	$GUEST_KERNEL_CS, %r10
+	jne	.Liret_in_c
+	IRET_READ_AND_COMMIT
+	jmp	4b
 
 	/* The C path, from its start: it refuses the frame, or finds the
 	 * page that was missing here. */

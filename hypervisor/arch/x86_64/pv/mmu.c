@@ -119,7 +119,9 @@ void pv_load_page_table(uint16_t domid, paddr_t root)
 
 /*
  * Switch @v between guest kernel and user mode: its root for the new
- * mode, and the GS base it has there (a swapgs: asm/domain.h). Here, beside pv_load_page_table(),
+ * mode, the GS base it has there (a swapgs: asm/domain.h), and for the
+ * hardware domain the I/O bitmap, which its kernel has and its programs
+ * do not. Here, beside pv_load_page_table(),
  * so that the two compile into one function: every trap bounce from user
  * mode and every iret to user mode makes one switch. The iret hypercall
  * enters user mode only when the vCPU has a user root, so the root for
@@ -132,6 +134,8 @@ void pv_switch_mode(struct vcpu *v, bool kernel_mode)
 	ASSERT(v == current_vcpu());
 	if (v->kernel_mode != kernel_mode)
 		asm volatile("swapgs");
+	if (v->arch.io_ports)
+		this_cpu()->arch.tss.iomap_base = pv_iomap_base(v, kernel_mode);
 	v->kernel_mode = kernel_mode;
 	load_page_table(v->domain->domid, pv_vcpu_root(v) << PAGE_SHIFT);
 }

@@ -21,6 +21,10 @@ struct arch_vcpu {
 	uint64_t gs_base_kernel;
 	uint64_t gs_base_user;
 	void *fpu_state;		/* XSAVE (or FXSAVE) area, 64-byte aligned */
+	/* A vCPU of the hardware domain: in guest kernel mode (never in
+	 * user mode) it runs with the I/O bitmap (asm/io_bitmap.h). Fixed
+	 * at creation. */
+	bool io_ports;
 	/* Page-table roots (MFNs of validated L4s, each holding a reference
 	 * and an L4 type reference), or 0: in guest kernel mode, and in
 	 * guest user mode (MMUEXT_NEW_BASEPTR, MMUEXT_NEW_USER_BASEPTR). */

@@ -11,6 +11,7 @@
 
 #include <types.h>
 #include <asm/desc.h>
+#include <asm/io_bitmap.h>
 #include <asm/layout.h>
 
 struct percpu;
@@ -40,8 +41,17 @@ static inline struct cpu_info *stack_block_cpu_info(void *block)
 struct arch_percpu {
 	uint64_t gdt[GDT_ENTRIES] __aligned(16);
 	struct tss64 tss __aligned(16);
+	/* Right after the TSS, inside its limit (asm/io_bitmap.h). */
+	uint8_t io_bitmap[IO_BITMAP_SIZE];
 	void *stack_block;
 	uint32_t apic_id;
 };
+
+/* The TSS's iomap_base: the bitmap after it, or none (every port faults:
+ * past the TSS's limit, which ends with the bitmap). */
+#define TSS_IO_BITMAP       ((uint16_t)sizeof(struct tss64))
+#define TSS_NO_IO_BITMAP    ((uint16_t)0xffff)
+BUILD_BUG_ON(offsetof(struct arch_percpu, io_bitmap) !=
+	     offsetof(struct arch_percpu, tss) + sizeof(struct tss64));
 
 #endif

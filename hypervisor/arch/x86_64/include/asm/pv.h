@@ -127,6 +127,13 @@ void pv_switch_to_idle_address_space(void);
 /* The running vCPU leaves this CPU for @next (NULL: idle): the idle
  * tables, unless @next runs on the root that is loaded. */
 void pv_leave_address_space(const struct vcpu *next);
+/* The TSS's iomap_base for @v in guest kernel or user mode: only the
+ * hardware domain's kernel reaches the I/O ports, never its programs. */
+static inline uint16_t pv_iomap_base(const struct vcpu *v, bool kernel_mode)
+{
+	return v->arch.io_ports && kernel_mode ? TSS_IO_BITMAP :
+						 TSS_NO_IO_BITMAP;
+}
 /* The root (MFN) @v runs on in its current mode. */
 static inline uint64_t pv_vcpu_root(const struct vcpu *v)
 {
