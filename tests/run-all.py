@@ -22,6 +22,8 @@ def suites(build):
         ("docs", [sys.executable, "hypercall-abi/tools/check-docs.py"]),
         ("tools", ["make", "--no-print-directory", "-C", "dom0-tools",
                    "check", f"BUILD={build}"]),
+        ("pvctl", ["make", "--no-print-directory", "-C", "dom0-tools",
+                   "check-pvctl", f"BUILD={build}"]),
         ("tools-fuzz", ["make", "--no-print-directory", "-C", "dom0-tools",
                         "fuzz", f"BUILD={build}", "FUZZ_SECONDS=20"]),
         ("integration", [sys.executable, "tests/integration/run.py",
