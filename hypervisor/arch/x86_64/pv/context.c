@@ -206,11 +206,11 @@ void pv_save_context(struct vcpu *v, const struct cpu_user_regs *regs)
 	asm volatile("clts");
 	v->regs = *regs;
 	fpu_save(v->arch.fpu_state);
-	/* The bases as the guest left them, selector loads and all. */
+	/* The GS bases as the guest left them, selector loads and all (the
+	 * FS base is what set_segment_base last said, as before). */
 	uint64_t gs_active = rdmsr(MSR_GS_BASE);
 	uint64_t gs_inactive = rdmsr(MSR_KERNEL_GS_BASE);
 
-	v->arch.fs_base = rdmsr(MSR_FS_BASE);
 	v->arch.gs_base_kernel = v->kernel_mode ? gs_active : gs_inactive;
 	v->arch.gs_base_user = v->kernel_mode ? gs_inactive : gs_active;
 }

@@ -11,12 +11,13 @@ struct arch_vcpu {
 	 * (pv_set_kernel_sp()). pv/entry.S's fast bounce reads this; the C
 	 * one works it out again from kernel_sp. */
 	uint64_t user_trap_frame;
-	/* The segment bases, as of the last pv_save_context() or
-	 * set_segment_base. While the vCPU runs they are in the MSRs
-	 * instead: FS_BASE; GS_BASE has the current mode's GS base and
-	 * KERNEL_GS_BASE the other mode's, so that a mode switch is one
-	 * swapgs (Keel itself never uses GS). The guest's selector loads
-	 * change them there, as they would natively. */
+	/* The segment bases. fs_base is what set_segment_base last said,
+	 * and pv_load_context() loads it. The GS bases are as of the last
+	 * pv_save_context() or set_segment_base: while the vCPU runs they
+	 * are in the MSRs instead, GS_BASE with the current mode's and
+	 * KERNEL_GS_BASE with the other mode's, so that a mode switch is
+	 * one swapgs (Keel itself never uses GS), and a GS selector load of
+	 * the guest's changes them there, as it would natively. */
 	uint64_t fs_base;
 	uint64_t gs_base_kernel;
 	uint64_t gs_base_user;
