@@ -35,7 +35,8 @@ spinlock_t domain_list_lock = SPINLOCK_INIT;
 unsigned int nr_domains_created;
 static uint16_t next_domid;
 
-struct domain *domain_by_id(uint16_t domid)
+/* The live domain with the lowest id in [@from, @to], with a reference. */
+static struct domain *domain_lowest_id_in(uint16_t from, uint16_t to)
 {
 	struct domain *found = NULL;
 	struct list_head *pos;
@@ -43,13 +44,25 @@ struct domain *domain_by_id(uint16_t domid)
 
 	list_for_each(pos, &domain_list) {
 		struct domain *d = list_entry(pos, struct domain, link);
-		if (d->domid == domid && d->state != DOMAIN_DEAD) {
+		if (d->domid >= from && d->domid <= to &&
+		    d->state != DOMAIN_DEAD &&
+		    (!found || d->domid < found->domid))
 			found = d;
-			domain_get(d);
-		}
 	}
+	if (found)
+		domain_get(found);
 	spin_unlock_irqrestore(&domain_list_lock, flags);
 	return found;
+}
+
+struct domain *domain_by_id(uint16_t domid)
+{
+	return domain_lowest_id_in(domid, domid);
+}
+
+struct domain *domain_by_id_from(uint16_t domid)
+{
+	return domain_lowest_id_in(domid, UINT16_MAX);
 }
 
 static void vcpu_timer_fn(struct timer *t, void *data)
@@ -170,6 +183,12 @@ int domain_unpause(struct domain *d)
 
 	/* Under the lock that domain_shutdown() takes: a domain shut down
 	 * (and perhaps being destroyed) is never brought back. */
+	if (d->state == DOMAIN_RUNNING) {
+		int rc = scheduler_resume_domain(d);
+
+		spin_unlock_irqrestore(&d->lock, flags);
+		return rc;
+	}
 	if (d->state != DOMAIN_PAUSED) {
 		spin_unlock_irqrestore(&d->lock, flags);
 		return -EINVAL;
@@ -178,6 +197,16 @@ int domain_unpause(struct domain *d)
 	spin_unlock_irqrestore(&d->lock, flags);
 	vcpu_start(d->vcpus[0]);
 	return 0;
+}
+
+int domain_pause(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&d->lock);
+	int rc = d->state == DOMAIN_RUNNING ? scheduler_pause_domain(d)
+					    : -EINVAL;
+
+	spin_unlock_irqrestore(&d->lock, flags);
+	return rc;
 }
 
 void domain_shutdown(struct domain *d, uint32_t reason)

@@ -12,38 +12,51 @@
 #include <keel/domctl.h>
 #include <asm/pv.h>
 
-static long domctl_getinfo(unsigned long arg)
+/* @info, all of it, from @d (referenced). */
+static void domain_info_fill(struct keel_domctl_getinfo *info,
+			     const struct domain *d)
 {
-	struct keel_domctl_getinfo info;
-
-	if (copy_from_guest(&info, arg, sizeof(info)))
-		return -EFAULT;
-	struct domain *d = domain_by_id(info.domid);
-	if (!d)
-		return domain_id_dying(info.domid) ? -EBUSY : -ESRCH;
-
-	memset(&info.flags, 0, sizeof(info) - offsetof(typeof(info), flags));
+	memset(info, 0, sizeof(*info));
+	info->domid = d->domid;
 	bool any_running = false, all_blocked = true;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
 
-		info.cpu_time_ns += vcpu_cpu_time_ns(v);
+		info->cpu_time_ns += vcpu_cpu_time_ns(v);
 		if (v->state != VCPU_DOWN)
-			info.nr_vcpus_up++;
+			info->nr_vcpus_up++;
 		if (v->state == VCPU_RUNNING)
 			any_running = true;
 		if (v->state == VCPU_RUNNING || v->state == VCPU_RUNNABLE)
 			all_blocked = false;
 	}
-	info.flags = (any_running ? KEEL_DOMINFO_running : 0) |
-		     (all_blocked && info.nr_vcpus_up ? KEEL_DOMINFO_blocked : 0) |
-		     (d->state == DOMAIN_SHUTDOWN ? KEEL_DOMINFO_shutdown : 0) |
-		     (d->privileged ? KEEL_DOMINFO_privileged : 0);
-	info.shutdown_reason = d->shutdown_reason;
-	info.nr_vcpus = d->nr_vcpus;
-	info.weight = d->weight;
-	info.nr_pages = d->tot_pages;
-	strlcpy(info.name, d->name, sizeof(info.name));
+	bool paused = d->state == DOMAIN_PAUSED || READ_ONCE(d->paused);
+	info->flags = (any_running ? KEEL_DOMINFO_running : 0) |
+		      (all_blocked && info->nr_vcpus_up ?
+		       KEEL_DOMINFO_blocked : 0) |
+		      (d->state == DOMAIN_SHUTDOWN ? KEEL_DOMINFO_shutdown : 0) |
+		      (d->privileged ? KEEL_DOMINFO_privileged : 0) |
+		      (paused ? KEEL_DOMINFO_paused : 0);
+	info->shutdown_reason = d->shutdown_reason;
+	info->nr_vcpus = d->nr_vcpus;
+	info->weight = d->weight;
+	info->nr_pages = d->tot_pages;
+	strlcpy(info->name, d->name, sizeof(info->name));
+}
+
+/* getinfo names the domain; getinfo_next takes the first from that id
+ * on, for a walk over every domain. */
+static long domctl_getinfo(unsigned long arg, bool next)
+{
+	struct keel_domctl_getinfo info;
+
+	if (copy_from_guest(&info, arg, sizeof(info)))
+		return -EFAULT;
+	struct domain *d = next ? domain_by_id_from(info.domid)
+				: domain_by_id(info.domid);
+	if (!d)
+		return !next && domain_id_dying(info.domid) ? -EBUSY : -ESRCH;
+	domain_info_fill(&info, d);
 	domain_put(d);
 	return copy_to_guest(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
@@ -108,13 +121,42 @@ static long domctl_create_domain(unsigned long arg)
 	return 0;
 }
 
-static long domctl_unpause_domain(unsigned long domid)
+/* The domain a domid argument names, referenced; NULL for none. With
+ * @not_self, the caller's own domain counts as invalid (@rc). */
+static struct domain *domctl_target(unsigned long domid, bool not_self,
+				    long *rc)
 {
 	struct domain *d = domid <= 0xffff ? domain_by_id(domid) : NULL;
 
+	*rc = -ESRCH;
+	if (d && not_self && d == current_vcpu()->domain) {
+		domain_put(d);
+		*rc = -EINVAL;
+		return NULL;
+	}
+	return d;
+}
+
+static long domctl_unpause_domain(unsigned long domid)
+{
+	long rc;
+	struct domain *d = domctl_target(domid, false, &rc);
+
 	if (!d)
-		return -ESRCH;
-	long rc = domain_unpause(d);
+		return rc;
+	rc = domain_unpause(d);
+	domain_put(d);
+	return rc;
+}
+
+static long domctl_pause_domain(unsigned long domid)
+{
+	long rc;
+	struct domain *d = domctl_target(domid, true, &rc);
+
+	if (!d)
+		return rc;
+	rc = domain_pause(d);
 	domain_put(d);
 	return rc;
 }
@@ -122,14 +164,11 @@ static long domctl_unpause_domain(unsigned long domid)
 static long domctl_destroy_domain(unsigned long domid)
 {
 	struct domain *self = current_vcpu()->domain;
-	struct domain *d = domid <= 0xffff ? domain_by_id(domid) : NULL;
+	long rc;
+	struct domain *d = domctl_target(domid, true, &rc);
 
 	if (!d)
-		return -ESRCH;
-	if (d == self) {
-		domain_put(d);
-		return -EINVAL;
-	}
+		return rc;
 	if (!d->crash_reason[0])
 		format_string(d->crash_reason, sizeof(d->crash_reason),
 			      "destroyed by domain %u", self->domid);
@@ -141,11 +180,13 @@ static long domctl_destroy_domain(unsigned long domid)
 long do_domctl(unsigned long cmd, unsigned long arg)
 {
 	switch (cmd) {
-	case KEEL_DOMCTL_getinfo:         return domctl_getinfo(arg);
+	case KEEL_DOMCTL_getinfo:         return domctl_getinfo(arg, false);
+	case KEEL_DOMCTL_getinfo_next:    return domctl_getinfo(arg, true);
 	case KEEL_DOMCTL_physinfo:        return domctl_physinfo(arg);
 	case KEEL_DOMCTL_create_domain:   return domctl_create_domain(arg);
 	case KEEL_DOMCTL_unpause_domain:  return domctl_unpause_domain(arg);
 	case KEEL_DOMCTL_destroy_domain:  return domctl_destroy_domain(arg);
+	case KEEL_DOMCTL_pause_domain:    return domctl_pause_domain(arg);
 	default:                          return -ENOSYS;
 	}
 }

@@ -303,7 +303,58 @@ bool domain_all_vcpus_off_cpu(struct domain *d)
 	return off;
 }
 
-/* The runnable vCPU with the smallest vruntime on @sc's queue. */
+/*
+ * Pausing. A paused domain's vCPUs keep their states: a runnable one
+ * stays on its queue, where queue_min() passes over it; a running one is
+ * sent back through its exit path, where schedule_on_exit() queues it;
+ * a blocked one may still be woken by an event, and then waits on its
+ * queue too. Unpausing only has to kick the CPUs those queues belong to.
+ */
+int scheduler_pause_domain(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+
+	if (d->paused) {
+		spin_unlock_irqrestore(&sched_lock, flags);
+		return -EINVAL;
+	}
+	d->paused = true;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+
+		if (v->state == VCPU_RUNNING)
+			kick_cpu(v->processor);
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return 0;
+}
+
+int scheduler_resume_domain(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+
+	if (!d->paused) {
+		spin_unlock_irqrestore(&sched_lock, flags);
+		return -EINVAL;
+	}
+	d->paused = false;
+	uint64_t floor = min_vruntime();
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+
+		if (v->state != VCPU_RUNNABLE)
+			continue;
+		/* As after a block: the time paused earns no credit. */
+		if (v->vruntime < floor)
+			v->vruntime = floor;
+		kick_cpu(v->processor);
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return 0;
+}
+
+/* The runnable vCPU with the smallest vruntime on @sc's queue, passing
+ * over those of paused domains. */
 static struct vcpu *queue_min(struct sched_cpu *sc)
 {
 	struct vcpu *best = NULL;
@@ -311,7 +362,8 @@ static struct vcpu *queue_min(struct sched_cpu *sc)
 
 	list_for_each(pos, &sc->runq) {
 		struct vcpu *v = list_entry(pos, struct vcpu, run_link);
-		if (!best || v->vruntime < best->vruntime)
+		if (!v->domain->paused &&
+		    (!best || v->vruntime < best->vruntime))
 			best = v;
 	}
 	return best;
@@ -378,7 +430,8 @@ void schedule_on_exit(struct cpu_user_regs *regs)
 	prev->yielded = false;
 	struct vcpu *next = pick_next_locked(smp_processor_id());
 
-	if (prev_runs && (!next || (!yielded && prev->vruntime <= next->vruntime))) {
+	if (prev_runs && !prev->domain->paused &&
+	    (!next || (!yielded && prev->vruntime <= next->vruntime))) {
 		spin_unlock(&sched_lock);
 		arm_slice(sc);
 		return;		/* keep running prev */

@@ -109,6 +109,10 @@ struct domain {
 	bool hardware;
 	unsigned int weight;
 	enum domain_state state;
+	/* Paused by a control domain (KEEL_DOMCTL_pause_domain): its vCPUs
+	 * keep their states, but the scheduler picks none of them until
+	 * domain_unpause(). Under the scheduler's lock. */
+	bool paused;
 	uint32_t shutdown_reason;	/* KEEL_SHUTDOWN_* */
 	char crash_reason[96];		/* why the hypervisor crashed it */
 	struct list_head link;		/* domain list */
@@ -172,8 +176,13 @@ struct domain_config {
  * domain that fails to build is destroyed with domain_destroy(). */
 int domain_create(const struct domain_config *cfg, struct domain **out);
 void domain_publish(struct domain *d);
-/* Start vCPU 0 of a paused domain; -EINVAL if it is not paused. */
+/* Start vCPU 0 of a domain that was built and never started, or let a
+ * domain that domain_pause() paused run again; -EINVAL if it is neither. */
 int domain_unpause(struct domain *d);
+/* Keep every vCPU of a running domain off the CPUs until
+ * domain_unpause(); -EINVAL if it is not running or already paused. A
+ * vCPU on a CPU leaves it on its next way back to the guest. */
+int domain_pause(struct domain *d);
 /* Stop every vCPU and record why; idempotent (the first reason stays). */
 void domain_shutdown(struct domain *d, uint32_t reason);
 /* Shut the domain down as crashed, logging @why. For guest misbehaviour
@@ -191,6 +200,9 @@ void domain_reap(void);
 /* Lookup by id; returns the domain with a reference the caller drops
  * with domain_put(), or NULL. */
 struct domain *domain_by_id(uint16_t domid);
+/* The same for the domain with the lowest id at or above @domid: a walk
+ * over every domain, one call at a time. */
+struct domain *domain_by_id_from(uint16_t domid);
 
 /* Whether @domid, as a guest wrote it in a call, names @d itself:
  * KEEL_DOMID_SELF or @d's own id. */

@@ -48,6 +48,11 @@ void vcpu_kick(struct vcpu *v);
  * until vcpu_end_initialise() publishes the outcome. */
 int vcpu_begin_initialise(struct vcpu *v);
 void vcpu_end_initialise(struct vcpu *v, bool initialised);
+/* domain_pause() and the resuming half of domain_unpause(), with the
+ * domain's lock held: set or clear d->paused (-EINVAL if it already is
+ * or is not) and move its vCPUs off or back onto the CPUs. */
+int scheduler_pause_domain(struct domain *d);
+int scheduler_resume_domain(struct domain *d);
 /* True when no vCPU of @d is on a CPU. */
 bool domain_all_vcpus_off_cpu(struct domain *d);
 /* Return-to-guest work: reschedule if asked. May switch the frame at

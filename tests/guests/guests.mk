@@ -90,9 +90,10 @@ bench-guests: $(BENCH_GUEST_ELFS)
 
 -include $(wildcard $(BUILD)/bench/*.d)
 
-# The soak test embeds the soak_child image (tests/soak.c).
-$(GUEST_OUT)/tests/soak.o: $(GUEST_OUT)/soak_child.elf
-$(GUEST_OUT)/tests/soak.o: GUEST_CFLAGS += -DSOAK_CHILD_ELF='"$(GUEST_OUT)/soak_child.elf"'
+# The soak and domctl_pause tests embed the soak_child image.
+SOAK_CHILD_USERS := $(GUEST_OUT)/tests/soak.o $(GUEST_OUT)/tests/domctl_pause.o
+$(SOAK_CHILD_USERS): $(GUEST_OUT)/soak_child.elf
+$(SOAK_CHILD_USERS): GUEST_CFLAGS += -DSOAK_CHILD_ELF='"$(GUEST_OUT)/soak_child.elf"'
 
 # Hostile-guest suite (tests/guests/hostile/): each hostile/NAME.c is one
 # attack, linked with the runtime and the attacker library (hostile/lib/)

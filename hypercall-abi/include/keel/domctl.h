@@ -10,14 +10,22 @@
 #define KEEL_DOMCTL_create_domain  2	/* arg: struct keel_domctl_create_domain */
 #define KEEL_DOMCTL_unpause_domain 3	/* arg: domain id */
 #define KEEL_DOMCTL_destroy_domain 4	/* arg: domain id */
+#define KEEL_DOMCTL_pause_domain   5	/* arg: domain id (ABI 1.3) */
+#define KEEL_DOMCTL_getinfo_next   6	/* arg: struct keel_domctl_getinfo
+					 * (ABI 1.3) */
 
 #define KEEL_DOMINFO_running    (1u << 0)	/* some vCPU is running */
 #define KEEL_DOMINFO_blocked    (1u << 1)	/* every up vCPU is blocked */
 #define KEEL_DOMINFO_shutdown   (1u << 2)	/* shut down; see reason */
 #define KEEL_DOMINFO_privileged (1u << 3)	/* a control domain */
+#define KEEL_DOMINFO_paused     (1u << 4)	/* built and not yet started,
+						 * or paused (ABI 1.3) */
 
 /* Information on domain `domid`; -KEEL_ESRCH if there is none, -KEEL_EBUSY
- * while it is being destroyed (not all its memory is free yet). */
+ * while it is being destroyed (not all its memory is free yet).
+ * getinfo_next: the same for the live domain with the lowest id at or
+ * above `domid`, whose id it writes to `domid`; -KEEL_ESRCH if none.
+ * The caller writes domid; the hypervisor writes everything else. */
 struct keel_domctl_getinfo {
 	keel_domid_t domid;	/* IN */
 	uint16_t pad;
