@@ -2,25 +2,33 @@
  * pvctl: the control domain's tool for Keel's domains, in the manner of
  * Xen's xl.
  *
- * So far it has `help` and `create -n` (xl's dry run): read a domain
- * configuration file (domain_config.h), apply key=value settings from
- * the command line, check it all, and print what the domain would be,
- * with the domain builder's options, without creating it. Creating a
- * domain needs the control domain's privileged device
- * (/dev/keel/privcmd), which is not written yet.
+ * It reads xl-style domain configuration files (domain_config.h) and
+ * reaches Keel only through libkeelctl (keelctl.h), over the control
+ * domain's /dev/keel/privcmd. Domains are named by id or by name.
  *
  * Errors are one line on stderr, "pvctl: what", and the exit status is
- * 1, as xl's; a usage error exits with 2.
+ * 1, as xl's; a usage error exits with 2. Every verb that prints takes
+ * --json.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <keel/keel.h>
+#include <keel/sched.h>
 
 #include "domain_config.h"
+#include "keelctl.h"
 
 #define CONFIG_FILE_MAX (1024 * 1024)
+
+/* --json, given before or after the command. */
+static bool json_output;
 
 static int error_exit(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -41,21 +49,34 @@ static void usage(FILE *out)
 {
 	fputs("Usage: pvctl COMMAND [ARGS]\n"
 	      "\n"
-	      "Commands:\n"
-	      "  create -n FILE [KEY=VALUE ...]\n"
-	      "        Read the domain configuration FILE (xl syntax), with\n"
-	      "        each KEY=VALUE as one more line of it, check it, and\n"
-	      "        print the domain it describes as JSON, without\n"
-	      "        creating it (a dry run).\n"
-	      "  help  This text.\n"
+	      "Commands (DOMAIN is a domain's name or id):\n"
+	      "  create [-n] [-p] FILE [KEY=VALUE ...]\n"
+	      "        Create a domain from the configuration FILE (xl\n"
+	      "        syntax), each KEY=VALUE being one more line of it, and\n"
+	      "        start it. -p leaves it paused; -n only checks the\n"
+	      "        configuration and prints the domain as JSON.\n"
+	      "  list [-l] [DOMAIN ...]\n"
+	      "        The domains: name, id, memory (MiB), vCPUs, state\n"
+	      "        (r running, b blocked, p paused, s shut down,\n"
+	      "        c crashed) and CPU time (s). -l: every detail.\n"
+	      "  destroy DOMAIN    End the domain at once.\n"
+	      "  pause DOMAIN      Stop the domain's vCPUs from running.\n"
+	      "  unpause DOMAIN    Let a paused (or created -p) domain run.\n"
+	      "  domid NAME        The id of the domain called NAME.\n"
+	      "  domname ID        The name of domain ID.\n"
+	      "  info              The host: Keel's version, CPUs, memory.\n"
+	      "  dmesg [-c]        Keel's log; -c: later calls show only\n"
+	      "                    what comes after this one.\n"
+	      "  help              This text.\n"
 	      "\n"
-	      "Creating, listing and managing domains need the control\n"
-	      "domain's /dev/keel/privcmd, which Keel does not have yet.\n",
+	      "--json, before or after the command, prints JSON instead.\n",
 	      out);
 }
 
-/* Read all of @path into a NUL-terminated buffer. */
-static char *read_file(const char *path, size_t *len)
+/* Read all of @path, at most @max bytes (@what says what it is, for the
+ * error), into a NUL-terminated buffer. */
+static char *read_file(const char *path, size_t max, const char *what,
+		       size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf;
@@ -64,20 +85,20 @@ static char *read_file(const char *path, size_t *len)
 		error_exit(1, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	buf = malloc(CONFIG_FILE_MAX + 1);
+	buf = malloc(max + 1);
 	if (!buf) {
 		fclose(f);
 		error_exit(1, "%s: out of memory", path);
 		return NULL;
 	}
-	*len = fread(buf, 1, CONFIG_FILE_MAX + 1, f);
+	*len = fread(buf, 1, max + 1, f);
 	if (ferror(f)) {
 		error_exit(1, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (*len > CONFIG_FILE_MAX) {
-		error_exit(1, "%s: larger than %d bytes", path,
-			   CONFIG_FILE_MAX);
+	if (*len > max) {
+		error_exit(1, "%s: larger than %s of %zu MiB", path, what,
+			   max >> 20);
 		goto fail;
 	}
 	fclose(f);
@@ -137,32 +158,442 @@ static void print_domain(const struct domain_config *cfg, const char *options)
 	printf("}\n");
 }
 
+/* A handle on Keel, or NULL after saying why not. */
+static struct keelctl *open_keel(void)
+{
+	struct keelctl *h;
+	int rc = keelctl_open(&h);
+
+	if (!rc)
+		return h;
+	if (rc == -ENOENT || rc == -ENODEV || rc == -ENXIO)
+		error_exit(1, "no %s: this is not Keel's control domain",
+			   "/dev/keel/privcmd");
+	else if (rc == -EACCES || rc == -EPERM)
+		error_exit(1, "/dev/keel/privcmd: permission denied (pvctl "
+			   "needs root, CAP_SYS_ADMIN)");
+	else
+		error_exit(1, "/dev/keel/privcmd: %s", strerror(-rc));
+	return NULL;
+}
+
+/* Domain @what (a name or an id) into @info, or a message and false. */
+static bool find_domain(struct keelctl *h, const char *verb, const char *what,
+			struct keel_domctl_getinfo *info)
+{
+	int rc = keelctl_domain_lookup(h, what, info);
+
+	if (!rc)
+		return true;
+	if (rc == -ESRCH || rc == -EBUSY)
+		error_exit(1, "%s: no domain '%s'", verb, what);
+	else if (rc == -EEXIST)
+		error_exit(1, "%s: more than one domain is called '%s': use "
+			   "its id", verb, what);
+	else
+		error_exit(1, "%s: %s: %s", verb, what, strerror(-rc));
+	return false;
+}
+
+/* xl's six state letters: running, blocked, paused, shut down, crashed,
+ * dying (never set: Keel frees a domain as soon as it can). */
+static void domain_state(const struct keel_domctl_getinfo *d, char out[7])
+{
+	bool down = d->flags & KEEL_DOMINFO_shutdown;
+	bool crashed = down && d->shutdown_reason == KEEL_SHUTDOWN_crash;
+
+	snprintf(out, 7, "%c%c%c%c%c-",
+		 d->flags & KEEL_DOMINFO_running ? 'r' : '-',
+		 d->flags & KEEL_DOMINFO_blocked ? 'b' : '-',
+		 d->flags & KEEL_DOMINFO_paused ? 'p' : '-',
+		 down && !crashed ? 's' : '-', crashed ? 'c' : '-');
+}
+
+static uint64_t pages_to_mib(uint64_t pages)
+{
+	return pages * 4096 >> 20;
+}
+
+static void print_domain_json(const struct keel_domctl_getinfo *d, bool last)
+{
+	char state[7];
+
+	domain_state(d, state);
+	/* One field a line: a reader of Keel's console sees lines of at
+	 * most 128 bytes. */
+	printf("  {\n    \"domid\": %u,\n    \"name\": ", d->domid);
+	json_string(d->name);
+	printf(",\n    \"memory\": %llu,\n    \"pages\": %llu,\n"
+	       "    \"vcpus\": %u,\n    \"vcpus_online\": %u,\n"
+	       "    \"state\": \"%s\",\n    \"cpu_time\": %.3f,\n"
+	       "    \"weight\": %u,\n    \"control_domain\": %s,\n"
+	       "    \"paused\": %s,\n    \"shutdown\": %s,\n"
+	       "    \"shutdown_reason\": ",
+	       (unsigned long long)pages_to_mib(d->nr_pages),
+	       (unsigned long long)d->nr_pages, d->nr_vcpus, d->nr_vcpus_up,
+	       state, (double)d->cpu_time_ns / 1e9, d->weight,
+	       d->flags & KEEL_DOMINFO_privileged ? "true" : "false",
+	       d->flags & KEEL_DOMINFO_paused ? "true" : "false",
+	       d->flags & KEEL_DOMINFO_shutdown ? "true" : "false");
+	if (d->flags & KEEL_DOMINFO_shutdown)
+		json_string(keelctl_shutdown_reason_name(d->shutdown_reason));
+	else
+		fputs("null", stdout);
+	printf("\n  }%s\n", last ? "" : ",");
+}
+
+static void print_domain_long(const struct keel_domctl_getinfo *d)
+{
+	char state[7];
+
+	domain_state(d, state);
+	printf("%s (id %u)\n", d->name, d->domid);
+	printf("  state:          %s\n", state);
+	printf("  control domain: %s\n",
+	       d->flags & KEEL_DOMINFO_privileged ? "yes" : "no");
+	printf("  memory:         %llu MiB (%llu pages)\n",
+	       (unsigned long long)pages_to_mib(d->nr_pages),
+	       (unsigned long long)d->nr_pages);
+	printf("  vcpus:          %u (%u online)\n", d->nr_vcpus,
+	       d->nr_vcpus_up);
+	printf("  weight:         %u\n", d->weight);
+	printf("  cpu time:       %.3f s\n", (double)d->cpu_time_ns / 1e9);
+	if (d->flags & KEEL_DOMINFO_shutdown)
+		printf("  shut down:      %s\n",
+		       keelctl_shutdown_reason_name(d->shutdown_reason));
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	struct keel_domctl_getinfo *list = NULL;
+	bool long_form = false;
+	int i = 1, n, status = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "--long"))
+			long_form = true;
+		else
+			return error_exit(2, "list: unknown option '%s'",
+					  argv[i]);
+	}
+	struct keelctl *h = open_keel();
+	if (!h)
+		return 1;
+	if (i < argc) {
+		/* The domains named, in the order given. */
+		list = calloc((size_t)(argc - i), sizeof(*list));
+		if (!list) {
+			error_exit(1, "list: out of memory");
+			goto out;
+		}
+		for (n = 0; i < argc; i++, n++)
+			if (!find_domain(h, "list", argv[i], &list[n]))
+				goto out;
+	} else {
+		n = keelctl_domain_list(h, &list);
+		if (n < 0) {
+			error_exit(1, "list: %s", strerror(-n));
+			goto out;
+		}
+	}
+	if (json_output) {
+		printf("[\n");
+		for (int k = 0; k < n; k++)
+			print_domain_json(&list[k], k == n - 1);
+		printf("]\n");
+	} else if (long_form) {
+		for (int k = 0; k < n; k++)
+			print_domain_long(&list[k]);
+	} else {
+		printf("%-40s %5s %5s %5s %6s %9s\n", "Name", "ID", "Mem",
+		       "VCPUs", "State", "Time(s)");
+		for (int k = 0; k < n; k++) {
+			char state[7];
+
+			domain_state(&list[k], state);
+			printf("%-40s %5u %5llu %5u %6s %9.1f\n", list[k].name,
+			       list[k].domid,
+			       (unsigned long long)pages_to_mib(list[k].nr_pages),
+			       list[k].nr_vcpus_up, state,
+			       (double)list[k].cpu_time_ns / 1e9);
+		}
+	}
+	status = 0;
+out:
+	free(list);
+	keelctl_close(h);
+	return status;
+}
+
+/* destroy, pause, unpause: one domain, one call. */
+static int cmd_domain_op(int argc, char **argv,
+			 int (*op)(struct keelctl *, uint16_t))
+{
+	const char *verb = argv[0];
+	struct keel_domctl_getinfo info;
+	int status = 1;
+
+	if (argc != 2)
+		return error_exit(2, "%s: give one domain (a name or an id)",
+				  verb);
+	struct keelctl *h = open_keel();
+	if (!h)
+		return 1;
+	if (!find_domain(h, verb, argv[1], &info))
+		goto out;
+	int rc = op(h, info.domid);
+	if (rc == -EINVAL && op == keelctl_domain_destroy)
+		error_exit(1, "%s: domain %u (%s) is this control domain "
+			   "itself", verb, info.domid, info.name);
+	else if (rc == -EINVAL && op == keelctl_domain_pause)
+		error_exit(1, "%s: domain %u (%s) cannot be paused: it is not "
+			   "running, or it is this control domain", verb,
+			   info.domid, info.name);
+	else if (rc == -EINVAL)
+		error_exit(1, "%s: domain %u (%s) is not paused", verb,
+			   info.domid, info.name);
+	else if (rc == -ESRCH)
+		error_exit(1, "%s: no domain '%s'", verb, argv[1]);
+	else if (rc < 0)
+		error_exit(1, "%s: %s: %s", verb, argv[1], strerror(-rc));
+	else if (op == keelctl_domain_destroy &&
+		 (rc = keelctl_domain_wait_gone(h, info.domid, 30000)))
+		error_exit(1, "%s: domain %u (%s) is not gone after 30 s: %s",
+			   verb, info.domid, info.name, strerror(-rc));
+	else
+		status = 0;
+out:
+	keelctl_close(h);
+	return status;
+}
+
+static int cmd_domid(int argc, char **argv, bool want_name)
+{
+	struct keel_domctl_getinfo info;
+	int status = 1;
+
+	if (argc != 2)
+		return error_exit(2, "%s: give one domain", argv[0]);
+	struct keelctl *h = open_keel();
+	if (!h)
+		return 1;
+	if (find_domain(h, argv[0], argv[1], &info)) {
+		if (want_name)
+			printf("%s\n", info.name);
+		else
+			printf("%u\n", info.domid);
+		status = 0;
+	}
+	keelctl_close(h);
+	return status;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	struct keel_domctl_physinfo pi;
+	char version[KEEL_VERSION_STRING_MAX + 1];
+	uint32_t abi;
+	int rc, status = 1;
+
+	(void)argv;
+	if (argc != 1)
+		return error_exit(2, "info: takes no arguments");
+	struct keelctl *h = open_keel();
+	if (!h)
+		return 1;
+	if ((rc = keelctl_abi_version(h, &abi)) ||
+	    (rc = keelctl_version_string(h, version, sizeof(version))) ||
+	    (rc = keelctl_physinfo(h, &pi))) {
+		error_exit(1, "info: %s", strerror(-rc));
+		goto out;
+	}
+	if (json_output) {
+		printf("{\n  \"version\": ");
+		json_string(version);
+		printf(",\n  \"abi\": \"%u.%u\",\n  \"nr_cpus\": %u,\n"
+		       "  \"total_memory\": %llu,\n  \"free_memory\": %llu,\n"
+		       "  \"total_frames\": %llu,\n  \"free_frames\": %llu\n}\n",
+		       abi >> 16, abi & 0xffff, pi.nr_cpus,
+		       (unsigned long long)pages_to_mib(pi.total_frames),
+		       (unsigned long long)pages_to_mib(pi.free_frames),
+		       (unsigned long long)pi.total_frames,
+		       (unsigned long long)pi.free_frames);
+	} else {
+		printf("hypervisor     : %s\n", version);
+		printf("abi            : %u.%u\n", abi >> 16, abi & 0xffff);
+		printf("nr_cpus        : %u\n", pi.nr_cpus);
+		printf("total_memory   : %llu\n",
+		       (unsigned long long)pages_to_mib(pi.total_frames));
+		printf("free_memory    : %llu\n",
+		       (unsigned long long)pages_to_mib(pi.free_frames));
+	}
+	status = 0;
+out:
+	keelctl_close(h);
+	return status;
+}
+
+/*
+ * dmesg. Keel's log is a ring that every reader reads from its own
+ * position; nothing can empty it for all. -c therefore records, in
+ * DMESG_POSITION_FILE, where this call stopped, and every later call
+ * starts there: "cleared" for pvctl's users, as xl dmesg -c is.
+ */
+#define DMESG_POSITION_DIR  "/run/keel"
+#define DMESG_POSITION_FILE DMESG_POSITION_DIR "/dmesg-position"
+
+static uint64_t dmesg_start(void)
+{
+	unsigned long long pos = 0;
+	FILE *f = fopen(DMESG_POSITION_FILE, "r");
+
+	if (f) {
+		if (fscanf(f, "%llu", &pos) != 1)
+			pos = 0;
+		fclose(f);
+	}
+	return pos;
+}
+
+static int cmd_dmesg(int argc, char **argv)
+{
+	bool clear = false;
+	char buf[KEEL_CONSOLE_READ_MAX];
+	long n;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--clear"))
+			clear = true;
+		else
+			return error_exit(2, "dmesg: unknown option '%s'",
+					  argv[i]);
+	}
+	struct keelctl *h = open_keel();
+	if (!h)
+		return 1;
+	uint64_t pos = dmesg_start();
+	while ((n = keelctl_console_read(h, buf, sizeof(buf), &pos)) > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	keelctl_close(h);
+	if (n < 0)
+		return error_exit(1, "dmesg: %s", strerror((int)-n));
+	if (clear) {
+		FILE *f;
+
+		mkdir(DMESG_POSITION_DIR, 0755);
+		f = fopen(DMESG_POSITION_FILE, "w");
+		if (!f || fprintf(f, "%llu\n", (unsigned long long)pos) < 0 ||
+		    fclose(f))
+			return error_exit(1, "dmesg: %s: %s",
+					  DMESG_POSITION_FILE, strerror(errno));
+	}
+	return 0;
+}
+
+static const char *const action_keys[] = { "on_poweroff", "on_reboot",
+					    "on_crash" };
+
+/* Build the domain of @cfg: read and check the kernel, create, start
+ * (unless @paused). Whatever fails destroys what was made. */
+static int create_domain(const struct domain_config *cfg,
+			 const char *options, bool paused)
+{
+	struct keel_domctl_getinfo existing;
+	struct keel_domctl_physinfo pi;
+	size_t image_size;
+	const char *why;
+	uint16_t domid;
+	char *image = NULL;
+	int rc, status = 1;
+
+	struct keelctl *h = open_keel();
+	if (!h)
+		return 1;
+	rc = keelctl_domain_lookup(h, cfg->name, &existing);
+	if (rc != -ESRCH) {
+		if (!rc || rc == -EEXIST)
+			error_exit(1, "create: a domain called '%s' already "
+				   "exists", cfg->name);
+		else
+			error_exit(1, "create: %s", strerror(-rc));
+		goto out;
+	}
+	image = read_file(cfg->kernel, KEEL_DOMCTL_IMAGE_MAX,
+			  "Keel's kernel image limit", &image_size);
+	if (!image)
+		goto out;
+	if (keelctl_image_check(image, image_size, &why)) {
+		error_exit(1, "%s: not a kernel Keel can run: %s", cfg->kernel,
+			   why);
+		goto out;
+	}
+	if ((rc = keelctl_physinfo(h, &pi))) {
+		error_exit(1, "create: %s", strerror(-rc));
+		goto out;
+	}
+	if (cfg->memory_mib > pages_to_mib(pi.free_frames)) {
+		error_exit(1, "create: memory: %llu MiB is more than the %llu "
+			   "MiB Keel has free",
+			   (unsigned long long)cfg->memory_mib,
+			   (unsigned long long)pages_to_mib(pi.free_frames));
+		goto out;
+	}
+	rc = keelctl_domain_create(h, image, image_size, options, &domid);
+	if (rc == -ENOMEM) {
+		error_exit(1, "create: Keel has not enough free memory for "
+			   "'%s' (%llu MiB)", cfg->name,
+			   (unsigned long long)cfg->memory_mib);
+		goto out;
+	}
+	if (rc) {
+		error_exit(1, "create: Keel refused to build '%s': %s",
+			   cfg->name, strerror(-rc));
+		goto out;
+	}
+	if (!paused && (rc = keelctl_domain_unpause(h, domid))) {
+		error_exit(1, "create: domain %u (%s) did not start: %s", domid,
+			   cfg->name, strerror(-rc));
+		/* Nothing half-made stays behind. */
+		if (!keelctl_domain_destroy(h, domid))
+			keelctl_domain_wait_gone(h, domid, 30000);
+		goto out;
+	}
+	printf("Created domain %u (%s)%s\n", domid, cfg->name,
+	       paused ? ", paused" : "");
+	status = 0;
+out:
+	free(image);
+	keelctl_close(h);
+	return status;
+}
+
 static int cmd_create(int argc, char **argv)
 {
-	bool dry_run = false;
+	bool dry_run = false, paused = false;
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "--dry-run"))
 			dry_run = true;
+		else if (!strcmp(argv[i], "-p"))
+			paused = true;
+		else if (!strcmp(argv[i], "-c"))
+			return error_exit(1, "create: -c: domain consoles are "
+					  "not supported by Keel yet");
 		else
 			return error_exit(2, "create: unknown option '%s'",
 					  argv[i]);
 	}
 	if (i == argc)
 		return error_exit(2, "create: no configuration file given");
-	if (!dry_run)
-		return error_exit(1, "create: only a dry run (-n) can be done "
-				  "yet: creating a domain needs "
-				  "/dev/keel/privcmd, which Keel does not "
-				  "have yet");
 
 	const char *path = argv[i++];
 	struct domain_config *cfg = malloc(sizeof(*cfg));
 	char error[DOMAIN_CONFIG_ERROR_MAX];
-	char options[256];
+	char options[KEEL_DOMCTL_CONFIG_MAX];
 	size_t len;
-	char *text = read_file(path, &len);
+	char *text = read_file(path, CONFIG_FILE_MAX,
+			       "a configuration file's limit", &len);
 	int status = 1;
 
 	if (!text || !cfg)
@@ -193,8 +624,29 @@ static int cmd_create(int argc, char **argv)
 		error_exit(1, "%s: %s", path, error);
 		goto out;
 	}
-	print_domain(cfg, options);
-	status = 0;
+	if (dry_run) {
+		print_domain(cfg, options);
+		status = 0;
+		goto out;
+	}
+	if (cfg->ramdisk[0]) {
+		error_exit(1, "%s: ramdisk: not supported by pvctl create yet",
+			   path);
+		goto out;
+	}
+	const enum domain_config_action actions[] = {
+		cfg->on_poweroff, cfg->on_reboot, cfg->on_crash };
+	/* Keel ends a domain that shuts down, whatever the reason. Say so
+	 * when the file asks for more; on_reboot's default, restart, is
+	 * xl's and goes unremarked (a rebooting domain ends too). */
+	for (unsigned int k = 0; k < 3; k++)
+		if (actions[k] != DOMAIN_ACTION_DESTROY &&
+		    !(k == 1 && actions[k] == DOMAIN_ACTION_RESTART))
+			fprintf(stderr, "pvctl: warning: %s = \"%s\" is not "
+				"honoured yet: the domain is destroyed\n",
+				action_keys[k],
+				domain_config_action_name(actions[k]));
+	status = create_domain(cfg, options, paused);
 out:
 	free(text);
 	free(cfg);
@@ -203,17 +655,46 @@ out:
 
 int main(int argc, char **argv)
 {
+	/* --json anywhere: take it out, so the verbs see the rest. */
+	int n = 1;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json_output = true;
+		else
+			argv[n++] = argv[i];
+	}
+	argc = n;
+	argv[argc] = NULL;
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "-h")) {
+	const char *verb = argv[1];
+	argc--;
+	argv++;
+	if (!strcmp(verb, "help") || !strcmp(verb, "--help") ||
+	    !strcmp(verb, "-h")) {
 		usage(stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "create"))
-		return cmd_create(argc - 1, argv + 1);
+	if (!strcmp(verb, "create"))
+		return cmd_create(argc, argv);
+	if (!strcmp(verb, "list"))
+		return cmd_list(argc, argv);
+	if (!strcmp(verb, "destroy"))
+		return cmd_domain_op(argc, argv, keelctl_domain_destroy);
+	if (!strcmp(verb, "pause"))
+		return cmd_domain_op(argc, argv, keelctl_domain_pause);
+	if (!strcmp(verb, "unpause"))
+		return cmd_domain_op(argc, argv, keelctl_domain_unpause);
+	if (!strcmp(verb, "domid"))
+		return cmd_domid(argc, argv, false);
+	if (!strcmp(verb, "domname"))
+		return cmd_domid(argc, argv, true);
+	if (!strcmp(verb, "info"))
+		return cmd_info(argc, argv);
+	if (!strcmp(verb, "dmesg"))
+		return cmd_dmesg(argc, argv);
 	return error_exit(2, "unknown command '%s' (pvctl help lists them)",
-			  argv[1]);
+			  verb);
 }

@@ -1,14 +1,12 @@
 /*
  * Check tests for pvctl's domain configuration parser
- * (dom0-tools/pvctl/domain_config.c). Prints "tools: N passed, N failed"
- * last and exits non-zero when a test failed.
+ * (dom0-tools/pvctl/domain_config.c); tools_main.c runs them.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../tests/check_summary.h"
 #include "domain_config.h"
 
 static struct domain_config cfg;
@@ -292,7 +290,8 @@ START_TEST(test_semicolons_comments_and_lines)
 }
 END_TEST
 
-static Suite *domain_config_suite(void)
+Suite *domain_config_suite(void);
+Suite *domain_config_suite(void)
 {
 	Suite *s = suite_create("domain_config");
 	TCase *tc = tcase_create("core");
@@ -310,10 +309,4 @@ static Suite *domain_config_suite(void)
 	tcase_add_test(tc, test_semicolons_comments_and_lines);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	return check_run_and_summarize(srunner_create(domain_config_suite()),
-				       "tools");
 }

@@ -42,9 +42,10 @@ ERRORS = [
      "pvctl: {cfg}: disk: devices are not supported by Keel yet"),
     ("a vif", GOOD + "vif = [ 'bridge=keelbr0' ]\n", [], 1,
      "pvctl: {cfg}: vif: devices are not supported by Keel yet"),
-    ("not a dry run", GOOD, None, 1,
-     "pvctl: create: only a dry run (-n) can be done yet: creating a "
-     "domain needs /dev/keel/privcmd, which Keel does not have yet"),
+    ("a ramdisk, not a dry run", GOOD, None, 1,
+     "pvctl: {cfg}: ramdisk: not supported by pvctl create yet"),
+    ("not a control domain", "name = 'a'\nkernel = '/k'\n", None, 1,
+     "pvctl: no /dev/keel/privcmd: this is not Keel's control domain"),
     ("no file", None, "nofile", 2,
      "pvctl: create: no configuration file given"),
     ("too long for the builder", GOOD + "extra = '%s'\n" % ("x" * 300), [],
@@ -91,8 +92,35 @@ def main():
               and err == "", f"status {status}, {out!r}, {err!r}")
 
         status, out, _ = run(pvctl, ["help"])
-        check("help", status == 0 and "create -n FILE" in out,
+        verbs = ["create [-n] [-p] FILE", "list [-l]", "destroy DOMAIN",
+                 "pause DOMAIN", "unpause DOMAIN", "domid NAME",
+                 "domname ID", "info", "dmesg [-c]", "--json"]
+        check("help", status == 0 and all(v in out for v in verbs),
               f"status {status}")
+        # Usage errors exit with 2, before anything reaches Keel.
+        for args, line in [
+                (["destroy"], "destroy: give one domain (a name or an id)"),
+                (["pause", "a", "b"],
+                 "pause: give one domain (a name or an id)"),
+                (["list", "-x"], "list: unknown option '-x'"),
+                (["dmesg", "-x"], "dmesg: unknown option '-x'"),
+                (["info", "x"], "info: takes no arguments"),
+                (["create", "-q", "f"], "create: unknown option '-q'")]:
+            status, _, err = run(pvctl, args)
+            check(f"usage: {' '.join(args)}", status == 2 and
+                  err == f"pvctl: {line}\n", f"status {status}, {err!r}")
+        # Off Keel, every verb that needs it says so plainly.
+        for args in (["list"], ["--json", "list"], ["destroy", "web"],
+                     ["info", "--json"], ["dmesg"]):
+            status, out, err = run(pvctl, args)
+            check(f"no privcmd: {' '.join(args)}", status == 1 and
+                  out == "" and err == "pvctl: no /dev/keel/privcmd: this "
+                  "is not Keel's control domain\n", f"status {status}, "
+                  f"{err!r}")
+        status, _, err = run(pvctl, ["create", "-c", cfg])
+        check("create -c", status == 1 and err == "pvctl: create: -c: "
+              "domain consoles are not supported by Keel yet\n",
+              f"status {status}, {err!r}")
         status, _, err = run(pvctl, ["lst"])
         check("unknown command", status == 2 and err ==
               "pvctl: unknown command 'lst' (pvctl help lists them)\n",

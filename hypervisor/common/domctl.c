@@ -195,7 +195,7 @@ long do_domctl(unsigned long cmd, unsigned long arg)
  * also guests' cheapest hypercall) need no stack buffer. */
 static __slow_path long version_string(unsigned long arg)
 {
-	char str[64];
+	char str[KEEL_VERSION_STRING_MAX];
 
 	memset(str, 0, sizeof(str));
 	format_string(str, sizeof(str), "Keel %s (git %s)", keel_version,

@@ -9,6 +9,7 @@ repository). Each scenario waits for serial lines under a timeout; none
 sleeps. Ends with "linux: N passed, N failed".
 """
 import argparse
+import json
 import os
 import re
 import select
@@ -104,6 +105,19 @@ def _(ctx, problems):
                 if a.read() != b.read():
                     problems.append(f"include/keel/interface/{name} differs "
                                     f"from hypercall-abi/include/keel/{name}")
+        # dom0-tools carries the privcmd device's interface, which the
+        # series defines.
+        ours = os.path.join(TOP, "dom0-tools", "include", "keel-linux",
+                            "privcmd.h")
+        theirs = os.path.join(src, "include", "uapi", "keel", "privcmd.h")
+        if not os.path.exists(theirs):
+            problems.append("the series lacks include/uapi/keel/privcmd.h")
+        else:
+            with open(ours, "rb") as a, open(theirs, "rb") as b:
+                if a.read() != b.read():
+                    problems.append("include/uapi/keel/privcmd.h differs "
+                                    "from dom0-tools/include/keel-linux/"
+                                    "privcmd.h")
 
 
 @scenario("series-applies-quilt")
@@ -225,7 +239,7 @@ def pv_boot(ctx, problems, vcpus):
     online = "0" if vcpus == 1 else f"0-{vcpus - 1}"
     wants = [
         d0 + rf"keel: domain 0 \(linux\), {vcpus} vCPU{plural}, 32768 "
-        r"pages, ABI 1\.2, control domain$",
+        r"pages, ABI 1\.3, control domain$",
         d0 + r"keel: page tables taken over; starting Linux$",
         d0 + r"Command line: earlyprintk=keel console=hvc0 keel_selftest$",
         d0 + r"Keel: \[mem 0x0000000000000000-0x0000000007ffffff\] usable$",
@@ -604,6 +618,200 @@ def _(ctx, problems):
                         "Keel's test success")
 
 
+def dom0_commands(lines):
+    """The commands init-dom0.sh ran, in order: (command, output lines,
+    exit status or None when the frame never closed)."""
+    out, cur = [], None
+    start = re.compile(r"^\(d0\) KEEL-DOM0: \$ (.*)$")
+    end = re.compile(r"^\(d0\) KEEL-DOM0: exit (\d+)$")
+    for l in lines:
+        m = start.match(l)
+        if m:
+            cur = [m.group(1), [], None]
+            out.append(cur)
+            continue
+        m = end.match(l)
+        if m and cur:
+            cur[2] = int(m.group(1))
+            cur = None
+        elif cur is not None and l.startswith("(d0) "):
+            cur[1].append(l[5:])
+    return out
+
+
+# What each pvctl command of init-dom0.sh must print (a regular
+# expression per line, the whole output) and its exit status. The bad
+# inputs come first in the file's order; each must leave nothing behind,
+# which the free-frame comparison at the end proves.
+DOM0_EXPECT = [
+    ("pvctl info", 0, [r"hypervisor     : Keel \S+ \(git \S+\)",
+                       r"abi            : 1\.3", r"nr_cpus        : 2",
+                       r"total_memory   : \d+", r"free_memory    : \d+"]),
+    ("pvctl list", 0, [r"Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)",
+                       r"dom0\s+0\s+256\s+2\s+r-----\s+\d+\.\d"]),
+    ("pvctl create spinner.cfg", 0, [r"Created domain 1 \(spinner\)"]),
+    ("pvctl create -p hello.cfg", 0,
+     [r"Created domain 2 \(hello\), paused"]),
+    ("pvctl list", 0, [r"Name.*", r"dom0\s+0\s+256\s+2\s+r-----\s+\S+",
+                       r"spinner\s+1\s+4\s+1\s+[-rb]{2}----\s+\S+",
+                       r"hello\s+2\s+4\s+0\s+--p---\s+0\.0"]),
+    ("pvctl unpause hello", 0, []),
+    ("pvctl pause spinner", 0, []),
+    ("pvctl list spinner", 0, [r"Name.*",
+                               r"spinner\s+1\s+4\s+1\s+--p---\s+\S+"]),
+    ("pvctl unpause spinner", 0, []),
+    ("pvctl list -l spinner", 0, [
+        r"spinner \(id 1\)", r"  state:          [-rb]{2}----",
+        r"  control domain: no", r"  memory:         4 MiB \(1024 pages\)",
+        r"  vcpus:          1 \(1 online\)", r"  weight:         256",
+        r"  cpu time:       \d+\.\d{3} s"]),
+    ("pvctl create /etc/keel/nosuch.cfg", 1,
+     [r"pvctl: /etc/keel/nosuch.cfg: No such file or directory"]),
+    ("pvctl create syntax.cfg", 1,
+     [r"pvctl: syntax.cfg:2: kernel: expected '=' after the key"]),
+    ("pvctl create unknown-key.cfg", 1,
+     [r'pvctl: unknown-key.cfg:3: unknown key "bootloader" \(Keel does '
+      r'not support it\)']),
+    ("pvctl create memory-type.cfg", 1,
+     [r'pvctl: memory-type.cfg:3: memory: expected a number, got "lots"']),
+    ("pvctl create base.cfg memory=0", 1,
+     [r"pvctl: command line:1: memory: 0 MiB is below Keel's minimum of "
+      r"4 MiB"]),
+    ("pvctl create base.cfg memory=2", 1,
+     [r"pvctl: command line:1: memory: 2 MiB is below Keel's minimum of "
+      r"4 MiB"]),
+    ("pvctl create base.cfg memory=60000", 1,
+     [r"pvctl: create: memory: 60000 MiB is more than the \d+ MiB Keel "
+      r"has free"]),
+    ("pvctl create base.cfg vcpus=0", 1,
+     [r"pvctl: command line:1: vcpus: must be at least 1"]),
+    ("pvctl create base.cfg vcpus=33", 1,
+     [r"pvctl: command line:1: vcpus: 33 is more than Keel's maximum of "
+      r"32"]),
+    ("pvctl create not-elf.cfg", 1,
+     [r"pvctl: /etc/keel/not-elf: not a kernel Keel can run: the image is "
+      r"not ELF"]),
+    ("pvctl create truncated.cfg", 1,
+     [r"pvctl: /etc/keel/truncated.elf: not a kernel Keel can run: .*"
+      r"outside the image"]),
+    ("pvctl create no-note.cfg", 1,
+     [r"pvctl: /bin/busybox: not a kernel Keel can run: the image has no "
+      r"Keel ELF note"]),
+    ("pvctl create no-kernel-file.cfg", 1,
+     [r"pvctl: /etc/keel/missing.elf: No such file or directory"]),
+    ("pvctl create spinner.cfg", 1,
+     [r"pvctl: create: a domain called 'spinner' already exists"]),
+    ("pvctl create base.cfg name=\"\"", 1,
+     [r"pvctl: command line:1: name: must not be empty"]),
+    ("pvctl create base.cfg name=\"a-name-that-is-longer-than-31-bytes\"",
+     1, [r"pvctl: command line:1: name: longer than 31 bytes"]),
+    ("pvctl create ramdisk.cfg", 1,
+     [r"pvctl: ramdisk.cfg: ramdisk: not supported by pvctl create yet"]),
+    ("pvctl create disk.cfg", 1,
+     [r"pvctl: disk.cfg: disk: devices are not supported by Keel yet"]),
+    ("pvctl create -c spinner.cfg", 1,
+     [r"pvctl: create: -c: domain consoles are not supported by Keel "
+      r"yet"]),
+    ("pvctl destroy nosuch", 1, [r"pvctl: destroy: no domain 'nosuch'"]),
+    ("pvctl destroy 999", 1, [r"pvctl: destroy: no domain '999'"]),
+    ("pvctl pause hello", 1, [r"pvctl: pause: no domain 'hello'"]),
+    ("pvctl unpause spinner", 1,
+     [r"pvctl: unpause: domain 1 \(spinner\) is not paused"]),
+    ("pvctl destroy 0", 1,
+     [r"pvctl: destroy: domain 0 \(dom0\) is this control domain itself"]),
+    ("pvctl pause dom0", 1,
+     [r"pvctl: pause: domain 0 \(dom0\) cannot be paused: it is not "
+      r"running, or it is this control domain"]),
+    ("su -s /bin/sh nobody -c pvctl list", 1,
+     [r"pvctl: /dev/keel/privcmd: permission denied \(pvctl needs root, "
+      r"CAP_SYS_ADMIN\)"]),
+    ("pvctl bogus", 2,
+     [r"pvctl: unknown command 'bogus' \(pvctl help lists them\)"]),
+    ("pvctl destroy spinner", 0, []),
+    ("pvctl list", 0, [r"Name.*", r"dom0\s+0\s+256\s+2\s+r-----\s+\S+"]),
+    ('sh -c pvctl dmesg | grep -c "(d2) RESULT: PASS soak_child$"', 0,
+     [r"1"]),
+    ('sh -c pvctl dmesg -c >/dev/null; pvctl dmesg | grep -c "RESULT: '
+     'PASS"', 1, [r"0"]),
+]
+
+
+@scenario("dom0-pvctl")
+def _(ctx, problems):
+    """Linux as the control domain (and hardware domain) runs pvctl
+    (init-dom0.sh), built static into its initramfs with a small test
+    guest (soak_child) and its configs: info, list, --json list, create
+    (running, and paused with -p), unpause, pause, list -l, destroy,
+    dmesg and dmesg -c each print what they should, through libkeelctl
+    and /dev/keel/privcmd; a paused domain shows 'p'; the guest that
+    powers off is gone by itself. A table of bad inputs each gets its
+    one-line message and exit status; a non-root user is refused; the
+    free-frame count at the end is the one before anything was
+    created."""
+    kdir = kernel(ctx, problems)
+    if not kdir:
+        return
+    subprocess.run(["make", "-s", "-C", os.path.join(TOP, "dom0-tools"),
+                    "dom0", f"BUILD={ctx['build']}"], check=True,
+                   capture_output=True)
+    pvctl = os.path.join(ctx["build"], "dom0-tools", "dom0", "pvctl")
+    guest = os.path.join(ctx["build"], "guests", "soak_child.elf")
+    initrd = initramfs(ctx, "init-dom0.sh",
+                       [f"{pvctl}:bin/pvctl",
+                        f"{guest}:etc/keel/soak_child.elf"])
+    mods = [Module(os.path.join(kdir, "vmlinux"),
+                   "name=dom0 mem=256M privileged=1 vcpus=2 -- "
+                   "console=hvc0 quiet"),
+            Module(initrd, "initrd")]
+    r = boot_keel(ctx, mods, 300)
+    ctx["last_lines"] = r.lines
+    if not any(l == "(d0) KEEL-DOM0: done" for l in r.lines):
+        problems.append("init-dom0.sh did not finish")
+    ran = dom0_commands(r.lines)
+    by_cmd = {}
+    for cmd, out, status in ran:
+        by_cmd.setdefault(cmd, []).append((out, status))
+    used = {}
+    for cmd, status, want in DOM0_EXPECT:
+        n = used.get(cmd, 0)
+        used[cmd] = n + 1
+        runs = by_cmd.get(cmd, [])
+        if n >= len(runs):
+            problems.append(f"`{cmd}` did not run (time {n + 1})")
+            continue
+        out, got = runs[n]
+        if got != status or len(out) != len(want) or not all(
+                re.fullmatch(w, o) for w, o in zip(want, out)):
+            problems.append(f"`{cmd}`: exit {got}, printed {out!r}; "
+                            f"wanted exit {status} and {want!r}")
+    jsons = [json.loads("\n".join(out)) for cmd, out, status in ran
+             if cmd in ("pvctl --json info", "pvctl --json list")
+             and status == 0]
+    infos = [j for j in jsons if isinstance(j, dict)]
+    lists = [j for j in jsons if isinstance(j, list)]
+    if len(infos) != 2 or len(lists) != 1:
+        problems.append(f"{len(infos)} --json info and {len(lists)} --json "
+                        "list outputs, not 2 and 1")
+    else:
+        if infos[0]["abi"] != "1.3" or infos[0]["nr_cpus"] != 2:
+            problems.append(f"--json info: {infos[0]}")
+        if infos[0]["free_frames"] != infos[1]["free_frames"]:
+            problems.append(f"free frames {infos[1]['free_frames']} at the "
+                            f"end, {infos[0]['free_frames']} before")
+        got = sorted((d["domid"], d["name"], d["memory"], d["vcpus"],
+                      d["control_domain"]) for d in lists[0])
+        if got != [(0, "dom0", 256, 2, True), (1, "spinner", 4, 1, False)]:
+            problems.append(f"--json list: {lists[0]}")
+    if not any(l == "(d0) KEEL-DOM0: hello powered off and is gone"
+               for l in r.lines):
+        problems.append("the guest that powers off was not gone")
+    if not any(re.match(r"^\(d2\) RESULT: PASS soak_child$", l)
+               for l in r.lines):
+        problems.append("the created guest did not pass on Keel's console")
+    if r.status != keeltest.SUCCESS:
+        problems.append(f"Keel ended with {r.status}")
+
+
 @scenario("pv-sysrq-crash")
 def _(ctx, problems):
     """A Linux domain with two vCPUs crashes itself with `echo c >
@@ -674,8 +882,17 @@ def main():
             print(f"FAIL {name}")
             for p in problems:
                 print(f"    - {p}")
-            for l in ctx.get("last_lines", [])[-30:]:
+            lines = ctx.get("last_lines", [])
+            for l in lines[-30:]:
                 print(f"    | {l}")
+            if lines:
+                # The whole serial log, for a failure that the last lines
+                # do not explain (and that may not come back).
+                log = os.path.join(ctx["build"], "linux",
+                                   f"failed-{name}.log")
+                with open(log, "w") as f:
+                    f.write("\n".join(lines) + "\n")
+                print(f"    (whole log: {log})")
         else:
             passed += 1
             print(f"PASS {name}")

@@ -71,7 +71,9 @@ enum keel_hypercall_number {
 #define KEEL_VERSION_ABI      0	/* returns KEEL_ABI_VERSION */
 #define KEEL_VERSION_FEATURES 1	/* returns a bitmap of KEEL_FEATURE_* */
 #define KEEL_VERSION_STRING   2	/* copies a NUL-terminated version string of
-				 * at most 64 bytes to arg; returns 0 */
+				 * KEEL_VERSION_STRING_MAX bytes (NUL padded)
+				 * to arg; returns 0 */
+#define KEEL_VERSION_STRING_MAX 64
 
 #define KEEL_FEATURE_PVCLOCK     (1ULL << 0)	/* pvclock time in vcpu_info */
 #define KEEL_FEATURE_ONESHOT     (1ULL << 1)	/* set_timer */

@@ -1,0 +1,98 @@
+/*
+ * libkeelctl: the control domain's library for managing Keel's domains.
+ *
+ * pvctl and the dom0 backends reach the hypervisor only through this
+ * library and the public ABI headers (hypercall-abi/include/keel/). It
+ * talks to Keel through /dev/keel/privcmd, the patched Linux's device
+ * for hypercalls (include/keel-linux/privcmd.h), or, in the unit tests,
+ * through a transport that stands in for it.
+ *
+ * Every function returns 0 (or a count, where it says so) on success and
+ * a negative errno on failure. Keel's errors are Linux's numbers, so
+ * strerror(-rc) describes them; what each means for each call is in
+ * hypercall-abi/docs/hypercalls.md. A handle is not thread-safe.
+ */
+#ifndef KEELCTL_H
+#define KEELCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <keel/console.h>
+#include <keel/domctl.h>
+
+/* How the library reaches Keel. */
+struct keelctl_transport {
+	/* Issue hypercall @op (hypercalls.def) with @args: its result, 0 or
+	 * more, or a negative errno. */
+	long (*hypercall)(void *opaque, unsigned int op,
+			  const uint64_t args[5]);
+	/* @size bytes of zeroed memory that Keel can read and write during a
+	 * hypercall (present, writable, not copy-on-write); NULL when there
+	 * is none. Every pointer the library passes to Keel points into such
+	 * a buffer. */
+	void *(*buffer_alloc)(void *opaque, size_t size);
+	void (*buffer_free)(void *opaque, void *buf, size_t size);
+	/* keelctl_close()'s last step; may be NULL. */
+	void (*close)(void *opaque);
+	void *opaque;
+};
+
+struct keelctl;
+
+/* A handle over /dev/keel/privcmd. -ENOENT: there is no such device (not
+ * a Keel control domain); -EACCES or -EPERM: the caller is not root. */
+int keelctl_open(struct keelctl **out);
+/* A handle over @transport (copied); NULL when out of memory. */
+struct keelctl *keelctl_open_transport(const struct keelctl_transport *t);
+void keelctl_close(struct keelctl *h);
+
+/* KEEL_ABI_VERSION of the running hypervisor, and its version string. */
+int keelctl_abi_version(struct keelctl *h, uint32_t *version);
+int keelctl_version_string(struct keelctl *h, char *out, size_t size);
+
+int keelctl_physinfo(struct keelctl *h, struct keel_domctl_physinfo *out);
+
+/* Domain @domid; -ESRCH if there is none, -EBUSY while it is being
+ * destroyed. */
+int keelctl_domain_info(struct keelctl *h, uint16_t domid,
+			struct keel_domctl_getinfo *out);
+/* Every live domain, in id order, into a malloc()ed array the caller
+ * frees; returns how many. */
+int keelctl_domain_list(struct keelctl *h, struct keel_domctl_getinfo **out);
+/* The domain @what names: a decimal id, or else a name. -ESRCH if none
+ * has it; -EEXIST if several domains have that name. */
+int keelctl_domain_lookup(struct keelctl *h, const char *what,
+			  struct keel_domctl_getinfo *out);
+
+/* Build a paused domain from the PV kernel @image with the domain
+ * builder's @options ("name=N mem=M vcpus=N -- guest command line",
+ * pv-boot-protocol.md section 3). -E2BIG: image or options over Keel's
+ * limits, before any hypercall. */
+int keelctl_domain_create(struct keelctl *h, const void *image,
+			  size_t image_size, const char *options,
+			  uint16_t *domid);
+int keelctl_domain_unpause(struct keelctl *h, uint16_t domid);
+int keelctl_domain_pause(struct keelctl *h, uint16_t domid);
+/* Shut the domain down at once; Keel frees it when its vCPUs are off
+ * the CPUs. */
+int keelctl_domain_destroy(struct keelctl *h, uint16_t domid);
+/* Wait until domain @domid no longer exists (its memory all returned),
+ * polling every millisecond for at most @timeout_ms: 0, or -ETIMEDOUT. */
+int keelctl_domain_wait_gone(struct keelctl *h, uint16_t domid,
+			     unsigned int timeout_ms);
+
+/* Copy hypervisor log bytes from *@pos (0 at first) into @buf: the
+ * number copied (0: nothing new), with *@pos advanced. */
+long keelctl_console_read(struct keelctl *h, char *buf, size_t len,
+			  uint64_t *pos);
+
+/* Check @image as Keel's domain builder will (the same code): 0, or
+ * -EINVAL with @why set to a sentence naming the problem. */
+int keelctl_image_check(const void *image, size_t size, const char **why);
+
+/* "poweroff", "reboot", "crash", ... for a KEEL_SHUTDOWN_* value. */
+const char *keelctl_shutdown_reason_name(uint32_t reason);
+
+#endif

@@ -1,0 +1,114 @@
+#!/bin/sh
+# /init of the dom0-pvctl scenario: Linux as the control domain runs
+# pvctl as an operator would. Each command's output is framed by
+#   KEEL-DOM0: $ COMMAND
+#   KEEL-DOM0: exit STATUS
+# and the harness (tests/linux/run.py) checks what each printed.
+mount -t devtmpfs dev /dev
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t tmpfs tmpfs /tmp
+mkdir -p /run
+mount -t tmpfs tmpfs /run
+echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd
+echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> /etc/passwd
+echo 'root:x:0:' > /etc/group
+echo 'nogroup:x:65534:' >> /etc/group
+
+run() {
+	echo "KEEL-DOM0: \$ $*"
+	"$@" 2>&1
+	echo "KEEL-DOM0: exit $?"
+}
+
+# Wait (at most ~20 s) until domain $1 is gone.
+wait_gone() {
+	for i in $(seq 1 200); do
+		pvctl domid "$1" >/dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+cd /etc/keel
+cat > spinner.cfg <<CFG
+# A test guest that stays up (yielding) until it is destroyed.
+name = "spinner"
+kernel = "/etc/keel/soak_child.elf"
+memory = 4
+extra = "hold=1"
+CFG
+cat > hello.cfg <<CFG
+name = "hello"
+kernel = "/etc/keel/soak_child.elf"
+memory = 4
+vcpus = 1
+CFG
+{ echo '#!/bin/sh'; for i in $(seq 1 10); do echo 'echo not a kernel'; done; } \
+	> not-elf
+head -c 2000 soak_child.elf > truncated.elf
+good() { printf 'name = "%s"\nkernel = "/etc/keel/soak_child.elf"\n' "$1"; }
+good bad > base.cfg
+printf 'name = "x"\nkernel "/k"\n' > syntax.cfg
+{ good bad; echo 'bootloader = "pygrub"'; } > unknown-key.cfg
+{ good bad; echo 'memory = "lots"'; } > memory-type.cfg
+printf 'name = "x"\nkernel = "/etc/keel/not-elf"\n' > not-elf.cfg
+printf 'name = "x"\nkernel = "/etc/keel/truncated.elf"\n' > truncated.cfg
+printf 'name = "x"\nkernel = "/bin/busybox"\n' > no-note.cfg
+printf 'name = "x"\nkernel = "/etc/keel/missing.elf"\n' > no-kernel-file.cfg
+{ good bad; echo 'ramdisk = "/etc/keel/missing.cpio"'; } > ramdisk.cfg
+{ good bad; echo "disk = [ 'file:/a.img,xvda,w' ]"; } > disk.cfg
+
+echo "KEEL-DOM0: pvctl ready"
+run pvctl info
+run pvctl --json info
+run pvctl list
+run pvctl create spinner.cfg
+run pvctl create -p hello.cfg
+run pvctl list
+run pvctl unpause hello
+wait_gone hello && echo "KEEL-DOM0: hello powered off and is gone"
+run pvctl --json list
+run pvctl pause spinner
+run pvctl list spinner
+run pvctl unpause spinner
+run pvctl list -l spinner
+
+# Bad input: each one line, a non-zero status, nothing left behind.
+run pvctl create /etc/keel/nosuch.cfg
+run pvctl create syntax.cfg
+run pvctl create unknown-key.cfg
+run pvctl create memory-type.cfg
+run pvctl create base.cfg memory=0
+run pvctl create base.cfg memory=2
+run pvctl create base.cfg memory=60000
+run pvctl create base.cfg vcpus=0
+run pvctl create base.cfg vcpus=33
+run pvctl create not-elf.cfg
+run pvctl create truncated.cfg
+run pvctl create no-note.cfg
+run pvctl create no-kernel-file.cfg
+run pvctl create spinner.cfg
+run pvctl create base.cfg 'name=""'
+run pvctl create base.cfg 'name="a-name-that-is-longer-than-31-bytes"'
+run pvctl create ramdisk.cfg
+run pvctl create disk.cfg
+run pvctl create -c spinner.cfg
+run pvctl destroy nosuch
+run pvctl destroy 999
+run pvctl pause hello
+run pvctl unpause spinner
+run pvctl destroy 0
+run pvctl pause dom0
+run su -s /bin/sh nobody -c "pvctl list"
+run pvctl bogus
+
+run pvctl destroy spinner
+run pvctl list
+run pvctl --json info
+# Keel's log holds the guests' console lines (the pattern's $ keeps it
+# from matching this command's own echo); -c hides what was read.
+run sh -c 'pvctl dmesg | grep -c "(d2) RESULT: PASS soak_child$"'
+run sh -c 'pvctl dmesg -c >/dev/null; pvctl dmesg | grep -c "RESULT: PASS"'
+echo "KEEL-DOM0: done"
+poweroff -f
