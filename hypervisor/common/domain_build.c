@@ -143,6 +143,28 @@ static void copy_to_guest_pages(const uint64_t *p2m, uint64_t virt_base,
 	}
 }
 
+/* The same from the calling guest's memory at @src: -EFAULT if a byte
+ * cannot be read. */
+static int copy_caller_to_guest_pages(const uint64_t *p2m, uint64_t virt_base,
+				      uint64_t vaddr, uint64_t src,
+				      uint64_t len)
+{
+	while (len) {
+		uint64_t page = (vaddr - virt_base) >> PAGE_SHIFT;
+		uint64_t off = vaddr & (PAGE_SIZE - 1);
+		uint64_t n = MIN(len, PAGE_SIZE - off);
+
+		if (copy_from_guest((uint8_t *)phys_to_virt(p2m[page] <<
+							    PAGE_SHIFT) + off,
+				    src, n))
+			return -EFAULT;
+		vaddr += n;
+		src += n;
+		len -= n;
+	}
+	return 0;
+}
+
 int domain_build(const struct domain_image *image, bool first_kernel,
 		 struct domain **out)
 {
@@ -189,8 +211,9 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 	}
 	uint64_t nr_pages = o.mem >> PAGE_SHIFT;
 	uint64_t kernel_pages = (img.virt_end - img.virt_base) >> PAGE_SHIFT;
-	uint64_t initrd_pages = ALIGN_UP(image->initrd_len, PAGE_SIZE) >>
-				PAGE_SHIFT;
+	bool has_initrd = image->initrd || image->initrd_in_caller;
+	uint64_t initrd_pages = has_initrd ?
+		ALIGN_UP(image->initrd_len, PAGE_SIZE) >> PAGE_SHIFT : 0;
 	uint64_t p2m_pages = ALIGN_UP(nr_pages * 8, PAGE_SIZE) >> PAGE_SHIFT;
 	uint64_t user_pages = ALIGN_UP(o.user, PAGE_SIZE) >> PAGE_SHIFT;
 	uint64_t needed = kernel_pages + initrd_pages + p2m_pages + FDT_PAGES +
@@ -286,8 +309,8 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		.max_pages = d->max_pages,
 		.virt_base = base,
 		.kernel_end = img.virt_end,
-		.initrd_vaddr = image->initrd ? img.virt_end : 0,
-		.initrd_size = image->initrd ? image->initrd_len : 0,
+		.initrd_vaddr = has_initrd ? img.virt_end : 0,
+		.initrd_size = has_initrd ? image->initrd_len : 0,
 		.p2m_vaddr = img.virt_end + initrd_pages * PAGE_SIZE,
 		.fdt_vaddr = img.virt_end + (initrd_pages + p2m_pages) * PAGE_SIZE,
 		.shared_info_vaddr = ad->shared_info_vaddr,
@@ -335,6 +358,13 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		if (image->initrd)
 			copy_to_guest_pages(p2m, base, info.initrd_vaddr,
 					    image->initrd, image->initrd_len);
+		else if (image->initrd_in_caller)
+			rc = copy_caller_to_guest_pages(p2m, base,
+							info.initrd_vaddr,
+							image->initrd_guest,
+							image->initrd_len);
+	}
+	if (!rc) {
 		/* The guest's P2M: machine frame numbers. */
 		copy_to_guest_pages(p2m, base, info.p2m_vaddr, p2m,
 				    nr_pages * sizeof(uint64_t));

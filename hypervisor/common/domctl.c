@@ -2,6 +2,7 @@
 #include <domain.h>
 #include <domain_build.h>
 #include <errno_values.h>
+#include <event_channel.h>
 #include <format.h>
 #include <hypercall.h>
 #include <mm.h>
@@ -10,6 +11,7 @@
 #include <string_ops.h>
 #include <version.h>
 #include <keel/domctl.h>
+#include <keel/sched.h>
 #include <asm/pv.h>
 
 /* @info, all of it, from @d (referenced). */
@@ -73,18 +75,28 @@ static long domctl_physinfo(unsigned long arg)
 	return copy_to_guest(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
-/* Build a domain from an image the caller holds: copy image and config
- * into Keel's memory first, so the guest cannot change them mid-build. */
-static long domctl_create_domain(unsigned long arg)
+/*
+ * Build a domain from an image the caller holds: copy image and config
+ * into Keel's memory first, so the guest cannot change them mid-build.
+ * An initrd (create_domain_initrd) is only ever copied, never parsed:
+ * the builder takes it from the caller's memory as it goes.
+ */
+static long domctl_create_domain(unsigned long arg, bool with_initrd)
 {
+	struct keel_domctl_create_domain_initrd full = { 0 };
 	struct keel_domctl_create_domain op;
 	char config[KEEL_DOMCTL_CONFIG_MAX];
 	struct domain *d;
 
-	if (copy_from_guest(&op, arg, sizeof(op)))
+	if (copy_from_guest(&full, arg, with_initrd ? sizeof(full) :
+						      sizeof(op)))
 		return -EFAULT;
+	op = full.domain;
 	if (op.pad[0] || op.pad[1] || op.pad[2] || !op.image_size ||
 	    op.image_size > KEEL_DOMCTL_IMAGE_MAX)
+		return -EINVAL;
+	if (with_initrd && (!full.initrd_size ||
+			    full.initrd_size > KEEL_DOMCTL_INITRD_MAX))
 		return -EINVAL;
 	/* Byte by byte: the string may end just before unmapped memory. */
 	for (size_t n = 0;; n++) {
@@ -105,6 +117,9 @@ static long domctl_create_domain(unsigned long arg)
 		rc = domain_build(&(struct domain_image){
 					.kernel = phys_to_virt(pa),
 					.kernel_len = op.image_size,
+					.initrd_in_caller = with_initrd,
+					.initrd_guest = full.initrd,
+					.initrd_len = full.initrd_size,
 					.cmdline = config,
 				  }, false, &d);
 	frame_free(pa, order);
@@ -112,6 +127,7 @@ static long domctl_create_domain(unsigned long arg)
 		return rc;
 	/* Unpublished until the caller knows its id: nobody else can find
 	 * (and destroy) it half-built. */
+	/* domid is at the same place in both structures. */
 	op.domid = d->domid;
 	if (copy_to_guest(arg, &op, sizeof(op))) {
 		domain_destroy(d);
@@ -177,16 +193,75 @@ static long domctl_destroy_domain(unsigned long domid)
 	return 0;
 }
 
+static long domctl_request_shutdown(unsigned long arg)
+{
+	struct keel_domctl_request_shutdown req;
+	long rc;
+
+	if (copy_from_guest(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.pad || (req.reason != KEEL_SHUTDOWN_poweroff &&
+			req.reason != KEEL_SHUTDOWN_reboot))
+		return -EINVAL;
+	struct domain *d = domctl_target(req.domid, true, &rc);
+	if (!d)
+		return rc;
+	/* A domain that has shut down has no one left to ask. */
+	if (d->state == DOMAIN_SHUTDOWN) {
+		domain_put(d);
+		return -EINVAL;
+	}
+	WRITE_ONCE(d->shared_info->shutdown_request, req.reason + 1);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	evtchn_send_virq_vcpu(d->vcpus[0], KEEL_VIRQ_SHUTDOWN_REQUEST);
+	domain_put(d);
+	return 0;
+}
+
+static long domctl_getvcpuinfo(unsigned long arg)
+{
+	struct keel_domctl_getvcpuinfo info;
+	long rc;
+
+	if (copy_from_guest(&info, arg, sizeof(info)))
+		return -EFAULT;
+	if (info.pad)
+		return -EINVAL;
+	struct domain *d = domctl_target(info.domid, false, &rc);
+	if (!d)
+		return rc;
+	if (info.vcpu >= d->nr_vcpus) {
+		domain_put(d);
+		return -ENOENT;
+	}
+	const struct vcpu *v = d->vcpus[info.vcpu];
+	static const uint32_t states[] = {
+		[VCPU_DOWN] = KEEL_VCPUINFO_down,
+		[VCPU_RUNNABLE] = KEEL_VCPUINFO_runnable,
+		[VCPU_RUNNING] = KEEL_VCPUINFO_running,
+		[VCPU_BLOCKED] = KEEL_VCPUINFO_blocked,
+	};
+	info.state = states[READ_ONCE(v->state)];
+	info.processor = READ_ONCE(v->processor);
+	info.cpu_time_ns = vcpu_cpu_time_ns(v);
+	domain_put(d);
+	return copy_to_guest(arg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
 long do_domctl(unsigned long cmd, unsigned long arg)
 {
 	switch (cmd) {
 	case KEEL_DOMCTL_getinfo:         return domctl_getinfo(arg, false);
 	case KEEL_DOMCTL_getinfo_next:    return domctl_getinfo(arg, true);
 	case KEEL_DOMCTL_physinfo:        return domctl_physinfo(arg);
-	case KEEL_DOMCTL_create_domain:   return domctl_create_domain(arg);
+	case KEEL_DOMCTL_create_domain:   return domctl_create_domain(arg, false);
+	case KEEL_DOMCTL_create_domain_initrd:
+		return domctl_create_domain(arg, true);
 	case KEEL_DOMCTL_unpause_domain:  return domctl_unpause_domain(arg);
 	case KEEL_DOMCTL_destroy_domain:  return domctl_destroy_domain(arg);
 	case KEEL_DOMCTL_pause_domain:    return domctl_pause_domain(arg);
+	case KEEL_DOMCTL_request_shutdown: return domctl_request_shutdown(arg);
+	case KEEL_DOMCTL_getvcpuinfo:     return domctl_getvcpuinfo(arg);
 	default:                          return -ENOSYS;
 	}
 }

@@ -101,7 +101,8 @@ void evtchn_send_virq_vcpu(struct vcpu *v, unsigned int virq)
  * to another with bind_vcpu. */
 static bool virq_is_global(uint32_t virq)
 {
-	return virq == KEEL_VIRQ_CONSOLE || virq == KEEL_VIRQ_CONSOLE_INPUT;
+	return virq == KEEL_VIRQ_CONSOLE || virq == KEEL_VIRQ_CONSOLE_INPUT ||
+	       virq == KEEL_VIRQ_SHUTDOWN_REQUEST;
 }
 
 void evtchn_send_virq_global(unsigned int virq)

@@ -120,6 +120,9 @@ uint64_t vcpu_cpu_time_ns(const struct vcpu *v)
 	return t;
 }
 
+/* The smallest vruntime of the vCPUs that compete for the CPUs: those
+ * of a paused domain do not (their stale, low vruntimes would give
+ * every vCPU that wakes meanwhile a head start). */
 static uint64_t min_vruntime(void)
 {
 	uint64_t min = UINT64_MAX;
@@ -129,15 +132,26 @@ static uint64_t min_vruntime(void)
 		struct vcpu *curr = running_vcpu[cpu];
 		struct list_head *pos;
 
-		if (curr && vruntime_now_locked(curr) < min)
+		if (curr && !curr->domain->paused &&
+		    vruntime_now_locked(curr) < min)
 			min = vruntime_now_locked(curr);
 		list_for_each(pos, &sc->runq) {
 			struct vcpu *v = list_entry(pos, struct vcpu, run_link);
-			if (v->vruntime < min)
+			if (!v->domain->paused && v->vruntime < min)
 				min = v->vruntime;
 		}
 	}
 	return min == UINT64_MAX ? 0 : min;
+}
+
+static struct vcpu *queue_min(struct sched_cpu *sc);
+
+/* An online CPU with nothing to run: no current vCPU, and none on its
+ * queue but paused ones. */
+static bool cpu_idle_locked(unsigned int cpu)
+{
+	return percpu_of(cpu) && percpu_of(cpu)->online &&
+	       !running_vcpu[cpu] && !queue_min(&sched_cpus[cpu]);
 }
 
 static unsigned int pick_cpu_locked(struct vcpu *v)
@@ -146,8 +160,7 @@ static unsigned int pick_cpu_locked(struct vcpu *v)
 	    percpu_of(v->processor) && percpu_of(v->processor)->online)
 		return v->processor;
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		if (percpu_of(cpu) && percpu_of(cpu)->online &&
-		    !running_vcpu[cpu] && list_empty(&sched_cpus[cpu].runq))
+		if (cpu_idle_locked(cpu))
 			return cpu;
 	return v->processor;
 }
@@ -337,8 +350,10 @@ int scheduler_resume_domain(struct domain *d)
 		spin_unlock_irqrestore(&sched_lock, flags);
 		return -EINVAL;
 	}
-	d->paused = false;
+	/* The others' floor, while the domain's own vCPUs do not count. */
 	uint64_t floor = min_vruntime();
+	d->paused = false;
+	bool any = false;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
 
@@ -348,7 +363,13 @@ int scheduler_resume_domain(struct domain *d)
 		if (v->vruntime < floor)
 			v->vruntime = floor;
 		kick_cpu(v->processor);
+		any = true;
 	}
+	/* An idle CPU steals what its own queue lacks: wake those too. */
+	for (unsigned int cpu = 0; any && cpu < NR_CPUS; cpu++)
+		if (percpu_of(cpu) && percpu_of(cpu)->online &&
+		    !running_vcpu[cpu])
+			kick_cpu(cpu);
 	spin_unlock_irqrestore(&sched_lock, flags);
 	return 0;
 }

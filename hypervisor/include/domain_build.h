@@ -11,7 +11,14 @@
 struct domain_image {
 	const uint8_t *kernel;
 	uint64_t kernel_len;
-	const uint8_t *initrd;		/* NULL: none */
+	/* The initrd, initrd_len bytes: in hypervisor memory (a boot
+	 * module), or else, when initrd_in_caller is set, at guest address
+	 * initrd_guest of the calling vCPU (domctl). Keel never looks inside
+	 * an initrd, so the second is copied straight into the new domain's
+	 * frames, with the guest-access checks; a fault fails the build. */
+	const uint8_t *initrd;		/* NULL and !initrd_in_caller: none */
+	uint64_t initrd_guest;
+	bool initrd_in_caller;
 	uint64_t initrd_len;
 	const char *cmdline;
 	/* The boot's first kernel module (whether or not an earlier one

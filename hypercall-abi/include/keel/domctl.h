@@ -13,6 +13,14 @@
 #define KEEL_DOMCTL_pause_domain   5	/* arg: domain id (ABI 1.3) */
 #define KEEL_DOMCTL_getinfo_next   6	/* arg: struct keel_domctl_getinfo
 					 * (ABI 1.3) */
+#define KEEL_DOMCTL_create_domain_initrd 7
+			/* arg: struct keel_domctl_create_domain_initrd
+			 * (ABI 1.3) */
+#define KEEL_DOMCTL_request_shutdown 8	/* arg: struct
+					 * keel_domctl_request_shutdown
+					 * (ABI 1.3) */
+#define KEEL_DOMCTL_getvcpuinfo    9	/* arg: struct keel_domctl_getvcpuinfo
+					 * (ABI 1.3) */
 
 #define KEEL_DOMINFO_running    (1u << 0)	/* some vCPU is running */
 #define KEEL_DOMINFO_blocked    (1u << 1)	/* every up vCPU is blocked */
@@ -51,7 +59,7 @@ struct keel_domctl_physinfo {
  * (hypercall-abi/docs/pv-boot-protocol.md). The config is the module
  * command line: "name=web mem=16M vcpus=1 -- guest args". privileged=
  * defaults to 0. Start it with KEEL_DOMCTL_unpause_domain. */
-#define KEEL_DOMCTL_IMAGE_MAX   (16u << 20)	/* bytes */
+#define KEEL_DOMCTL_IMAGE_MAX   (32u << 20)	/* bytes (16 MiB before 1.3) */
 #define KEEL_DOMCTL_CONFIG_MAX  256		/* bytes, with the NUL */
 struct keel_domctl_create_domain {
 	uint64_t image;		/* IN: guest address of the ELF image */
@@ -60,6 +68,42 @@ struct keel_domctl_create_domain {
 				 * command line */
 	keel_domid_t domid;	/* OUT: the new domain */
 	uint16_t pad[3];	/* zero */
+};
+
+/* The same, with an initial ramdisk from the caller's memory, which the
+ * builder places and describes as it does a boot-time "initrd" module.
+ * Keel copies it straight into the new domain's memory. */
+#define KEEL_DOMCTL_INITRD_MAX  (64u << 20)	/* bytes */
+struct keel_domctl_create_domain_initrd {
+	struct keel_domctl_create_domain domain;	/* IN/OUT: as above */
+	uint64_t initrd;	/* IN: guest address of the initrd */
+	uint64_t initrd_size;	/* IN: 1 .. KEEL_DOMCTL_INITRD_MAX bytes */
+};
+
+/* Ask domain `domid` to shut down, as xl shutdown does: the hypervisor
+ * writes reason + 1 to its shared_info's shutdown_request and raises its
+ * KEEL_VIRQ_SHUTDOWN_REQUEST. The guest decides what to do (Linux runs
+ * its orderly poweroff or reboot). The caller writes every field. */
+struct keel_domctl_request_shutdown {
+	keel_domid_t domid;
+	uint16_t pad;		/* zero */
+	uint32_t reason;	/* KEEL_SHUTDOWN_poweroff or _reboot */
+};
+
+/* One vCPU of a domain, for vcpu-list. The caller writes domid and vcpu;
+ * the hypervisor writes the rest. */
+#define KEEL_VCPUINFO_down     0	/* not started, or taken down */
+#define KEEL_VCPUINFO_runnable 1	/* waiting for a CPU */
+#define KEEL_VCPUINFO_running  2	/* on a CPU now */
+#define KEEL_VCPUINFO_blocked  3	/* waiting for an event */
+struct keel_domctl_getvcpuinfo {
+	keel_domid_t domid;	/* IN */
+	uint16_t pad;		/* IN: zero */
+	uint32_t vcpu;		/* IN: its index in the domain */
+	uint32_t state;		/* OUT: KEEL_VCPUINFO_* */
+	uint32_t processor;	/* OUT: the physical CPU it runs or last ran
+				 * or queues on */
+	uint64_t cpu_time_ns;	/* OUT: its time on a CPU, up to now */
 };
 
 #endif

@@ -20,7 +20,11 @@ typedef uint32_t keel_port_t;
 #define KEEL_VIRQ_CONSOLE_INPUT 3	/* global (ABI 1.2): serial input is
 					 * waiting for console_input; raised
 					 * in the focus domain only */
-#define KEEL_NR_VIRQS     4
+#define KEEL_VIRQ_SHUTDOWN_REQUEST 4	/* global (ABI 1.3): a control domain
+					 * asks this domain to shut down;
+					 * the reason is in shared_info's
+					 * shutdown_request */
+#define KEEL_NR_VIRQS     5
 
 #define KEEL_EVTCHNOP_alloc_unbound    0
 #define KEEL_EVTCHNOP_bind_interdomain 1

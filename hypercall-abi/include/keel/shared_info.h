@@ -30,6 +30,14 @@ struct keel_shared_info {
 	uint32_t wc_sec;
 	uint32_t wc_nsec;
 	uint32_t wc_sec_hi;
+	/* ABI 1.3. Written by the hypervisor when a control domain asks
+	 * this domain to shut down (domctl request_shutdown): 0 while no
+	 * one has, else the KEEL_SHUTDOWN_* reason of the latest request
+	 * plus 1. KEEL_VIRQ_SHUTDOWN_REQUEST follows each write; a guest
+	 * also reads it once when it binds that VIRQ, in case a request came
+	 * first. Read only by the guest. */
+	uint32_t shutdown_request;
+	uint32_t pad;
 };
 
 #endif
