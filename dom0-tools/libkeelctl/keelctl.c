@@ -202,34 +202,55 @@ int keelctl_domain_lookup(struct keelctl *h, const char *what,
 	return found == 1 ? 0 : found ? -EEXIST : -ESRCH;
 }
 
+/* @size bytes of @data in a new transport buffer, or NULL. */
+static void *buffer_copy(struct keelctl *h, const void *data, size_t size)
+{
+	void *copy = h->t.buffer_alloc(h->t.opaque, size);
+
+	if (copy)
+		memcpy(copy, data, size);
+	return copy;
+}
+
 int keelctl_domain_create(struct keelctl *h, const void *image,
-			  size_t image_size, const char *options,
+			  size_t image_size, const void *initrd,
+			  size_t initrd_size, const char *options,
 			  uint16_t *domid)
 {
 	size_t options_len = strlen(options) + 1;
-	struct keel_domctl_create_domain *op = h->small;
+	struct keel_domctl_create_domain_initrd *op = h->small;
 	char *config = (char *)h->small + sizeof(*op);
-	void *copy;
+	void *image_copy, *initrd_copy = NULL;
 	long rc;
 
 	if (!image_size || image_size > KEEL_DOMCTL_IMAGE_MAX ||
-	    options_len > KEEL_DOMCTL_CONFIG_MAX)
+	    options_len > KEEL_DOMCTL_CONFIG_MAX ||
+	    (initrd && (!initrd_size || initrd_size > KEEL_DOMCTL_INITRD_MAX)))
 		return -E2BIG;
-	copy = h->t.buffer_alloc(h->t.opaque, image_size);
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, image, image_size);
+	image_copy = buffer_copy(h, image, image_size);
+	if (initrd && image_copy)
+		initrd_copy = buffer_copy(h, initrd, initrd_size);
+	if (!image_copy || (initrd && !initrd_copy)) {
+		rc = -ENOBUFS;	/* ours, not Keel's -ENOMEM */
+		goto out;
+	}
 	memset(op, 0, sizeof(*op));
 	memcpy(config, options, options_len);
-	op->image = (uintptr_t)copy;
-	op->image_size = image_size;
-	op->config = (uintptr_t)config;
-	rc = domctl(h, KEEL_DOMCTL_create_domain, (uintptr_t)op);
-	h->t.buffer_free(h->t.opaque, copy, image_size);
-	if (rc < 0)
-		return (int)rc;
-	*domid = op->domid;
-	return 0;
+	op->domain.image = (uintptr_t)image_copy;
+	op->domain.image_size = image_size;
+	op->domain.config = (uintptr_t)config;
+	op->initrd = (uintptr_t)initrd_copy;
+	op->initrd_size = initrd ? initrd_size : 0;
+	rc = domctl(h, initrd ? KEEL_DOMCTL_create_domain_initrd :
+				KEEL_DOMCTL_create_domain, (uintptr_t)op);
+	if (!rc)
+		*domid = op->domain.domid;
+out:
+	if (initrd_copy)
+		h->t.buffer_free(h->t.opaque, initrd_copy, initrd_size);
+	if (image_copy)
+		h->t.buffer_free(h->t.opaque, image_copy, image_size);
+	return rc < 0 ? (int)rc : 0;
 }
 
 int keelctl_domain_unpause(struct keelctl *h, uint16_t domid)
@@ -245,6 +266,33 @@ int keelctl_domain_pause(struct keelctl *h, uint16_t domid)
 int keelctl_domain_destroy(struct keelctl *h, uint16_t domid)
 {
 	return (int)domctl(h, KEEL_DOMCTL_destroy_domain, domid);
+}
+
+int keelctl_domain_request_shutdown(struct keelctl *h, uint16_t domid,
+				    uint32_t reason)
+{
+	struct keel_domctl_request_shutdown *req = h->small;
+
+	memset(req, 0, sizeof(*req));
+	req->domid = domid;
+	req->reason = reason;
+	return (int)domctl(h, KEEL_DOMCTL_request_shutdown, (uintptr_t)req);
+}
+
+int keelctl_vcpu_info(struct keelctl *h, uint16_t domid, uint32_t vcpu,
+		      struct keel_domctl_getvcpuinfo *out)
+{
+	struct keel_domctl_getvcpuinfo *info = h->small;
+	long rc;
+
+	memset(info, 0, sizeof(*info));
+	info->domid = domid;
+	info->vcpu = vcpu;
+	rc = domctl(h, KEEL_DOMCTL_getvcpuinfo, (uintptr_t)info);
+	if (rc < 0)
+		return (int)rc;
+	*out = *info;
+	return 0;
 }
 
 static uint64_t monotonic_ms(void)

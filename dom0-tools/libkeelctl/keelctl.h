@@ -68,16 +68,26 @@ int keelctl_domain_lookup(struct keelctl *h, const char *what,
 
 /* Build a paused domain from the PV kernel @image with the domain
  * builder's @options ("name=N mem=M vcpus=N -- guest command line",
- * pv-boot-protocol.md section 3). -E2BIG: image or options over Keel's
- * limits, before any hypercall. */
+ * pv-boot-protocol.md section 3) and, unless @initrd is NULL, an initial
+ * ramdisk. -E2BIG: image, initrd or options over Keel's limits, before
+ * any hypercall; -ENOBUFS: no buffer for them here (-ENOMEM is Keel's:
+ * no memory for the domain). */
 int keelctl_domain_create(struct keelctl *h, const void *image,
-			  size_t image_size, const char *options,
+			  size_t image_size, const void *initrd,
+			  size_t initrd_size, const char *options,
 			  uint16_t *domid);
 int keelctl_domain_unpause(struct keelctl *h, uint16_t domid);
 int keelctl_domain_pause(struct keelctl *h, uint16_t domid);
 /* Shut the domain down at once; Keel frees it when its vCPUs are off
  * the CPUs. */
 int keelctl_domain_destroy(struct keelctl *h, uint16_t domid);
+/* Ask the domain to shut down (KEEL_SHUTDOWN_poweroff or _reboot); the
+ * guest does it, or not: watch with keelctl_domain_info(). */
+int keelctl_domain_request_shutdown(struct keelctl *h, uint16_t domid,
+				    uint32_t reason);
+/* vCPU @vcpu of domain @domid; -ENOENT past the last. */
+int keelctl_vcpu_info(struct keelctl *h, uint16_t domid, uint32_t vcpu,
+		      struct keel_domctl_getvcpuinfo *out);
 /* Wait until domain @domid no longer exists (its memory all returned),
  * polling every millisecond for at most @timeout_ms: 0, or -ETIMEDOUT. */
 int keelctl_domain_wait_gone(struct keelctl *h, uint16_t domid,

@@ -59,9 +59,15 @@ static void usage(FILE *out)
 	      "        The domains: name, id, memory (MiB), vCPUs, state\n"
 	      "        (r running, b blocked, p paused, s shut down,\n"
 	      "        c crashed) and CPU time (s). -l: every detail.\n"
+	      "  shutdown [-w] DOMAIN\n"
+	      "        Ask the domain to power off (its kernel does it\n"
+	      "        cleanly); -w waits until it is gone.\n"
 	      "  destroy DOMAIN    End the domain at once.\n"
 	      "  pause DOMAIN      Stop the domain's vCPUs from running.\n"
 	      "  unpause DOMAIN    Let a paused (or created -p) domain run.\n"
+	      "  vcpu-list [DOMAIN ...]\n"
+	      "        Each vCPU: the CPU it is on, its state (r running,\n"
+	      "        b blocked, p paused or down) and CPU time (s).\n"
 	      "  domid NAME        The id of the domain called NAME.\n"
 	      "  domname ID        The name of domain ID.\n"
 	      "  info              The host: Keel's version, CPUs, memory.\n"
@@ -367,6 +373,127 @@ out:
 	return status;
 }
 
+static int cmd_shutdown(int argc, char **argv)
+{
+	struct keel_domctl_getinfo info;
+	bool wait = false;
+	int i = 1, rc, status = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-w") || !strcmp(argv[i], "--wait"))
+			wait = true;
+		else
+			return error_exit(2, "shutdown: unknown option '%s'",
+					  argv[i]);
+	}
+	if (argc - i != 1)
+		return error_exit(2, "shutdown: give one domain (a name or an "
+				  "id)");
+	struct keelctl *h = open_keel();
+	if (!h)
+		return 1;
+	if (!find_domain(h, "shutdown", argv[i], &info))
+		goto out;
+	rc = keelctl_domain_request_shutdown(h, info.domid,
+					     KEEL_SHUTDOWN_poweroff);
+	if (rc == -EINVAL)
+		error_exit(1, "shutdown: domain %u (%s) is this control domain, "
+			   "or has already shut down", info.domid, info.name);
+	else if (rc)
+		error_exit(1, "shutdown: %s: %s", argv[i], strerror(-rc));
+	else if (wait && (rc = keelctl_domain_wait_gone(h, info.domid,
+							 300000)))
+		error_exit(1, "shutdown: domain %u (%s) %s", info.domid,
+			   info.name, rc == -ETIMEDOUT ? "did not shut down "
+			   "within 300 s" : strerror(-rc));
+	else
+		status = 0;
+out:
+	keelctl_close(h);
+	return status;
+}
+
+/* xl's three letters for a vCPU: running, blocked, paused (or down). */
+static const char *vcpu_state(const struct keel_domctl_getvcpuinfo *v,
+			      const struct keel_domctl_getinfo *d)
+{
+	if (v->state == KEEL_VCPUINFO_down)
+		return "--p";
+	if (d->flags & KEEL_DOMINFO_paused)
+		return "--p";
+	return v->state == KEEL_VCPUINFO_running ? "r--" :
+	       v->state == KEEL_VCPUINFO_blocked ? "-b-" : "---";
+}
+
+static int cmd_vcpu_list(int argc, char **argv)
+{
+	struct keel_domctl_getinfo *list = NULL;
+	int n, status = 1;
+	bool first = true;
+
+	struct keelctl *h = open_keel();
+	if (!h)
+		return 1;
+	if (argc > 1) {
+		list = calloc((size_t)(argc - 1), sizeof(*list));
+		if (!list) {
+			error_exit(1, "vcpu-list: out of memory");
+			goto out;
+		}
+		for (n = 0; n < argc - 1; n++)
+			if (!find_domain(h, "vcpu-list", argv[n + 1], &list[n]))
+				goto out;
+	} else if ((n = keelctl_domain_list(h, &list)) < 0) {
+		error_exit(1, "vcpu-list: %s", strerror(-n));
+		goto out;
+	}
+	if (json_output)
+		printf("[\n");
+	else
+		printf("%-32s %5s %5s %4s %5s %9s\n", "Name", "ID", "VCPU",
+		       "CPU", "State", "Time(s)");
+	for (int k = 0; k < n; k++) {
+		for (uint32_t i = 0; i < list[k].nr_vcpus; i++) {
+			struct keel_domctl_getvcpuinfo v;
+			int rc = keelctl_vcpu_info(h, list[k].domid, i, &v);
+
+			/* A domain that went meanwhile has no vCPUs left. */
+			if (rc == -ESRCH || rc == -EBUSY)
+				break;
+			if (rc) {
+				error_exit(1, "vcpu-list: %s: %s", list[k].name,
+					   strerror(-rc));
+				goto out;
+			}
+			if (json_output) {
+				printf("%s  {\n    \"domid\": %u,\n    \"name\": ",
+				       first ? "" : ",\n", list[k].domid);
+				json_string(list[k].name);
+				printf(",\n    \"vcpu\": %u,\n    \"cpu\": %u,\n"
+				       "    \"state\": \"%s\",\n"
+				       "    \"cpu_time\": %.3f\n  }", i,
+				       v.processor, vcpu_state(&v, &list[k]),
+				       (double)v.cpu_time_ns / 1e9);
+				first = false;
+				continue;
+			}
+			char cpu[12] = "-";
+			if (v.state != KEEL_VCPUINFO_down)
+				snprintf(cpu, sizeof(cpu), "%u", v.processor);
+			printf("%-32s %5u %5u %4s %5s %9.1f\n", list[k].name,
+			       list[k].domid, i, cpu, vcpu_state(&v, &list[k]),
+			       (double)v.cpu_time_ns / 1e9);
+		}
+	}
+	if (json_output)
+		printf("%s]\n", first ? "" : "\n");
+	status = 0;
+out:
+	free(list);
+	keelctl_close(h);
+	return status;
+}
+
 static int cmd_domid(int argc, char **argv, bool want_name)
 {
 	struct keel_domctl_getinfo info;
@@ -500,10 +627,10 @@ static int create_domain(const struct domain_config *cfg,
 {
 	struct keel_domctl_getinfo existing;
 	struct keel_domctl_physinfo pi;
-	size_t image_size;
+	size_t image_size, initrd_size = 0;
 	const char *why;
 	uint16_t domid;
-	char *image = NULL;
+	char *image = NULL, *initrd = NULL;
 	int rc, status = 1;
 
 	struct keelctl *h = open_keel();
@@ -527,6 +654,16 @@ static int create_domain(const struct domain_config *cfg,
 			   why);
 		goto out;
 	}
+	if (cfg->ramdisk[0]) {
+		initrd = read_file(cfg->ramdisk, KEEL_DOMCTL_INITRD_MAX,
+				   "Keel's ramdisk limit", &initrd_size);
+		if (!initrd)
+			goto out;
+		if (!initrd_size) {
+			error_exit(1, "%s: the ramdisk is empty", cfg->ramdisk);
+			goto out;
+		}
+	}
 	if ((rc = keelctl_physinfo(h, &pi))) {
 		error_exit(1, "create: %s", strerror(-rc));
 		goto out;
@@ -538,11 +675,18 @@ static int create_domain(const struct domain_config *cfg,
 			   (unsigned long long)pages_to_mib(pi.free_frames));
 		goto out;
 	}
-	rc = keelctl_domain_create(h, image, image_size, options, &domid);
+	rc = keelctl_domain_create(h, image, image_size, initrd, initrd_size,
+				   options, &domid);
 	if (rc == -ENOMEM) {
 		error_exit(1, "create: Keel has not enough free memory for "
 			   "'%s' (%llu MiB)", cfg->name,
 			   (unsigned long long)cfg->memory_mib);
+		goto out;
+	}
+	if (rc == -ENOBUFS) {
+		error_exit(1, "create: cannot map %zu MiB of hypercall buffers "
+			   "here for '%s'", (image_size + initrd_size) >> 20,
+			   cfg->name);
 		goto out;
 	}
 	if (rc) {
@@ -563,6 +707,7 @@ static int create_domain(const struct domain_config *cfg,
 	status = 0;
 out:
 	free(image);
+	free(initrd);
 	keelctl_close(h);
 	return status;
 }
@@ -629,11 +774,6 @@ static int cmd_create(int argc, char **argv)
 		status = 0;
 		goto out;
 	}
-	if (cfg->ramdisk[0]) {
-		error_exit(1, "%s: ramdisk: not supported by pvctl create yet",
-			   path);
-		goto out;
-	}
 	const enum domain_config_action actions[] = {
 		cfg->on_poweroff, cfg->on_reboot, cfg->on_crash };
 	/* Keel ends a domain that shuts down, whatever the reason. Say so
@@ -687,6 +827,10 @@ int main(int argc, char **argv)
 		return cmd_domain_op(argc, argv, keelctl_domain_pause);
 	if (!strcmp(verb, "unpause"))
 		return cmd_domain_op(argc, argv, keelctl_domain_unpause);
+	if (!strcmp(verb, "shutdown"))
+		return cmd_shutdown(argc, argv);
+	if (!strcmp(verb, "vcpu-list"))
+		return cmd_vcpu_list(argc, argv);
 	if (!strcmp(verb, "domid"))
 		return cmd_domid(argc, argv, false);
 	if (!strcmp(verb, "domname"))

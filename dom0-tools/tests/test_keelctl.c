@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <keel/keel.h>
+#include <keel/sched.h>
 
 #include "keelctl.h"
 
@@ -26,8 +27,10 @@ static struct fake {
 	long force_rc;		/* nonzero: every domctl returns it */
 	bool walk_goes_back;	/* getinfo_next returns a lower id */
 	/* What create_domain saw. */
-	unsigned char image[64];
-	size_t image_size;
+	unsigned char image[64], initrd[64];
+	size_t image_size, initrd_size;
+	unsigned int last_create_cmd;
+	uint32_t shutdown_reason;
 	char config[KEEL_DOMCTL_CONFIG_MAX];
 	const char *log;	/* console_read's text */
 	const char *version;
@@ -117,10 +120,24 @@ static long fake_domctl(uint64_t cmd, uint64_t arg)
 		p->free_frames = 600;
 		return 0;
 	}
+	case KEEL_DOMCTL_create_domain_initrd: {
+		struct keel_domctl_create_domain_initrd *full =
+			(void *)(uintptr_t)arg;
+
+		ck_assert(in_buffer(arg, sizeof(*full)));
+		ck_assert(in_buffer(full->initrd, full->initrd_size));
+		ck_assert_uint_le(full->initrd_size, sizeof(fake.initrd));
+		memcpy(fake.initrd, (void *)(uintptr_t)full->initrd,
+		       full->initrd_size);
+		fake.initrd_size = full->initrd_size;
+		/* The rest is create_domain's. */
+		__attribute__((fallthrough));
+	}
 	case KEEL_DOMCTL_create_domain: {
 		struct keel_domctl_create_domain *op = (void *)(uintptr_t)arg;
 
 		ck_assert(in_buffer(arg, sizeof(*op)));
+		fake.last_create_cmd = (unsigned int)cmd;
 		ck_assert(!op->pad[0] && !op->pad[1] && !op->pad[2]);
 		ck_assert(in_buffer(op->image, op->image_size));
 		ck_assert_uint_le(op->image_size, sizeof(fake.image));
@@ -135,6 +152,28 @@ static long fake_domctl(uint64_t cmd, uint64_t arg)
 		ck_assert(in_buffer(op->config + n, 1));
 		memcpy(fake.config, c, n + 1);
 		op->domid = 42;
+		return 0;
+	}
+	case KEEL_DOMCTL_request_shutdown: {
+		struct keel_domctl_request_shutdown *r = (void *)(uintptr_t)arg;
+
+		ck_assert(in_buffer(arg, sizeof(*r)));
+		ck_assert_uint_eq(r->pad, 0);
+		fake.shutdown_reason = r->reason;
+		return r->domid == 3 ? 0 : -ESRCH;
+	}
+	case KEEL_DOMCTL_getvcpuinfo: {
+		struct keel_domctl_getvcpuinfo *v = (void *)(uintptr_t)arg;
+
+		ck_assert(in_buffer(arg, sizeof(*v)));
+		ck_assert_uint_eq(v->pad, 0);
+		if (v->domid != 3)
+			return -ESRCH;
+		if (v->vcpu >= 2)
+			return -ENOENT;
+		v->state = KEEL_VCPUINFO_blocked;
+		v->processor = v->vcpu;
+		v->cpu_time_ns = 1000 + v->vcpu;
 		return 0;
 	}
 	case KEEL_DOMCTL_unpause_domain:
@@ -315,7 +354,7 @@ START_TEST(test_create_copies_everything)
 
 	for (unsigned int i = 0; i < sizeof(image); i++)
 		image[i] = (unsigned char)(i * 7);
-	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image),
+	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image), NULL, 0,
 					       "name=web mem=16M -- quiet",
 					       &domid), 0);
 	ck_assert_uint_eq(domid, 42);
@@ -323,6 +362,38 @@ START_TEST(test_create_copies_everything)
 	ck_assert_mem_eq(fake.image, image, sizeof(image));
 	ck_assert_str_eq(fake.config, "name=web mem=16M -- quiet");
 	/* The image's buffer is already back. */
+	ck_assert_uint_eq(fake.allocs, fake.frees + 1);
+}
+END_TEST
+
+START_TEST(test_create_with_initrd)
+{
+	unsigned char image[24] = "an image", initrd[33] = "an initrd";
+	uint16_t domid = 0;
+
+	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image), initrd,
+					       sizeof(initrd), "name=i",
+					       &domid), 0);
+	ck_assert_uint_eq(fake.last_create_cmd,
+			  KEEL_DOMCTL_create_domain_initrd);
+	ck_assert_uint_eq(domid, 42);
+	ck_assert_uint_eq(fake.initrd_size, sizeof(initrd));
+	ck_assert_mem_eq(fake.initrd, initrd, sizeof(initrd));
+	ck_assert_mem_eq(fake.image, image, sizeof(image));
+	ck_assert_str_eq(fake.config, "name=i");
+	/* Without one, the plain call. */
+	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image), NULL,
+					       0, "name=j", &domid), 0);
+	ck_assert_uint_eq(fake.last_create_cmd, KEEL_DOMCTL_create_domain);
+	/* Out of range, before any call. */
+	unsigned int calls = fake.calls;
+	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image), initrd,
+					       0, "name=i", &domid), -E2BIG);
+	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image), initrd,
+					       KEEL_DOMCTL_INITRD_MAX + 1,
+					       "name=i", &domid), -E2BIG);
+	ck_assert_uint_eq(fake.calls, calls);
+	/* Every buffer back but the handle's own. */
 	ck_assert_uint_eq(fake.allocs, fake.frees + 1);
 }
 END_TEST
@@ -335,26 +406,27 @@ START_TEST(test_create_limits)
 
 	memset(options, 'a', sizeof(options));
 	options[KEEL_DOMCTL_CONFIG_MAX] = '\0';
-	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image),
-					       options, &domid), -E2BIG);
+	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image), NULL,
+					       0, options, &domid), -E2BIG);
 	options[KEEL_DOMCTL_CONFIG_MAX - 1] = '\0';	/* just fits */
-	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image),
-					       options, &domid), 0);
-	ck_assert_int_eq(keelctl_domain_create(h, image, 0, "name=a", &domid),
+	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image), NULL,
+					       0, options, &domid), 0);
+	ck_assert_int_eq(keelctl_domain_create(h, image, 0, NULL, 0, "name=a",
+					       &domid),
 			 -E2BIG);
 	ck_assert_int_eq(keelctl_domain_create(h, image,
-					       KEEL_DOMCTL_IMAGE_MAX + 1,
-					       "name=a", &domid), -E2BIG);
+					       KEEL_DOMCTL_IMAGE_MAX + 1, NULL,
+					       0, "name=a", &domid), -E2BIG);
 	/* Refused before any hypercall was made. */
 	ck_assert_uint_eq(fake.calls, 1);
 	fake.fail_alloc = true;
-	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image),
-					       "name=a", &domid), -ENOMEM);
+	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image), NULL,
+					       0, "name=a", &domid), -ENOBUFS);
 	fake.fail_alloc = false;
 	/* Keel's refusal comes back as it is, with the buffer freed. */
 	fake.force_rc = -EINVAL;
-	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image),
-					       "name=a", &domid), -EINVAL);
+	ck_assert_int_eq(keelctl_domain_create(h, image, sizeof(image), NULL,
+					       0, "name=a", &domid), -EINVAL);
 	ck_assert_uint_eq(fake.allocs, fake.frees + 1);
 }
 END_TEST
@@ -373,6 +445,26 @@ START_TEST(test_domain_ops)
 	ck_assert_int_eq(keelctl_domain_wait_gone(h, 3, 10), -ETIMEDOUT);
 	fake.force_rc = -EBUSY;		/* being freed: still waiting */
 	ck_assert_int_eq(keelctl_domain_wait_gone(h, 3, 10), -ETIMEDOUT);
+}
+END_TEST
+
+START_TEST(test_shutdown_and_vcpus)
+{
+	struct keel_domctl_getvcpuinfo v;
+
+	ck_assert_int_eq(keelctl_domain_request_shutdown(h, 3,
+							 KEEL_SHUTDOWN_reboot),
+			 0);
+	ck_assert_uint_eq(fake.shutdown_reason, KEEL_SHUTDOWN_reboot);
+	ck_assert_int_eq(keelctl_domain_request_shutdown(h, 4, 0), -ESRCH);
+	ck_assert_int_eq(keelctl_vcpu_info(h, 3, 1, &v), 0);
+	ck_assert_uint_eq(v.domid, 3);
+	ck_assert_uint_eq(v.vcpu, 1);
+	ck_assert_uint_eq(v.state, KEEL_VCPUINFO_blocked);
+	ck_assert_uint_eq(v.processor, 1);
+	ck_assert_uint_eq(v.cpu_time_ns, 1001);
+	ck_assert_int_eq(keelctl_vcpu_info(h, 3, 2, &v), -ENOENT);
+	ck_assert_int_eq(keelctl_vcpu_info(h, 9, 0, &v), -ESRCH);
 }
 END_TEST
 
@@ -434,8 +526,10 @@ Suite *keelctl_suite(void)
 	tcase_add_test(tc, test_list_unterminated_name);
 	tcase_add_test(tc, test_lookup);
 	tcase_add_test(tc, test_create_copies_everything);
+	tcase_add_test(tc, test_create_with_initrd);
 	tcase_add_test(tc, test_create_limits);
 	tcase_add_test(tc, test_domain_ops);
+	tcase_add_test(tc, test_shutdown_and_vcpus);
 	tcase_add_test(tc, test_console_read);
 	tcase_add_test(tc, test_image_check);
 	tcase_add_test(tc, test_open_without_memory);

@@ -42,8 +42,6 @@ ERRORS = [
      "pvctl: {cfg}: disk: devices are not supported by Keel yet"),
     ("a vif", GOOD + "vif = [ 'bridge=keelbr0' ]\n", [], 1,
      "pvctl: {cfg}: vif: devices are not supported by Keel yet"),
-    ("a ramdisk, not a dry run", GOOD, None, 1,
-     "pvctl: {cfg}: ramdisk: not supported by pvctl create yet"),
     ("not a control domain", "name = 'a'\nkernel = '/k'\n", None, 1,
      "pvctl: no /dev/keel/privcmd: this is not Keel's control domain"),
     ("no file", None, "nofile", 2,
@@ -94,6 +92,7 @@ def main():
         status, out, _ = run(pvctl, ["help"])
         verbs = ["create [-n] [-p] FILE", "list [-l]", "destroy DOMAIN",
                  "pause DOMAIN", "unpause DOMAIN", "domid NAME",
+                 "shutdown [-w] DOMAIN", "vcpu-list [DOMAIN ...]",
                  "domname ID", "info", "dmesg [-c]", "--json"]
         check("help", status == 0 and all(v in out for v in verbs),
               f"status {status}")
@@ -105,12 +104,15 @@ def main():
                 (["list", "-x"], "list: unknown option '-x'"),
                 (["dmesg", "-x"], "dmesg: unknown option '-x'"),
                 (["info", "x"], "info: takes no arguments"),
+                (["shutdown"], "shutdown: give one domain (a name or an id)"),
+                (["shutdown", "-x", "a"], "shutdown: unknown option '-x'"),
                 (["create", "-q", "f"], "create: unknown option '-q'")]:
             status, _, err = run(pvctl, args)
             check(f"usage: {' '.join(args)}", status == 2 and
                   err == f"pvctl: {line}\n", f"status {status}, {err!r}")
         # Off Keel, every verb that needs it says so plainly.
         for args in (["list"], ["--json", "list"], ["destroy", "web"],
+                     ["vcpu-list"], ["shutdown", "-w", "web"],
                      ["info", "--json"], ["dmesg"]):
             status, out, err = run(pvctl, args)
             check(f"no privcmd: {' '.join(args)}", status == 1 and

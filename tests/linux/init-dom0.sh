@@ -21,9 +21,9 @@ run() {
 	echo "KEEL-DOM0: exit $?"
 }
 
-# Wait (at most ~20 s) until domain $1 is gone.
+# Wait (at most ${2:-20} s) until domain $1 is gone.
 wait_gone() {
-	for i in $(seq 1 200); do
+	for i in $(seq 1 $((${2:-20} * 10))); do
 		pvctl domid "$1" >/dev/null 2>&1 || return 0
 		sleep 0.1
 	done
@@ -47,6 +47,15 @@ CFG
 { echo '#!/bin/sh'; for i in $(seq 1 10); do echo 'echo not a kernel'; done; } \
 	> not-elf
 head -c 2000 soak_child.elf > truncated.elf
+cat > linux.cfg <<CFG
+# The same Linux as this control domain, as an ordinary guest.
+name = "linux-guest"
+kernel = "/etc/keel/vmlinux"
+ramdisk = "/etc/keel/domu.cpio"
+memory = 64
+vcpus = 2
+extra = "console=hvc0 keel_guest=yes"
+CFG
 good() { printf 'name = "%s"\nkernel = "/etc/keel/soak_child.elf"\n' "$1"; }
 good bad > base.cfg
 printf 'name = "x"\nkernel "/k"\n' > syntax.cfg
@@ -73,6 +82,9 @@ run pvctl pause spinner
 run pvctl list spinner
 run pvctl unpause spinner
 run pvctl list -l spinner
+run pvctl vcpu-list
+run pvctl --json vcpu-list spinner
+run pvctl shutdown spinner
 
 # Bad input: each one line, a non-zero status, nothing left behind.
 run pvctl create /etc/keel/nosuch.cfg
@@ -99,11 +111,22 @@ run pvctl destroy 999
 run pvctl pause hello
 run pvctl unpause spinner
 run pvctl destroy 0
+run pvctl shutdown 0
 run pvctl pause dom0
 run su -s /bin/sh nobody -c "pvctl list"
 run pvctl bogus
 
 run pvctl destroy spinner
+# A Linux guest, with its initramfs, shut down from here once it is up.
+run pvctl create linux.cfg
+for i in $(seq 1 1200); do
+	pvctl dmesg | grep -q "KEEL-DOMU: waiting$" && break
+	sleep 0.1
+done
+run pvctl vcpu-list linux-guest
+run pvctl shutdown -w linux-guest
+pvctl domid linux-guest >/dev/null 2>&1 ||
+	echo "KEEL-DOM0: the Linux guest is gone"
 run pvctl list
 run pvctl --json info
 # Keel's log holds the guests' console lines (the pattern's $ keeps it

@@ -524,8 +524,12 @@ def _(ctx, problems):
     control domain, to the busybox shell on hvc0. Typed at as a person
     would, it shows its prompt and the echo of the keys before the line
     ends (Keel shows the focus domain's unfinished line), runs `echo
-    hello-N` and shows hello-N, and `poweroff -f` ends the domain and,
-    in test mode, Keel."""
+    hello-N` and shows hello-N. Then the demo its banner offers: `pvctl
+    create /etc/keel/demo.cfg` starts a Linux guest, which reaches its
+    own shell; Ctrl-T three times moves the input to it, and it runs a
+    command; Ctrl-T three times moves it back; `pvctl list` shows the
+    guest and `pvctl destroy demo` ends it; `poweroff -f` ends the
+    domain and, in test mode, Keel."""
     kdir = kernel(ctx, problems)
     if not kdir:
         return
@@ -548,6 +552,25 @@ def _(ctx, problems):
             (b"\r", rb"\n(\[[ 0-9.]+\] )?\(d0\) " +
              re.escape(word).encode() + rb"\r?\n", 30, "the command's output"),
             (None, rb"\(d0\) [^\n]*# ", 30, "the next prompt"),
+            # The demo the banner offers: a guest from dom0, typed to
+            # after moving the input focus, then destroyed.
+            (b"pvctl create /etc/keel/demo.cfg\r",
+             rb"\(d0\) Created domain 1 \(demo\)\r?\n", 60,
+             "pvctl create's report"),
+            (None, rb"\(d1\) Keel: this is the demo guest", 120,
+             "the demo guest's banner"),
+            (None, rb"\(d1\) [^\n]*# ", 60, "the demo guest's prompt"),
+            (b"\x14\x14\x14", rb"console: input to d1 \(demo\)", 30,
+             "the focus moving to the demo guest"),
+            (f"echo {word}-demo\r".encode(), rb"\n(\[[ 0-9.]+\] )?\(d1\) " +
+             re.escape(f"{word}-demo").encode() + rb"\r?\n", 30,
+             "the demo guest's output"),
+            (b"\x14\x14\x14", rb"console: input to d0 \(linux\)", 30,
+             "the focus moving back to dom0"),
+            (b"pvctl list\r", rb"\(d0\) demo +1 +64 +1 ", 30,
+             "pvctl list showing the demo guest"),
+            (b"pvctl destroy demo\r", rb"Domain 1 \(demo\) exited: poweroff",
+             60, "the demo guest's end"),
             (b"poweroff -f\r", rb"Domain 0 \(linux\) exited: poweroff",
              60, "the domain's poweroff"),
         ]
@@ -665,6 +688,13 @@ DOM0_EXPECT = [
         r"  control domain: no", r"  memory:         4 MiB \(1024 pages\)",
         r"  vcpus:          1 \(1 online\)", r"  weight:         256",
         r"  cpu time:       \d+\.\d{3} s"]),
+    ("pvctl vcpu-list", 0, [
+        r"Name\s+ID\s+VCPU\s+CPU\s+State\s+Time\(s\)",
+        r"dom0\s+0\s+0\s+[01]\s+(r--|-b-|---)\s+\d+\.\d",
+        r"dom0\s+0\s+1\s+[01]\s+(r--|-b-|---)\s+\d+\.\d",
+        r"spinner\s+1\s+0\s+[01]\s+(r--|-b-|---)\s+\d+\.\d"]),
+    # soak_child binds no shutdown VIRQ: asked, it ignores the request.
+    ("pvctl shutdown spinner", 0, []),
     ("pvctl create /etc/keel/nosuch.cfg", 1,
      [r"pvctl: /etc/keel/nosuch.cfg: No such file or directory"]),
     ("pvctl create syntax.cfg", 1,
@@ -719,6 +749,9 @@ DOM0_EXPECT = [
      [r"pvctl: unpause: domain 1 \(spinner\) is not paused"]),
     ("pvctl destroy 0", 1,
      [r"pvctl: destroy: domain 0 \(dom0\) is this control domain itself"]),
+    ("pvctl shutdown 0", 1,
+     [r"pvctl: shutdown: domain 0 \(dom0\) is this control domain, or has "
+      r"already shut down"]),
     ("pvctl pause dom0", 1,
      [r"pvctl: pause: domain 0 \(dom0\) cannot be paused: it is not "
       r"running, or it is this control domain"]),
@@ -728,6 +761,12 @@ DOM0_EXPECT = [
     ("pvctl bogus", 2,
      [r"pvctl: unknown command 'bogus' \(pvctl help lists them\)"]),
     ("pvctl destroy spinner", 0, []),
+    ("pvctl create linux.cfg", 0, [r"Created domain \d+ \(linux-guest\)"]),
+    ("pvctl vcpu-list linux-guest", 0, [
+        r"Name.*",
+        r"linux-guest\s+\d+\s+0\s+[01]\s+(r--|-b-|---)\s+\d+\.\d",
+        r"linux-guest\s+\d+\s+1\s+[01]\s+(r--|-b-|---)\s+\d+\.\d"]),
+    ("pvctl shutdown -w linux-guest", 0, []),
     ("pvctl list", 0, [r"Name.*", r"dom0\s+0\s+256\s+2\s+r-----\s+\S+"]),
     ('sh -c pvctl dmesg | grep -c "(d2) RESULT: PASS soak_child$"', 0,
      [r"1"]),
@@ -756,9 +795,12 @@ def _(ctx, problems):
                    capture_output=True)
     pvctl = os.path.join(ctx["build"], "dom0-tools", "dom0", "pvctl")
     guest = os.path.join(ctx["build"], "guests", "soak_child.elf")
+    domu = initramfs(ctx, "init-domu.sh")
     initrd = initramfs(ctx, "init-dom0.sh",
                        [f"{pvctl}:bin/pvctl",
-                        f"{guest}:etc/keel/soak_child.elf"])
+                        f"{guest}:etc/keel/soak_child.elf",
+                        f"{os.path.join(kdir, 'vmlinux')}:etc/keel/vmlinux",
+                        f"{domu}:etc/keel/domu.cpio"])
     mods = [Module(os.path.join(kdir, "vmlinux"),
                    "name=dom0 mem=256M privileged=1 vcpus=2 -- "
                    "console=hvc0 quiet"),
@@ -787,6 +829,11 @@ def _(ctx, problems):
     jsons = [json.loads("\n".join(out)) for cmd, out, status in ran
              if cmd in ("pvctl --json info", "pvctl --json list")
              and status == 0]
+    vcpus = [json.loads("\n".join(out)) for cmd, out, status in ran
+             if cmd == "pvctl --json vcpu-list spinner" and status == 0]
+    if len(vcpus) != 1 or [(v["name"], v["vcpu"]) for v in vcpus[0]] != [
+            ("spinner", 0)] or vcpus[0][0]["cpu_time"] <= 0:
+        problems.append(f"--json vcpu-list spinner: {vcpus}")
     infos = [j for j in jsons if isinstance(j, dict)]
     lists = [j for j in jsons if isinstance(j, list)]
     if len(infos) != 2 or len(lists) != 1:
@@ -808,6 +855,28 @@ def _(ctx, problems):
     if not any(re.match(r"^\(d2\) RESULT: PASS soak_child$", l)
                for l in r.lines):
         problems.append("the created guest did not pass on Keel's console")
+    # The Linux guest pvctl created: its own console lines, on Keel's.
+    made = [re.match(r"^\(d0\) Created domain (\d+) \(linux-guest\)$", l)
+            for l in r.lines]
+    made = [m.group(1) for m in made if m]
+    if made:
+        dn = rf"^\(d{made[0]}\) (\[ *\d+\.\d+\] )?"
+        for w in [dn + r"keel: domain \d+ \(linux-guest\), 2 vCPUs, 16384 "
+                  r"pages, ABI 1\.3$",
+                  dn + r"RAMDISK: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\]$",
+                  dn + r"KEEL-DOMU: up on 2 CPUs, MemTotal: \d+ kB$",
+                  dn + r"KEEL-DOMU: console=hvc0 keel_guest=yes$",
+                  dn + r"keel: the control domain asks for a poweroff$",
+                  dn + r"KEEL-DOMU: init got the poweroff signal$"]:
+            if not any(re.search(w, l) for l in r.lines):
+                problems.append(f"the Linux guest: no line matching {w!r}")
+        if not any(re.match(rf"^Domain {made[0]} \(linux-guest\) exited: "
+                            r"poweroff$", l) for l in r.lines):
+            problems.append("the Linux guest did not power off")
+    if not any(l == "(d0) KEEL-DOM0: the Linux guest is gone"
+               for l in r.lines):
+        problems.append("the Linux guest was not gone after pvctl "
+                        "shutdown -w")
     if r.status != keeltest.SUCCESS:
         problems.append(f"Keel ended with {r.status}")
 

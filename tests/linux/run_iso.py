@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The ISO `make run` boots: Keel with the Linux kernel of
 guest-pv-linux-patches as its first domain, the control domain, on the
-initramfs of dom0-tools/rootfs (a busybox shell on hvc0).
+initramfs of dom0-tools/rootfs (a busybox shell on hvc0), which holds
+pvctl and a demo guest for it: /etc/keel/demo.cfg, the same kernel with
+its own small initramfs.
 
     run_iso.py BUILD OUT.iso [KEEL_OPTION ...]
 
@@ -23,13 +25,25 @@ DOM0_CMDLINE = "name=linux mem=256M vcpus=2 privileged=1 -- console=hvc0"
 KEEL_CMDLINE = "loglvl=info"
 
 
+def initramfs(out, init, extras=()):
+    subprocess.run([sys.executable, os.path.join(HERE, "initramfs.py"),
+                    out, init, *extras], check=True)
+
+
 def make_run_iso(build, kernel_dir, workdir, keel_options=()):
     """Build the ISO in @workdir from @kernel_dir's vmlinux; return its
     path."""
+    rootfs = os.path.join(TOP, "dom0-tools", "rootfs")
+    subprocess.run(["make", "-s", "-C", os.path.join(TOP, "dom0-tools"),
+                    "dom0", f"BUILD={os.path.abspath(build)}"], check=True)
+    demo = os.path.join(workdir, "demo-initrd.cpio")
+    initramfs(demo, os.path.join(rootfs, "demo-guest-init"))
     initrd = os.path.join(workdir, "dom0-initrd.cpio")
-    subprocess.run([sys.executable, os.path.join(HERE, "initramfs.py"),
-                    initrd, os.path.join(TOP, "dom0-tools", "rootfs", "init")],
-                   check=True)
+    initramfs(initrd, os.path.join(rootfs, "init"), [
+        os.path.join(build, "dom0-tools", "dom0", "pvctl") + ":bin/pvctl",
+        os.path.join(rootfs, "demo.cfg") + ":etc/keel/demo.cfg",
+        os.path.join(kernel_dir, "vmlinux") + ":etc/keel/vmlinux",
+        demo + ":etc/keel/demo-initrd.cpio"])
     mods = [Module(os.path.join(kernel_dir, "vmlinux"), DOM0_CMDLINE),
             Module(initrd, "initrd")]
     return keeltest.build_iso(workdir, os.path.join(build, "keel.elf"),

@@ -29,7 +29,7 @@
 #include <linux/types.h>
 
 #define KEEL_PRIVCMD_PATH       "/dev/keel/privcmd"
-#define KEEL_PRIVCMD_BUFFER_MAX (32u << 20)	/* bytes per mmap() */
+#define KEEL_PRIVCMD_BUFFER_MAX (64u << 20)	/* bytes per mmap() */
 
 struct keel_privcmd_hypercall {
 	__u64 op;	/* the hypercall number (hypercalls.def) */
