@@ -736,7 +736,7 @@ DOM0_EXPECT = [
     ("pvctl create base.cfg name=\"a-name-that-is-longer-than-31-bytes\"",
      1, [r"pvctl: command line:1: name: longer than 31 bytes"]),
     ("pvctl create ramdisk.cfg", 1,
-     [r"pvctl: ramdisk.cfg: ramdisk: not supported by pvctl create yet"]),
+     [r"pvctl: /etc/keel/missing.cpio: No such file or directory"]),
     ("pvctl create disk.cfg", 1,
      [r"pvctl: disk.cfg: disk: devices are not supported by Keel yet"]),
     ("pvctl create -c spinner.cfg", 1,
