@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <keel/keel.h>
@@ -68,6 +69,10 @@ static void usage(FILE *out)
 	      "  vcpu-list [DOMAIN ...]\n"
 	      "        Each vCPU: the CPU it is on, its state (r running,\n"
 	      "        b blocked, p paused or down) and CPU time (s).\n"
+	      "  top [-b] [-d SECS] [-i N]\n"
+	      "        Each domain's CPU and memory, every SECS (3) seconds,\n"
+	      "        N times (default: until interrupted); -b: no screen\n"
+	      "        clearing, for a log.\n"
 	      "  domid NAME        The id of the domain called NAME.\n"
 	      "  domname ID        The name of domain ID.\n"
 	      "  info              The host: Keel's version, CPUs, memory.\n"
@@ -494,6 +499,129 @@ out:
 	return status;
 }
 
+/*
+ * top: xentop's table, every DELAY seconds. A domain's CPU(%) is its CPU
+ * time over the wall time between two samples (100% is one CPU's worth);
+ * the first sample has none to compare with and shows 0.
+ */
+struct top_sample {
+	uint16_t domid;
+	uint64_t cpu_time_ns;
+};
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static bool parse_count(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return *s >= '0' && *s <= '9' && !*end && !errno && *out <= max;
+}
+
+static int cmd_top(int argc, char **argv)
+{
+	bool batch = false;
+	unsigned long delay = 3, iterations = 0;	/* 0: until killed */
+	struct top_sample *prev = NULL;
+	int nprev = 0, status = 1;
+	uint64_t prev_ns = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-b") || !strcmp(argv[i], "--batch"))
+			batch = true;
+		else if ((!strcmp(argv[i], "-d") || !strcmp(argv[i], "-i")) &&
+			 i + 1 < argc) {
+			bool d = argv[i][1] == 'd';
+
+			if (!parse_count(argv[i + 1], d ? 3600 : 1000000,
+					 d ? &delay : &iterations) ||
+			    (d && !delay))
+				return error_exit(2, "top: %s: '%s' is not a "
+						  "number in range", argv[i],
+						  argv[i + 1]);
+			i++;
+		} else
+			return error_exit(2, "top: unknown option '%s'",
+					  argv[i]);
+	}
+	struct keelctl *h = open_keel();
+	if (!h)
+		return 1;
+	for (unsigned long round = 0; !iterations || round < iterations;
+	     round++) {
+		struct keel_domctl_getinfo *list;
+		struct keel_domctl_physinfo pi;
+		int n = keelctl_domain_list(h, &list), rc;
+
+		if (n < 0 || (rc = keelctl_physinfo(h, &pi))) {
+			if (n >= 0)
+				free(list);
+			error_exit(1, "top: %s", strerror(n < 0 ? -n : -rc));
+			goto out;
+		}
+		uint64_t now = monotonic_ns();
+		if (!batch)
+			fputs("\033[H\033[2J", stdout);
+		printf("pvctl top: %d domains, %u CPUs, %llu of %llu MiB free\n",
+		       n, pi.nr_cpus,
+		       (unsigned long long)pages_to_mib(pi.free_frames),
+		       (unsigned long long)pages_to_mib(pi.total_frames));
+		printf("%-24s %5s %6s %10s %6s %10s %6s %5s\n", "NAME", "ID",
+		       "STATE", "CPU(sec)", "CPU(%)", "MEM(k)", "MEM(%)",
+		       "VCPUS");
+		struct top_sample *cur = calloc((size_t)n + 1, sizeof(*cur));
+		if (!cur) {
+			free(list);
+			error_exit(1, "top: out of memory");
+			goto out;
+		}
+		for (int k = 0; k < n; k++) {
+			const struct keel_domctl_getinfo *d = &list[k];
+			double pct = 0;
+			char state[7];
+
+			cur[k] = (struct top_sample){ d->domid, d->cpu_time_ns };
+			for (int j = 0; j < nprev; j++)
+				if (prev[j].domid == d->domid &&
+				    d->cpu_time_ns >= prev[j].cpu_time_ns &&
+				    now > prev_ns)
+					pct = 100.0 * (double)(d->cpu_time_ns -
+							prev[j].cpu_time_ns) /
+					      (double)(now - prev_ns);
+			domain_state(d, state);
+			printf("%-24s %5u %6s %10.1f %6.1f %10llu %6.1f %5u\n",
+			       d->name, d->domid, state,
+			       (double)d->cpu_time_ns / 1e9, pct,
+			       (unsigned long long)(d->nr_pages * 4),
+			       pi.total_frames ? 100.0 * (double)d->nr_pages /
+						 (double)pi.total_frames : 0,
+			       d->nr_vcpus_up);
+		}
+		fflush(stdout);
+		free(list);
+		free(prev);
+		prev = cur;
+		nprev = n;
+		prev_ns = now;
+		if (iterations && round + 1 == iterations)
+			break;
+		sleep((unsigned int)delay);
+	}
+	status = 0;
+out:
+	free(prev);
+	keelctl_close(h);
+	return status;
+}
+
 static int cmd_domid(int argc, char **argv, bool want_name)
 {
 	struct keel_domctl_getinfo info;
@@ -829,6 +957,8 @@ int main(int argc, char **argv)
 		return cmd_domain_op(argc, argv, keelctl_domain_unpause);
 	if (!strcmp(verb, "shutdown"))
 		return cmd_shutdown(argc, argv);
+	if (!strcmp(verb, "top"))
+		return cmd_top(argc, argv);
 	if (!strcmp(verb, "vcpu-list"))
 		return cmd_vcpu_list(argc, argv);
 	if (!strcmp(verb, "domid"))

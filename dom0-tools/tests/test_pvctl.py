@@ -93,6 +93,7 @@ def main():
         verbs = ["create [-n] [-p] FILE", "list [-l]", "destroy DOMAIN",
                  "pause DOMAIN", "unpause DOMAIN", "domid NAME",
                  "shutdown [-w] DOMAIN", "vcpu-list [DOMAIN ...]",
+                 "top [-b] [-d SECS] [-i N]",
                  "domname ID", "info", "dmesg [-c]", "--json"]
         check("help", status == 0 and all(v in out for v in verbs),
               f"status {status}")
@@ -105,6 +106,9 @@ def main():
                 (["dmesg", "-x"], "dmesg: unknown option '-x'"),
                 (["info", "x"], "info: takes no arguments"),
                 (["shutdown"], "shutdown: give one domain (a name or an id)"),
+                (["top", "-d", "0"], "top: -d: '0' is not a number in range"),
+                (["top", "-i", "x"], "top: -i: 'x' is not a number in range"),
+                (["top", "-q"], "top: unknown option '-q'"),
                 (["shutdown", "-x", "a"], "shutdown: unknown option '-x'"),
                 (["create", "-q", "f"], "create: unknown option '-q'")]:
             status, _, err = run(pvctl, args)

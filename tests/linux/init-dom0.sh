@@ -84,6 +84,7 @@ run pvctl unpause spinner
 run pvctl list -l spinner
 run pvctl vcpu-list
 run pvctl --json vcpu-list spinner
+run pvctl top -b -d 1 -i 2
 run pvctl shutdown spinner
 
 # Bad input: each one line, a non-zero status, nothing left behind.

@@ -693,6 +693,15 @@ DOM0_EXPECT = [
         r"dom0\s+0\s+0\s+[01]\s+(r--|-b-|---)\s+\d+\.\d",
         r"dom0\s+0\s+1\s+[01]\s+(r--|-b-|---)\s+\d+\.\d",
         r"spinner\s+1\s+0\s+[01]\s+(r--|-b-|---)\s+\d+\.\d"]),
+    ("pvctl top -b -d 1 -i 2", 0, [
+        r"pvctl top: 2 domains, 2 CPUs, \d+ of \d+ MiB free",
+        r"NAME\s+ID\s+STATE\s+CPU\(sec\)\s+CPU\(%\)\s+MEM\(k\)\s+MEM\(%\)\s+VCPUS",
+        r"dom0\s+0\s+r-----\s+\d+\.\d\s+0\.0\s+262144\s+\d+\.\d\s+2",
+        r"spinner\s+1\s+[-rb]{2}----\s+\d+\.\d\s+0\.0\s+4096\s+\d+\.\d\s+1",
+        r"pvctl top: 2 domains, 2 CPUs, \d+ of \d+ MiB free",
+        r"NAME.*",
+        r"dom0\s+0\s+r-----\s+\d+\.\d\s+\d+\.\d\s+262144\s+\d+\.\d\s+2",
+        r"spinner\s+1\s+[-rb]{2}----\s+\d+\.\d\s+(\d+)\.\d\s+4096\s+\d+\.\d\s+1"]),
     # soak_child binds no shutdown VIRQ: asked, it ignores the request.
     ("pvctl shutdown spinner", 0, []),
     ("pvctl create /etc/keel/nosuch.cfg", 1,
@@ -775,6 +784,10 @@ DOM0_EXPECT = [
 ]
 
 
+DOM0_EXPECT_TOP_SPINNER = next(w for c, _, ws in DOM0_EXPECT
+                               if c.startswith("pvctl top") for w in ws[-1:])
+
+
 @scenario("dom0-pvctl")
 def _(ctx, problems):
     """Linux as the control domain (and hardware domain) runs pvctl
@@ -790,17 +803,7 @@ def _(ctx, problems):
     kdir = kernel(ctx, problems)
     if not kdir:
         return
-    subprocess.run(["make", "-s", "-C", os.path.join(TOP, "dom0-tools"),
-                    "dom0", f"BUILD={ctx['build']}"], check=True,
-                   capture_output=True)
-    pvctl = os.path.join(ctx["build"], "dom0-tools", "dom0", "pvctl")
-    guest = os.path.join(ctx["build"], "guests", "soak_child.elf")
-    domu = initramfs(ctx, "init-domu.sh")
-    initrd = initramfs(ctx, "init-dom0.sh",
-                       [f"{pvctl}:bin/pvctl",
-                        f"{guest}:etc/keel/soak_child.elf",
-                        f"{os.path.join(kdir, 'vmlinux')}:etc/keel/vmlinux",
-                        f"{domu}:etc/keel/domu.cpio"])
+    initrd = dom0_initramfs(ctx, "init-dom0.sh", kdir)
     mods = [Module(os.path.join(kdir, "vmlinux"),
                    "name=dom0 mem=256M privileged=1 vcpus=2 -- "
                    "console=hvc0 quiet"),
@@ -829,6 +832,13 @@ def _(ctx, problems):
     jsons = [json.loads("\n".join(out)) for cmd, out, status in ran
              if cmd in ("pvctl --json info", "pvctl --json list")
              and status == 0]
+    # top's second sample: the spinner, which never blocks, used a
+    # good share of a CPU in that second.
+    tops = [out for cmd, out, status in ran if cmd.startswith("pvctl top")]
+    busy = tops and re.fullmatch(DOM0_EXPECT_TOP_SPINNER, tops[0][-1])
+    if not busy or int(busy.group(1)) < 10:
+        problems.append(f"top's second sample: {tops[0][-1:] if tops else None}"
+                        " (the spinner should use over 10% of a CPU)")
     vcpus = [json.loads("\n".join(out)) for cmd, out, status in ran
              if cmd == "pvctl --json vcpu-list spinner" and status == 0]
     if len(vcpus) != 1 or [(v["name"], v["vcpu"]) for v in vcpus[0]] != [
@@ -877,6 +887,56 @@ def _(ctx, problems):
                for l in r.lines):
         problems.append("the Linux guest was not gone after pvctl "
                         "shutdown -w")
+    if r.status != keeltest.SUCCESS:
+        problems.append(f"Keel ended with {r.status}")
+
+
+def dom0_initramfs(ctx, init, kdir=None):
+    """@init's initramfs for a control domain that runs pvctl: pvctl (built
+    static), the test guest soak_child, and with @kdir the kernel itself
+    and a guest initramfs (init-domu.sh), all under /etc/keel."""
+    subprocess.run(["make", "-s", "-C", os.path.join(TOP, "dom0-tools"),
+                    "dom0", f"BUILD={ctx['build']}"], check=True,
+                   capture_output=True)
+    pvctl = os.path.join(ctx["build"], "dom0-tools", "dom0", "pvctl")
+    guest = os.path.join(ctx["build"], "guests", "soak_child.elf")
+    extras = [f"{pvctl}:bin/pvctl", f"{guest}:etc/keel/soak_child.elf"]
+    if kdir:
+        domu = initramfs(ctx, "init-domu.sh")
+        extras += [f"{os.path.join(kdir, 'vmlinux')}:etc/keel/vmlinux",
+                   f"{domu}:etc/keel/domu.cpio"]
+    return initramfs(ctx, init, extras)
+
+
+@scenario("dom0-pvctl-soak")
+def _(ctx, problems):
+    """The control domain creates and destroys a small guest with pvctl
+    KEEL_DOM0_SOAK_CYCLES times (1000 by default; make soak runs 10,000),
+    half of them destroyed before they ever ran (create -p), and Keel's
+    free-frame count after all of them is the count before."""
+    kdir = kernel(ctx, problems)
+    if not kdir:
+        return
+    cycles = int(os.environ.get("KEEL_DOM0_SOAK_CYCLES", "1000"))
+    initrd = dom0_initramfs(ctx, "init-dom0-soak.sh")
+    mods = [Module(os.path.join(kdir, "vmlinux"),
+                   "name=dom0 mem=128M privileged=1 vcpus=2 -- "
+                   f"console=hvc0 quiet keel_soak_cycles={cycles}"),
+            Module(initrd, "initrd")]
+    r = boot_keel(ctx, mods, 120 + cycles)
+    ctx["last_lines"] = [l for l in r.lines
+                         if not l.startswith("Domain ")]
+    m = next((re.match(r"^\(d0\) KEEL-SOAK: finished (\d+) of (\d+) "
+                       r"cycles; (\d+) frames free, (\d+) before$", l)
+              for l in r.lines if "KEEL-SOAK: finished" in l), None)
+    if not m:
+        problems.append("the soak did not finish")
+    else:
+        if m.group(1) != m.group(2) or int(m.group(2)) != cycles:
+            problems.append(f"{m.group(1)} of {m.group(2)} cycles ran")
+        if m.group(3) != m.group(4) or m.group(4) == "":
+            problems.append(f"{m.group(3)} frames free after, "
+                            f"{m.group(4)} before")
     if r.status != keeltest.SUCCESS:
         problems.append(f"Keel ended with {r.status}")
 
