@@ -7,8 +7,8 @@
  * the runner then checks that it survived and that no frame leaked.
  *
  * Calls that would end or derail the fuzzer itself are steered: shutdown,
- * iret, block, taking vCPU 0 down and destroying the other fuzzer's
- * domain are left out, trap-table and callback calls only get bad
+ * iret, block, taking vCPU 0 down and destroying or pausing the other
+ * fuzzer's domain are left out, trap-table and callback calls only get bad
  * pointers, and what the runtime depends on (segment bases, FPU TS, the
  * timer port) is put back after each call.
  *
@@ -837,8 +837,10 @@ static bool make_call(uint64_t nr, uint64_t a[5], bool nested)
 	if (nr == KEEL_HC_console_read)
 		a[1] %= 256;
 	/* The other fuzzer runs beside this one: a control domain must not
-	 * destroy it. */
-	if (nr == KEEL_HC_domctl && a[0] == KEEL_DOMCTL_destroy_domain &&
+	 * destroy it, nor pause it (it would stay paused once this one has
+	 * finished, as a domain does when its toolstack goes away). */
+	if (nr == KEEL_HC_domctl && (a[0] == KEEL_DOMCTL_destroy_domain ||
+				     a[0] == KEEL_DOMCTL_pause_domain) &&
 	    a[1] == fz.peer)
 		a[1] = 0xffff;
 	return true;
