@@ -132,6 +132,7 @@ bench: deps $(BUILD)/keel.elf bench-guests linux
 	python3 bench/pv-core/run.py $(BUILD)
 	python3 bench/pv-memory/run.py $(BUILD)
 	python3 bench/linux/run.py $(BUILD)
+	python3 bench/dom0/run.py $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

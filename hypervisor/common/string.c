@@ -1,18 +1,9 @@
 /*
  * Freestanding string and memory functions. The compiler emits calls to
  * memcpy/memset for struct copies, and libfdt uses several of these.
+ * memcpy and memset, the hot two, are the arch's (arch/x86_64/string.S).
  */
 #include <string_ops.h>
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	char *d = dst;
-	const char *s = src;
-
-	while (n--)
-		*d++ = *s++;
-	return dst;
-}
 
 void *memmove(void *dst, const void *src, size_t n)
 {
@@ -26,15 +17,6 @@ void *memmove(void *dst, const void *src, size_t n)
 		while (n--)
 			d[n] = s[n];
 	}
-	return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-	unsigned char *d = dst;
-
-	while (n--)
-		*d++ = (unsigned char)c;
 	return dst;
 }
 

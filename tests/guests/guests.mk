@@ -14,11 +14,15 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -mcmodel=kernel \
 	-Ihypervisor/arch/x86_64/include \
 	-MMD -MP
 
-# The runtime reuses the hypervisor's own formatting and string code.
+# The runtime reuses the hypervisor's own formatting and string code
+# (memcpy and memset are the arch's string.S: rep movs and rep stos work
+# in ring 3 as in ring 0).
 GUEST_RUNTIME_SRCS := $(GUEST_SRC)/runtime/head.S $(GUEST_SRC)/runtime/runtime.c \
-	hypervisor/common/format.c hypervisor/common/string.c
+	hypervisor/common/format.c hypervisor/common/string.c \
+	hypervisor/arch/x86_64/string.S
 GUEST_RUNTIME_OBJS := $(GUEST_OUT)/runtime/head.o $(GUEST_OUT)/runtime/runtime.o \
-	$(GUEST_OUT)/runtime/format.o $(GUEST_OUT)/runtime/string.o
+	$(GUEST_OUT)/runtime/format.o $(GUEST_OUT)/runtime/string.o \
+	$(GUEST_OUT)/runtime/string_ops_arch.o
 
 GUEST_TESTS := $(basename $(notdir $(wildcard $(GUEST_SRC)/tests/*.c)))
 GUEST_ELFS  := $(addprefix $(GUEST_OUT)/,$(addsuffix .elf,$(GUEST_TESTS)))
@@ -31,6 +35,10 @@ $(GUEST_OUT)/runtime/runtime.o: $(GUEST_SRC)/runtime/runtime.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+$(GUEST_OUT)/runtime/string_ops_arch.o: hypervisor/arch/x86_64/string.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $< (guest)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
 $(GUEST_OUT)/runtime/%.o: hypervisor/common/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (guest)"
