@@ -5,8 +5,11 @@
  *   (the builder gives it memory, page tables and an image)
  *   domain_publish  -> on the domain list: lookups find it
  *   domain_unpause  -> vCPU 0 runs
- *   domain_shutdown -> every vCPU stopped; reason recorded
- *   domain_reap     -> once no vCPU is on a CPU: domain_destroy frees all
+ *   domain_shutdown -> every vCPU stopped; reason recorded; the control
+ *                      domains get KEEL_VIRQ_DOM_EXC
+ *   domain_reap     -> once no vCPU is on a CPU (and, for a domain built
+ *                      with keep_on_shutdown=1, once a control domain has
+ *                      destroyed it): domain_destroy frees all
  *
  * Destruction is deferred to the idle loop because a vCPU may still be
  * running (on its way out) on another CPU when its domain shuts down.
@@ -112,6 +115,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	strlcpy(d->name, cfg->name, sizeof(d->name));
 	d->privileged = cfg->privileged;
 	d->hardware = cfg->hardware;
+	d->keep_on_shutdown = cfg->keep_on_shutdown;
 	d->weight = cfg->weight ? cfg->weight : DOMAIN_DEFAULT_WEIGHT;
 	d->state = DOMAIN_PAUSED;
 	spin_lock_init(&d->lock);
@@ -223,6 +227,12 @@ void domain_shutdown(struct domain *d, uint32_t reason)
 
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		vcpu_stop(d->vcpus[i]);
+	if (READ_ONCE(d->keep_on_shutdown))
+		printk("Domain %u (%s) shut down: %s; kept until a control "
+		       "domain destroys it\n", d->domid, d->name,
+		       shutdown_reason_name(reason));
+	/* The toolstack learns of it (pvctl's on_* policies, shutdown -w). */
+	evtchn_send_virq_global(KEEL_VIRQ_DOM_EXC);
 }
 
 void domain_crash(struct domain *d, const char *why)
@@ -293,10 +303,22 @@ void domain_reap(void)
 		struct domain *victim = NULL;
 		struct list_head *pos;
 		unsigned long flags = spin_lock_irqsave(&domain_list_lock);
+		bool control_domain_left = false;
 
 		list_for_each(pos, &domain_list) {
 			struct domain *d = list_entry(pos, struct domain, link);
+			if (d->privileged && (d->state == DOMAIN_RUNNING ||
+					      d->state == DOMAIN_PAUSED))
+				control_domain_left = true;
+		}
+		/* A kept domain waits for its toolstack's destroy; with no
+		 * control domain left there is no one to give it, and Keel
+		 * reaps it as any other. */
+		list_for_each(pos, &domain_list) {
+			struct domain *d = list_entry(pos, struct domain, link);
 			if (d->state == DOMAIN_SHUTDOWN &&
+			    !(READ_ONCE(d->keep_on_shutdown) &&
+			      control_domain_left) &&
 			    domain_all_vcpus_off_cpu(d)) {
 				victim = d;
 				break;
@@ -325,6 +347,8 @@ void domain_reap(void)
 		xfree(victim);
 		__atomic_store_n(&domid_being_freed, DOMID_BEING_FREED_NONE,
 				 __ATOMIC_RELEASE);
+		/* Gone: pvctl destroy and shutdown -w wait for this. */
+		evtchn_send_virq_global(KEEL_VIRQ_DOM_EXC);
 
 		if (none_left && opt_test) {
 			struct mm_stats st;

@@ -4,7 +4,8 @@
  * domctl create_domain), to a paused domain ready to run.
  *
  * The command line configures the domain: words before "--" are Keel's
- * (name=, mem=, maxmem=, vcpus=, weight=, user=, privileged=), the rest
+ * (name=, mem=, maxmem=, vcpus=, weight=, user=, privileged=,
+ * keep_on_shutdown=), the rest
  * is the guest's own command line. The first kernel module becomes the
  * control domain (dom0) unless it says privileged=0.
  *
@@ -52,6 +53,7 @@ struct module_options {
 	uint32_t weight;
 	uint64_t user;
 	uint32_t privileged;	/* 0, 1, or 2 = not given */
+	uint32_t keep_on_shutdown;
 };
 
 /* The option words come from a module's command line or a control
@@ -92,6 +94,8 @@ static void parse_module_cmdline(const char *cmdline, struct module_options *o,
 		{ "user", OPTION_SIZE, &o->user, sizeof(o->user) },
 		{ "privileged", OPTION_UINT, &o->privileged,
 		  sizeof(o->privileged) },
+		{ "keep_on_shutdown", OPTION_UINT, &o->keep_on_shutdown,
+		  sizeof(o->keep_on_shutdown) },
 	};
 	char keel_part[BOOT_MODULE_CMDLINE_MAX];
 	const char *sep = find_word(cmdline, "--");
@@ -240,6 +244,7 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		.weight = o.weight,
 		.privileged = o.privileged == 2 ? first_kernel : o.privileged,
 		.hardware = image->first_module && o.privileged != 0,
+		.keep_on_shutdown = o.keep_on_shutdown != 0,
 		.user_window_bytes = user_pages * PAGE_SIZE,
 		.cmdline = guest_cmdline,
 		.max_pages = MAX(nr_pages, MIN(o.maxmem, GiB(64)) >> PAGE_SHIFT),

@@ -188,6 +188,9 @@ static long domctl_destroy_domain(unsigned long domid)
 	if (!d->crash_reason[0])
 		format_string(d->crash_reason, sizeof(d->crash_reason),
 			      "destroyed by domain %u", self->domid);
+	/* Reapable from now on: for a kept domain that has shut down
+	 * already, this is all destroy does (it keeps its own reason). */
+	WRITE_ONCE(d->keep_on_shutdown, false);
 	domain_shutdown(d, KEEL_SHUTDOWN_poweroff);
 	domain_put(d);
 	return 0;

@@ -102,7 +102,7 @@ void evtchn_send_virq_vcpu(struct vcpu *v, unsigned int virq)
 static bool virq_is_global(uint32_t virq)
 {
 	return virq == KEEL_VIRQ_CONSOLE || virq == KEEL_VIRQ_CONSOLE_INPUT ||
-	       virq == KEEL_VIRQ_SHUTDOWN_REQUEST;
+	       virq == KEEL_VIRQ_SHUTDOWN_REQUEST || virq == KEEL_VIRQ_DOM_EXC;
 }
 
 void evtchn_send_virq_global(unsigned int virq)

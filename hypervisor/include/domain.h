@@ -113,6 +113,10 @@ struct domain {
 	 * keep their states, but the scheduler picks none of them until
 	 * domain_unpause(). Under the scheduler's lock. */
 	bool paused;
+	/* Built with keep_on_shutdown=1 (a toolstack's domain): once shut
+	 * down it stays, holding its memory, until a control domain
+	 * destroys it (which clears this) or no control domain is left. */
+	bool keep_on_shutdown;
 	uint32_t shutdown_reason;	/* KEEL_SHUTDOWN_* */
 	char crash_reason[96];		/* why the hypervisor crashed it */
 	struct list_head link;		/* domain list */
@@ -167,6 +171,7 @@ struct domain_config {
 	unsigned int weight;
 	bool privileged;
 	bool hardware;			/* see struct domain */
+	bool keep_on_shutdown;		/* see struct domain */
 	uint64_t user_window_bytes;
 	const char *cmdline;		/* the guest's own command line */
 };
@@ -183,7 +188,8 @@ int domain_unpause(struct domain *d);
  * domain_unpause(); -EINVAL if it is not running or already paused. A
  * vCPU on a CPU leaves it on its next way back to the guest. */
 int domain_pause(struct domain *d);
-/* Stop every vCPU and record why; idempotent (the first reason stays). */
+/* Stop every vCPU and record why; idempotent (the first reason stays).
+ * Raises KEEL_VIRQ_DOM_EXC in the control domains. */
 void domain_shutdown(struct domain *d, uint32_t reason);
 /* Shut the domain down as crashed, logging @why. For guest misbehaviour
  * that leaves no sane way to continue (an unbounceable fault). */
@@ -193,8 +199,9 @@ void domain_destroy(struct domain *d);
 /* Whether domain @domid is being destroyed right now (no longer found
  * by domain_by_id, not all its resources returned yet). */
 bool domain_id_dying(uint16_t domid);
-/* Destroy shut-down domains that are ready; in test mode, end the machine
- * when none is left. Called by every CPU's idle loop, one at a time. */
+/* Destroy shut-down domains that are ready (not kept for a toolstack);
+ * in test mode, end the machine when none is left. Called by every CPU's
+ * idle loop, one at a time. */
 void domain_reap(void);
 
 /* Lookup by id; returns the domain with a reference the caller drops

@@ -102,9 +102,12 @@ bench-guests: $(BENCH_GUEST_ELFS)
 SOAK_CHILD_USERS := $(GUEST_OUT)/tests/soak.o $(GUEST_OUT)/tests/domctl_pause.o
 $(SOAK_CHILD_USERS): $(GUEST_OUT)/soak_child.elf
 $(SOAK_CHILD_USERS): GUEST_CFLAGS += -DSOAK_CHILD_ELF='"$(GUEST_OUT)/soak_child.elf"'
-# domctl_request_shutdown embeds shutdown_request_child's.
-$(GUEST_OUT)/tests/domctl_request_shutdown.o: $(GUEST_OUT)/shutdown_request_child.elf
-$(GUEST_OUT)/tests/domctl_request_shutdown.o: GUEST_CFLAGS += -DSHUTDOWN_REQUEST_CHILD_ELF='"$(GUEST_OUT)/shutdown_request_child.elf"'
+# domctl_request_shutdown and domctl_keep_on_shutdown embed
+# shutdown_request_child's.
+SHUTDOWN_CHILD_USERS := $(GUEST_OUT)/tests/domctl_request_shutdown.o \
+	$(GUEST_OUT)/tests/domctl_keep_on_shutdown.o
+$(SHUTDOWN_CHILD_USERS): $(GUEST_OUT)/shutdown_request_child.elf
+$(SHUTDOWN_CHILD_USERS): GUEST_CFLAGS += -DSHUTDOWN_REQUEST_CHILD_ELF='"$(GUEST_OUT)/shutdown_request_child.elf"'
 # domctl_create_initrd embeds boot_initrd's.
 $(GUEST_OUT)/tests/domctl_create_initrd.o: $(GUEST_OUT)/boot_initrd.elf
 $(GUEST_OUT)/tests/domctl_create_initrd.o: GUEST_CFLAGS += -DBOOT_INITRD_ELF='"$(GUEST_OUT)/boot_initrd.elf"'

@@ -24,7 +24,10 @@ typedef uint32_t keel_port_t;
 					 * asks this domain to shut down;
 					 * the reason is in shared_info's
 					 * shutdown_request */
-#define KEEL_NR_VIRQS     5
+#define KEEL_VIRQ_DOM_EXC 5	/* global (ABI 1.4), control domains: a
+				 * domain has shut down, or has been
+				 * freed; look with getinfo */
+#define KEEL_NR_VIRQS     6
 
 #define KEEL_EVTCHNOP_alloc_unbound    0
 #define KEEL_EVTCHNOP_bind_interdomain 1

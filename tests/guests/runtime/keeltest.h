@@ -44,6 +44,11 @@ bool rt_console_write_all(const char *buf, size_t len);
 /* Copy the hypervisor log from its oldest byte into @buf (at most
  * @size - 1 bytes; control domains only). Returns the bytes copied. */
 size_t rt_log_read_all(char *buf, size_t size);
+/* The position of the end of Keel's log now (console_read's). */
+uint64_t rt_log_end(void);
+/* Whether Keel's log from *@pos on comes to hold @needle within 30 s;
+ * advances *@pos. Control domains only (console_read). */
+bool rt_log_wait_for(uint64_t *pos, const char *needle);
 
 #define CHECK(cond, ...)                                                  \
 	do {                                                              \

@@ -104,6 +104,40 @@ size_t rt_log_read_all(char *buf, size_t size)
 	return len;
 }
 
+static char rt_logbuf[4096];
+
+uint64_t rt_log_end(void)
+{
+	uint64_t pos = 0;
+
+	while (keel_hypercall_console_read((unsigned long)rt_logbuf,
+					   sizeof(rt_logbuf),
+					   (unsigned long)&pos) > 0)
+		;
+	return pos;
+}
+
+bool rt_log_wait_for(uint64_t *pos, const char *needle)
+{
+	uint64_t deadline = rt_now_ns() + 30000000000ULL;
+	size_t m = strlen(needle);
+
+	while (rt_now_ns() < deadline) {
+		long n;
+
+		while ((n = keel_hypercall_console_read(
+				(unsigned long)rt_logbuf, sizeof(rt_logbuf),
+				(unsigned long)pos)) > 0)
+			for (long i = 0; i + (long)m <= n; i++)
+				if (!memcmp(rt_logbuf + i, needle, m))
+					return true;
+		if (*pos > m)
+			*pos -= m;	/* a line split across two reads */
+		rt_yield();
+	}
+	return false;
+}
+
 void test_fail_at(const char *file, int line, const char *fmt, ...)
 {
 	char buf[256];

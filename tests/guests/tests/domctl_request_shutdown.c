@@ -26,8 +26,6 @@ __asm__(".pushsection .rodata\n"
 	".popsection\n");
 extern const char child_image[], child_image_end[];
 
-static char logbuf[4096];
-
 static long domctl(unsigned int cmd, unsigned long arg)
 {
 	return keel_hypercall_domctl(cmd, arg);
@@ -73,49 +71,16 @@ static struct keel_domctl_getvcpuinfo vcpu_info_of(uint16_t domid,
 	return info;
 }
 
-/* Whether Keel's log from *@pos on has @needle (bounded wait). */
-static bool log_waits_for(uint64_t *pos, const char *needle)
-{
-	uint64_t deadline = rt_now_ns() + 30000000000ULL;
-	size_t m = strlen(needle);
-
-	while (rt_now_ns() < deadline) {
-		long n;
-
-		while ((n = keel_hypercall_console_read((unsigned long)logbuf,
-							sizeof(logbuf),
-							(unsigned long)pos)) > 0)
-			for (long i = 0; i + (long)m <= n; i++)
-				if (!memcmp(logbuf + i, needle, m))
-					return true;
-		if (*pos > m)
-			*pos -= m;	/* a line split across two reads */
-		rt_yield();
-	}
-	return false;
-}
-
-static uint64_t log_end(void)
-{
-	uint64_t pos = 0;
-
-	while (keel_hypercall_console_read((unsigned long)logbuf,
-					   sizeof(logbuf),
-					   (unsigned long)&pos) > 0)
-		;
-	return pos;
-}
-
 /* Ask @child to shut down with @reason and see it go with it. */
 static void ask_and_watch(uint16_t child, uint32_t reason, const char *name)
 {
 	char want[96];
-	uint64_t pos = log_end();
+	uint64_t pos = rt_log_end();
 
 	CHECK_EQ(request(child, reason, 0), 0);
 	format_string(want, sizeof(want), "Domain %u (shutdown_request_child) "
 		      "exited: %s", child, name);
-	CHECK(log_waits_for(&pos, want), "no \"%s\" in 30 s", want);
+	CHECK(rt_log_wait_for(&pos, want), "no \"%s\" in 30 s", want);
 	printf("domain %u shut down with %s, as asked\n", child, name);
 }
 
@@ -154,12 +119,12 @@ void test_main(void)
 	struct keel_domctl_getvcpuinfo c = vcpu_info_of(child, 0, &rc);
 	CHECK_EQ(rc, 0);
 	CHECK_EQ(c.state, KEEL_VCPUINFO_down);
-	uint64_t pos = log_end();
+	uint64_t pos = rt_log_end();
 	CHECK_EQ(domctl(KEEL_DOMCTL_unpause_domain, child), 0);
 	char want[80];
 	format_string(want, sizeof(want), "(d%u) waiting for a shutdown request",
 		      child);
-	CHECK(log_waits_for(&pos, want), "the child never waited");
+	CHECK(rt_log_wait_for(&pos, want), "the child never waited");
 	uint64_t deadline = rt_now_ns() + 10000000000ULL;
 	do {
 		c = vcpu_info_of(child, 0, &rc);
@@ -173,21 +138,21 @@ void test_main(void)
 
 	/* A running child, asked to power off. */
 	child = create_child();
-	pos = log_end();
+	pos = rt_log_end();
 	CHECK_EQ(domctl(KEEL_DOMCTL_unpause_domain, child), 0);
 	format_string(want, sizeof(want), "(d%u) waiting for a shutdown request",
 		      child);
-	CHECK(log_waits_for(&pos, want), "the second child never waited");
+	CHECK(rt_log_wait_for(&pos, want), "the second child never waited");
 	ask_and_watch(child, KEEL_SHUTDOWN_poweroff, "poweroff");
 
 	/* Asked before it started: the field alone tells it. */
 	child = create_child();
 	CHECK_EQ(request(child, KEEL_SHUTDOWN_poweroff, 0), 0);
-	pos = log_end();
+	pos = rt_log_end();
 	CHECK_EQ(domctl(KEEL_DOMCTL_unpause_domain, child), 0);
 	format_string(want, sizeof(want), "Domain %u (shutdown_request_child) "
 		      "exited: poweroff", child);
-	CHECK(log_waits_for(&pos, want), "the early request was lost");
+	CHECK(rt_log_wait_for(&pos, want), "the early request was lost");
 	printf("a request made before the start was seen\n");
 
 	/* Every child gone, every frame back. */
