@@ -38,7 +38,9 @@ static void domain_info_fill(struct keel_domctl_getinfo *info,
 		       KEEL_DOMINFO_blocked : 0) |
 		      (d->state == DOMAIN_SHUTDOWN ? KEEL_DOMINFO_shutdown : 0) |
 		      (d->privileged ? KEEL_DOMINFO_privileged : 0) |
-		      (paused ? KEEL_DOMINFO_paused : 0);
+		      (paused ? KEEL_DOMINFO_paused : 0) |
+		      (d->state == DOMAIN_SHUTDOWN &&
+		       !READ_ONCE(d->keep_on_shutdown) ? KEEL_DOMINFO_dying : 0);
 	info->shutdown_reason = d->shutdown_reason;
 	info->nr_vcpus = d->nr_vcpus;
 	info->weight = d->weight;

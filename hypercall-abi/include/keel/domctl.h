@@ -28,6 +28,9 @@
 #define KEEL_DOMINFO_privileged (1u << 3)	/* a control domain */
 #define KEEL_DOMINFO_paused     (1u << 4)	/* built and not yet started,
 						 * or paused (ABI 1.3) */
+#define KEEL_DOMINFO_dying      (1u << 5)	/* shut down, and to be freed:
+						 * destroyed, or not kept
+						 * (ABI 1.4) */
 
 /* Information on domain `domid`; -KEEL_ESRCH if there is none, -KEEL_EBUSY
  * while it is being destroyed (not all its memory is free yet).

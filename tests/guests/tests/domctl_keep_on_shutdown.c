@@ -6,8 +6,9 @@
  *    getinfo shows it shut down with its reason and its memory, even
  *    after the reaper has freed a later, unkept child;
  *  - it cannot be started, paused or asked to shut down again;
- *  - destroy_domain lets it go: DOM_EXC again once it is freed, the
- *    log names its own reason (reboot), and every frame comes back;
+ *  - destroy_domain lets it go (KEEL_DOMINFO_dying, then DOM_EXC again
+ *    once it is freed), the log names its own reason (reboot), and
+ *    every frame comes back;
  *  - an unkept child's shutdown raises DOM_EXC too;
  *  - a kept child still shut down when this, the only control domain,
  *    exits is freed by Keel: the runner's final frame count checks it.
@@ -76,6 +77,13 @@ static long info_of(uint16_t domid, struct keel_domctl_getinfo *info)
 	return domctl(KEEL_DOMCTL_getinfo, (unsigned long)info);
 }
 
+/* The kept child after destroy_domain, before Keel has freed it. */
+static bool is_dying_or_gone(long rc, const struct keel_domctl_getinfo *info)
+{
+	return rc == -KEEL_ESRCH || rc == -KEEL_EBUSY ||
+	       (!rc && (info->flags & KEEL_DOMINFO_dying));
+}
+
 /* Wait for a DOM_EXC on @port until @domid's getinfo satisfies @done. */
 static void wait_dom_exc(keel_port_t port, uint16_t domid,
 			 bool (*done)(long rc, const struct keel_domctl_getinfo *),
@@ -109,6 +117,7 @@ void test_main(void)
 	struct keel_domctl_getinfo info;
 	keel_port_t port, other;
 	char want[96];
+	long rc;
 
 	CHECK_EQ(rt_bind_virq(KEEL_VIRQ_DOM_EXC, 1, &other), -KEEL_EINVAL);
 	CHECK_EQ(rt_bind_virq(KEEL_VIRQ_DOM_EXC, 0, &port), 0);
@@ -120,6 +129,7 @@ void test_main(void)
 	wait_dom_exc(port, kept, is_shut_down, "the kept child's shutdown");
 	CHECK_EQ(info_of(kept, &info), 0);
 	CHECK(info.flags & KEEL_DOMINFO_shutdown, "flags %#x", info.flags);
+	CHECK(!(info.flags & KEEL_DOMINFO_dying), "flags %#x", info.flags);
 	CHECK_EQ(info.shutdown_reason, KEEL_SHUTDOWN_reboot);
 	CHECK_EQ(info.nr_pages, 256);
 	format_string(want, sizeof(want), "Domain %u (kept_child) shut down: "
@@ -148,6 +158,8 @@ void test_main(void)
 	/* Destroy lets it go, keeping its reason. */
 	pos = rt_log_end();
 	CHECK_EQ(domctl(KEEL_DOMCTL_destroy_domain, kept), 0);
+	rc = info_of(kept, &info);
+	CHECK(is_dying_or_gone(rc, &info), "rc %ld flags %#x", rc, info.flags);
 	wait_dom_exc(port, kept, is_gone, "the kept child's end");
 	format_string(want, sizeof(want), "Domain %u (kept_child) exited: "
 		      "reboot", kept);
