@@ -291,75 +291,101 @@ bool domain_id_dying(uint16_t domid)
 	return dying;
 }
 
+/*
+ * Set by every call to domain_reap() and by domain_reap_request(), and
+ * cleared by the reaper before each scan. A CPU that finds the reaper
+ * busy leaves its request here instead of waiting: the busy reaper may
+ * have scanned already (before a vCPU left its CPU, or before a destroy
+ * released a kept domain), and must scan again before it lets go, or
+ * the domain would wait for the next idle CPU, which may never come.
+ */
+static bool reap_requested;
+
+/* Unlist and free one reapable domain; false if there was none. */
+static bool domain_reap_one(void)
+{
+	struct domain *victim = NULL;
+	struct list_head *pos;
+	unsigned long flags = spin_lock_irqsave(&domain_list_lock);
+	bool control_domain_left = false;
+
+	list_for_each(pos, &domain_list) {
+		struct domain *d = list_entry(pos, struct domain, link);
+		if (d->privileged && (d->state == DOMAIN_RUNNING ||
+				      d->state == DOMAIN_PAUSED))
+			control_domain_left = true;
+	}
+	/* A kept domain waits for its toolstack's destroy; with no control
+	 * domain left there is no one to give it, and Keel reaps it as any
+	 * other. */
+	list_for_each(pos, &domain_list) {
+		struct domain *d = list_entry(pos, struct domain, link);
+		if (d->state == DOMAIN_SHUTDOWN &&
+		    !(READ_ONCE(d->keep_on_shutdown) && control_domain_left) &&
+		    domain_all_vcpus_off_cpu(d)) {
+			victim = d;
+			break;
+		}
+	}
+	/* DEAD: lookups no longer find it, but it stays listed (as dying)
+	 * until everything it held has been given back. */
+	if (victim)
+		victim->state = DOMAIN_DEAD;
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	if (!victim)
+		return false;
+
+	console_domain_exit(victim);
+	printk("Domain %u (%s) exited: %s%s%s\n", victim->domid, victim->name,
+	       shutdown_reason_name(victim->shutdown_reason),
+	       victim->crash_reason[0] ? ": " : "", victim->crash_reason);
+	domain_release_resources(victim);
+	flags = spin_lock_irqsave(&domain_list_lock);
+	list_del(&victim->link);
+	domid_being_freed = victim->domid;
+	bool none_left = list_empty(&domain_list);
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	xfree(victim);
+	__atomic_store_n(&domid_being_freed, DOMID_BEING_FREED_NONE,
+			 __ATOMIC_RELEASE);
+	/* Gone: pvctl destroy and shutdown -w wait for this. */
+	evtchn_send_virq_global(KEEL_VIRQ_DOM_EXC);
+
+	if (none_left && opt_test) {
+		struct mm_stats st;
+		mm_get_stats(&st);
+		printk("All domains exited; %llu frames free, %llu before the "
+		       "first domain\n", (unsigned long long)st.free_frames,
+		       (unsigned long long)frames_free_before_domains);
+		test_exit(TEST_EXIT_SUCCESS);
+	}
+	return true;
+}
+
 void domain_reap(void)
 {
 	/* One reaper at a time: otherwise a CPU could find the list empty
 	 * and report the frame count while another still frees a domain. */
 	static spinlock_t reap_lock = SPINLOCK_INIT;
 
-	if (!spin_trylock(&reap_lock))
-		return;
-	for (;;) {
-		struct domain *victim = NULL;
-		struct list_head *pos;
-		unsigned long flags = spin_lock_irqsave(&domain_list_lock);
-		bool control_domain_left = false;
-
-		list_for_each(pos, &domain_list) {
-			struct domain *d = list_entry(pos, struct domain, link);
-			if (d->privileged && (d->state == DOMAIN_RUNNING ||
-					      d->state == DOMAIN_PAUSED))
-				control_domain_left = true;
-		}
-		/* A kept domain waits for its toolstack's destroy; with no
-		 * control domain left there is no one to give it, and Keel
-		 * reaps it as any other. */
-		list_for_each(pos, &domain_list) {
-			struct domain *d = list_entry(pos, struct domain, link);
-			if (d->state == DOMAIN_SHUTDOWN &&
-			    !(READ_ONCE(d->keep_on_shutdown) &&
-			      control_domain_left) &&
-			    domain_all_vcpus_off_cpu(d)) {
-				victim = d;
-				break;
-			}
-		}
-		/* DEAD: lookups no longer find it, but it stays listed (as
-		 * dying) until everything it held has been given back. */
-		if (victim)
-			victim->state = DOMAIN_DEAD;
-		spin_unlock_irqrestore(&domain_list_lock, flags);
-
-		if (!victim) {
-			spin_unlock(&reap_lock);
+	__atomic_store_n(&reap_requested, true, __ATOMIC_SEQ_CST);
+	while (spin_trylock(&reap_lock)) {
+		while (__atomic_exchange_n(&reap_requested, false,
+					   __ATOMIC_SEQ_CST))
+			while (domain_reap_one())
+				;
+		spin_unlock(&reap_lock);
+		/* A request that came after the last scan, whose caller saw
+		 * the lock still held: take it up. */
+		if (!__atomic_load_n(&reap_requested, __ATOMIC_SEQ_CST))
 			return;
-		}
-		console_domain_exit(victim);
-		printk("Domain %u (%s) exited: %s%s%s\n", victim->domid,
-		       victim->name, shutdown_reason_name(victim->shutdown_reason),
-		       victim->crash_reason[0] ? ": " : "", victim->crash_reason);
-		domain_release_resources(victim);
-		flags = spin_lock_irqsave(&domain_list_lock);
-		list_del(&victim->link);
-		domid_being_freed = victim->domid;
-		bool none_left = list_empty(&domain_list);
-		spin_unlock_irqrestore(&domain_list_lock, flags);
-		xfree(victim);
-		__atomic_store_n(&domid_being_freed, DOMID_BEING_FREED_NONE,
-				 __ATOMIC_RELEASE);
-		/* Gone: pvctl destroy and shutdown -w wait for this. */
-		evtchn_send_virq_global(KEEL_VIRQ_DOM_EXC);
-
-		if (none_left && opt_test) {
-			struct mm_stats st;
-			mm_get_stats(&st);
-			printk("All domains exited; %llu frames free, %llu "
-			       "before the first domain\n",
-			       (unsigned long long)st.free_frames,
-			       (unsigned long long)frames_free_before_domains);
-			test_exit(TEST_EXIT_SUCCESS);
-		}
 	}
+}
+
+void domain_reap_request(void)
+{
+	__atomic_store_n(&reap_requested, true, __ATOMIC_SEQ_CST);
+	sched_kick_idle_cpus();
 }
 
 /* vcpu_op */

@@ -195,6 +195,9 @@ static long domctl_destroy_domain(unsigned long domid)
 	WRITE_ONCE(d->keep_on_shutdown, false);
 	domain_shutdown(d, KEEL_SHUTDOWN_poweroff);
 	domain_put(d);
+	/* A kept domain's vCPUs stopped long ago: no CPU goes idle because
+	 * of this destroy, so ask for the reap. */
+	domain_reap_request();
 	return 0;
 }
 

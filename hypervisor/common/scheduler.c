@@ -154,6 +154,16 @@ static bool cpu_idle_locked(unsigned int cpu)
 	       !running_vcpu[cpu] && !queue_min(&sched_cpus[cpu]);
 }
 
+void sched_kick_idle_cpus(void)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu_idle_locked(cpu))
+			kick_cpu(cpu);
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
 static unsigned int pick_cpu_locked(struct vcpu *v)
 {
 	if (!running_vcpu[v->processor] &&

@@ -203,6 +203,10 @@ bool domain_id_dying(uint16_t domid);
  * in test mode, end the machine when none is left. Called by every CPU's
  * idle loop, one at a time. */
 void domain_reap(void);
+/* Ask for a reap soon, from a path that has made a domain reapable
+ * without stopping a vCPU (destroying a kept domain): idle CPUs are
+ * woken to run domain_reap(). */
+void domain_reap_request(void);
 
 /* Lookup by id; returns the domain with a reference the caller drops
  * with domain_put(), or NULL. */

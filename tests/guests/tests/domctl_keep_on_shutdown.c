@@ -136,7 +136,8 @@ void test_main(void)
 		      "reboot; kept", kept);
 	CHECK(rt_log_wait_for(&pos, want), "no \"%s\"", want);
 	printf("kept child %u: shut down (reboot), still listed with its "
-	       "memory\n", kept);
+	       "memory; %llu frames free, %llu before\n", kept,
+	       (unsigned long long)free_frames(), (unsigned long long)before);
 
 	/* An unkept child comes and goes; DOM_EXC for both its shutdown and
 	 * its end. The reaper has run since the kept child shut down: the
@@ -146,8 +147,9 @@ void test_main(void)
 	wait_dom_exc(port, unkept, is_gone, "the unkept child's end");
 	CHECK_EQ(info_of(kept, &info), 0);
 	CHECK(info.flags & KEEL_DOMINFO_shutdown, "flags %#x", info.flags);
-	printf("unkept child %u freed; kept child %u still there\n", unkept,
-	       kept);
+	printf("unkept child %u freed; kept child %u still there; %llu "
+	       "frames free\n", unkept, kept,
+	       (unsigned long long)free_frames());
 
 	/* A kept, shut-down domain does not come back by itself. */
 	CHECK_EQ(domctl(KEEL_DOMCTL_unpause_domain, kept), -KEEL_EINVAL);
@@ -165,10 +167,14 @@ void test_main(void)
 		      "reboot", kept);
 	CHECK(rt_log_wait_for(&pos, want), "no \"%s\"", want);
 	uint64_t deadline = rt_now_ns() + 10000000000ULL;
-	while (free_frames() != before) {
-		CHECK(rt_now_ns() < deadline, "%llu frames free, %llu before",
-		      (unsigned long long)free_frames(),
-		      (unsigned long long)before);
+	uint64_t now;
+	while ((now = free_frames()) != before) {
+		if (rt_now_ns() >= deadline) {
+			CHECK(false, "%llu frames free, %llu before",
+			      (unsigned long long)now,
+			      (unsigned long long)before);
+			break;
+		}
 		rt_yield();
 	}
 	printf("destroyed: every frame back\n");
