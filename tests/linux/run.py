@@ -28,6 +28,17 @@ import keeltest  # noqa: E402
 from keeltest import Module  # noqa: E402
 import run_iso  # noqa: E402
 
+
+def abi_version_pattern():
+    """The ABI version the boot banner prints, read from the public header
+    so that a minor bump does not need every expectation edited."""
+    path = os.path.join(TOP, "hypercall-abi", "include", "keel", "keel.h")
+    text = open(path).read()
+    major = re.search(r"#define KEEL_ABI_VERSION_MAJOR (\d+)", text).group(1)
+    minor = re.search(r"#define KEEL_ABI_VERSION_MINOR (\d+)", text).group(1)
+    return rf"ABI {major}\.{minor}"
+
+
 SCENARIOS = []
 
 
@@ -105,19 +116,20 @@ def _(ctx, problems):
                 if a.read() != b.read():
                     problems.append(f"include/keel/interface/{name} differs "
                                     f"from hypercall-abi/include/keel/{name}")
-        # dom0-tools carries the privcmd device's interface, which the
-        # series defines.
-        ours = os.path.join(TOP, "dom0-tools", "include", "keel-linux",
-                            "privcmd.h")
-        theirs = os.path.join(src, "include", "uapi", "keel", "privcmd.h")
-        if not os.path.exists(theirs):
-            problems.append("the series lacks include/uapi/keel/privcmd.h")
-        else:
+        # dom0-tools carries the interfaces of the devices the series
+        # defines (privcmd, evtchn).
+        for name in ("privcmd.h", "evtchn.h"):
+            ours = os.path.join(TOP, "dom0-tools", "include", "keel-linux",
+                                name)
+            theirs = os.path.join(src, "include", "uapi", "keel", name)
+            if not os.path.exists(theirs):
+                problems.append(f"the series lacks include/uapi/keel/{name}")
+                continue
             with open(ours, "rb") as a, open(theirs, "rb") as b:
                 if a.read() != b.read():
-                    problems.append("include/uapi/keel/privcmd.h differs "
-                                    "from dom0-tools/include/keel-linux/"
-                                    "privcmd.h")
+                    problems.append(f"include/uapi/keel/{name} differs "
+                                    f"from dom0-tools/include/keel-linux/"
+                                    f"{name}")
 
 
 @scenario("series-applies-quilt")
@@ -239,7 +251,7 @@ def pv_boot(ctx, problems, vcpus):
     online = "0" if vcpus == 1 else f"0-{vcpus - 1}"
     wants = [
         d0 + rf"keel: domain 0 \(linux\), {vcpus} vCPU{plural}, 32768 "
-        r"pages, ABI 1\.3, control domain$",
+        r"pages, " + abi_version_pattern() + r", control domain$",
         d0 + r"keel: page tables taken over; starting Linux$",
         d0 + r"Command line: earlyprintk=keel console=hvc0 keel_selftest$",
         d0 + r"Keel: \[mem 0x0000000000000000-0x0000000007ffffff\] usable$",
@@ -872,7 +884,7 @@ def _(ctx, problems):
     if made:
         dn = rf"^\(d{made[0]}\) (\[ *\d+\.\d+\] )?"
         for w in [dn + r"keel: domain \d+ \(linux-guest\), 2 vCPUs, 16384 "
-                  r"pages, ABI 1\.3$",
+                  r"pages, " + abi_version_pattern() + r"$",
                   dn + r"RAMDISK: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\]$",
                   dn + r"KEEL-DOMU: up on 2 CPUs, MemTotal: \d+ kB$",
                   dn + r"KEEL-DOMU: console=hvc0 keel_guest=yes$",
