@@ -123,7 +123,7 @@ int main(void)
 	printf("BENCH-OP initrd_bytes %zu\n", initrd_len);
 	fflush(stdout);
 	if ((rc = keelctl_domain_destroy(h, domid)) ||
-	    (rc = keelctl_domain_wait_gone(h, domid, 60000)))
+	    (rc = keelctl_domain_wait_gone(h, NULL, domid, 60000)))
 		fail("destroy", rc);
 	keelctl_close(h);
 	return 0;

@@ -96,6 +96,7 @@ def main():
                                        "include"),
                     "-o", createbench, os.path.join(HERE, "createbench.c"),
                     os.path.join(tools, "libkeelctl", "keelctl.c"),
+                    os.path.join(tools, "libkeelctl", "keelctl_events.c"),
                     os.path.join(tools, "libkeelctl", "keelctl_privcmd.c"),
                     os.path.join(build, "dom0-tools", "dom0",
                                  "keelctl_hv.o")], check=True)

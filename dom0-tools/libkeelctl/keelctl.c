@@ -303,23 +303,70 @@ static uint64_t monotonic_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-int keelctl_domain_wait_gone(struct keelctl *h, uint16_t domid,
-			     unsigned int timeout_ms)
+/* Until @done says so, looking after each of @events' reports (or every
+ * millisecond without it), for at most @timeout_ms. */
+static int domain_wait(struct keelctl *h, struct keelctl_events *events,
+		       uint16_t domid, unsigned int timeout_ms,
+		       int (*done)(int rc, const struct keel_domctl_getinfo *),
+		       struct keel_domctl_getinfo *info)
 {
 	uint64_t deadline = monotonic_ms() + timeout_ms;
-	struct keel_domctl_getinfo info;
 
 	for (;;) {
-		int rc = keelctl_domain_info(h, domid, &info);
+		int rc = done(keelctl_domain_info(h, domid, info), info);
 
-		if (rc == -ESRCH)
-			return 0;
-		if (rc && rc != -EBUSY)
+		if (rc <= 0)
 			return rc;
-		if (monotonic_ms() >= deadline)
+		uint64_t now = monotonic_ms();
+		if (now >= deadline)
 			return -ETIMEDOUT;
-		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+		if (!events) {
+			nanosleep(&(struct timespec){ .tv_nsec = 1000000 },
+				  NULL);
+			continue;
+		}
+		/* A slice at a time, so that a long wait is not one huge
+		 * poll() timeout. */
+		uint64_t left = deadline - now;
+		rc = keelctl_events_wait(events, left > 60000 ? 60000 :
+							       (int)left);
+		if (rc < 0)
+			return rc;
 	}
+}
+
+/* 0 when gone, 1 to go on waiting, or an error. */
+static int gone(int rc, const struct keel_domctl_getinfo *info)
+{
+	(void)info;
+	if (rc == -ESRCH)
+		return 0;
+	return !rc || rc == -EBUSY ? 1 : rc;
+}
+
+static int shut_down(int rc, const struct keel_domctl_getinfo *info)
+{
+	if (rc == -EBUSY)
+		return 1;	/* being freed: ESRCH soon */
+	if (rc)
+		return rc;
+	return info->flags & KEEL_DOMINFO_shutdown ? 0 : 1;
+}
+
+int keelctl_domain_wait_gone(struct keelctl *h, struct keelctl_events *events,
+			     uint16_t domid, unsigned int timeout_ms)
+{
+	struct keel_domctl_getinfo info;
+
+	return domain_wait(h, events, domid, timeout_ms, gone, &info);
+}
+
+int keelctl_domain_wait_shutdown(struct keelctl *h,
+				 struct keelctl_events *events, uint16_t domid,
+				 unsigned int timeout_ms,
+				 struct keel_domctl_getinfo *info)
+{
+	return domain_wait(h, events, domid, timeout_ms, shut_down, info);
 }
 
 long keelctl_console_read(struct keelctl *h, char *buf, size_t len,

@@ -88,10 +88,32 @@ int keelctl_domain_request_shutdown(struct keelctl *h, uint16_t domid,
 /* vCPU @vcpu of domain @domid; -ENOENT past the last. */
 int keelctl_vcpu_info(struct keelctl *h, uint16_t domid, uint32_t vcpu,
 		      struct keel_domctl_getvcpuinfo *out);
-/* Wait until domain @domid no longer exists (its memory all returned),
- * polling every millisecond for at most @timeout_ms: 0, or -ETIMEDOUT. */
-int keelctl_domain_wait_gone(struct keelctl *h, uint16_t domid,
-			     unsigned int timeout_ms);
+/*
+ * Domain events: Keel raises KEEL_VIRQ_DOM_EXC in the control domains when
+ * a domain shuts down and when one has been freed. A handle over
+ * /dev/keel/evtchn (include/keel-linux/evtchn.h) binds it: open it before
+ * looking at the state to wait for, and no change after that is missed.
+ * -ENOENT: no such device (a kernel without it).
+ */
+struct keelctl_events;
+int keelctl_events_open(struct keelctl_events **out);
+/* Wait at most @timeout_ms (negative: without end) for an event since
+ * the last wait: 1 if one came, 0 if not, or a negative errno. */
+int keelctl_events_wait(struct keelctl_events *e, int timeout_ms);
+void keelctl_events_close(struct keelctl_events *e);
+
+/* Wait at most @timeout_ms until domain @domid no longer exists (its
+ * memory all returned): 0, or -ETIMEDOUT. With @events it sleeps until
+ * Keel reports a change; with NULL it looks every millisecond. */
+int keelctl_domain_wait_gone(struct keelctl *h, struct keelctl_events *events,
+			     uint16_t domid, unsigned int timeout_ms);
+/* The same until domain @domid has shut down, or is being freed: 0 with
+ * its state in @info (KEEL_DOMINFO_shutdown set, KEEL_DOMINFO_dying if it
+ * is going), -ESRCH if it is gone, or -ETIMEDOUT. */
+int keelctl_domain_wait_shutdown(struct keelctl *h,
+				 struct keelctl_events *events, uint16_t domid,
+				 unsigned int timeout_ms,
+				 struct keel_domctl_getinfo *info);
 
 /* Copy hypervisor log bytes from *@pos (0 at first) into @buf: the
  * number copied (0: nothing new), with *@pos advanced. */

@@ -441,10 +441,36 @@ START_TEST(test_domain_ops)
 	ck_assert_int_eq(keelctl_domain_destroy(h, 42),
 			 KEEL_DOMCTL_destroy_domain * 100);
 	ck_assert_int_eq(keelctl_domain_destroy(h, 41), -ESRCH);
-	ck_assert_int_eq(keelctl_domain_wait_gone(h, 5, 10), 0);
-	ck_assert_int_eq(keelctl_domain_wait_gone(h, 3, 10), -ETIMEDOUT);
+	ck_assert_int_eq(keelctl_domain_wait_gone(h, NULL, 5, 10), 0);
+	ck_assert_int_eq(keelctl_domain_wait_gone(h, NULL, 3, 10), -ETIMEDOUT);
 	fake.force_rc = -EBUSY;		/* being freed: still waiting */
-	ck_assert_int_eq(keelctl_domain_wait_gone(h, 3, 10), -ETIMEDOUT);
+	ck_assert_int_eq(keelctl_domain_wait_gone(h, NULL, 3, 10), -ETIMEDOUT);
+}
+END_TEST
+
+START_TEST(test_wait_shutdown)
+{
+	struct keel_domctl_getinfo info;
+
+	/* Running: not yet. Shut down (kept, or dying): done, with its
+	 * state. Gone: ESRCH. Being freed: go on waiting. */
+	ck_assert_int_eq(keelctl_domain_wait_shutdown(h, NULL, 3, 10, &info),
+			 -ETIMEDOUT);
+	fake.domains[1].flags = KEEL_DOMINFO_shutdown;
+	fake.domains[1].shutdown_reason = KEEL_SHUTDOWN_crash;
+	ck_assert_int_eq(keelctl_domain_wait_shutdown(h, NULL, 3, 10, &info),
+			 0);
+	ck_assert_uint_eq(info.shutdown_reason, KEEL_SHUTDOWN_crash);
+	ck_assert_uint_eq(info.flags, KEEL_DOMINFO_shutdown);
+	fake.domains[1].flags |= KEEL_DOMINFO_dying;
+	ck_assert_int_eq(keelctl_domain_wait_shutdown(h, NULL, 3, 10, &info),
+			 0);
+	ck_assert(info.flags & KEEL_DOMINFO_dying);
+	ck_assert_int_eq(keelctl_domain_wait_shutdown(h, NULL, 5, 10, &info),
+			 -ESRCH);
+	fake.force_rc = -EBUSY;
+	ck_assert_int_eq(keelctl_domain_wait_shutdown(h, NULL, 3, 10, &info),
+			 -ETIMEDOUT);
 }
 END_TEST
 
@@ -529,6 +555,7 @@ Suite *keelctl_suite(void)
 	tcase_add_test(tc, test_create_with_initrd);
 	tcase_add_test(tc, test_create_limits);
 	tcase_add_test(tc, test_domain_ops);
+	tcase_add_test(tc, test_wait_shutdown);
 	tcase_add_test(tc, test_shutdown_and_vcpus);
 	tcase_add_test(tc, test_console_read);
 	tcase_add_test(tc, test_image_check);
