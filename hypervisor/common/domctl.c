@@ -187,7 +187,9 @@ static long domctl_destroy_domain(unsigned long domid)
 
 	if (!d)
 		return rc;
-	if (!d->crash_reason[0])
+	/* The log says who ended a domain that was still running; one that
+	 * had shut down keeps its own reason alone. */
+	if (!d->crash_reason[0] && READ_ONCE(d->state) != DOMAIN_SHUTDOWN)
 		format_string(d->crash_reason, sizeof(d->crash_reason),
 			      "destroyed by domain %u", self->domid);
 	/* Reapable from now on: for a kept domain that has shut down
