@@ -702,7 +702,8 @@ int domain_config_builder_options(const struct domain_config *cfg,
 		return -1;
 	}
 	n = snprintf(out, size, "name=%s mem=%" PRIu64 "M maxmem=%" PRIu64
-		     "M vcpus=%u%s%s", cfg->name, cfg->memory_mib,
+		     "M vcpus=%u keep_on_shutdown=1%s%s", cfg->name,
+		     cfg->memory_mib,
 		     cfg->maxmem_mib, cfg->vcpus, guest[0] ? " -- " : "",
 		     guest);
 	if (n < 0 || (size_t)n >= size) {

@@ -25,6 +25,7 @@
 
 #include "domain_config.h"
 #include "keelctl.h"
+#include "monitor.h"
 
 #define CONFIG_FILE_MAX (1024 * 1024)
 
@@ -55,15 +56,22 @@ static void usage(FILE *out)
 	      "        Create a domain from the configuration FILE (xl\n"
 	      "        syntax), each KEY=VALUE being one more line of it, and\n"
 	      "        start it. -p leaves it paused; -n only checks the\n"
-	      "        configuration and prints the domain as JSON.\n"
+	      "        configuration and prints the domain as JSON. A\n"
+	      "        monitor then applies on_poweroff, on_reboot and\n"
+	      "        on_crash (log: /var/log/keel/pvctl-NAME.log).\n"
 	      "  list [-l] [DOMAIN ...]\n"
 	      "        The domains: name, id, memory (MiB), vCPUs, state\n"
 	      "        (r running, b blocked, p paused, s shut down,\n"
-	      "        c crashed) and CPU time (s). -l: every detail.\n"
+	      "        c crashed, d dying) and CPU time (s). -l: every\n"
+	      "        detail.\n"
 	      "  shutdown [-w] DOMAIN\n"
 	      "        Ask the domain to power off (its kernel does it\n"
-	      "        cleanly); -w waits until it is gone.\n"
-	      "  destroy DOMAIN    End the domain at once.\n"
+	      "        cleanly); -w waits until it has, and its on_poweroff\n"
+	      "        action is done.\n"
+	      "  reboot [-w] DOMAIN\n"
+	      "        The same for a reboot, and on_reboot.\n"
+	      "  destroy DOMAIN    End the domain at once (a preserved one\n"
+	      "                    too), and wait until its memory is back.\n"
 	      "  pause DOMAIN      Stop the domain's vCPUs from running.\n"
 	      "  unpause DOMAIN    Let a paused (or created -p) domain run.\n"
 	      "  vcpu-list [DOMAIN ...]\n"
@@ -207,17 +215,27 @@ static bool find_domain(struct keelctl *h, const char *verb, const char *what,
 }
 
 /* xl's six state letters: running, blocked, paused, shut down, crashed,
- * dying (never set: Keel frees a domain as soon as it can). */
+ * dying (destroyed, its memory not all back yet). */
 static void domain_state(const struct keel_domctl_getinfo *d, char out[7])
 {
 	bool down = d->flags & KEEL_DOMINFO_shutdown;
 	bool crashed = down && d->shutdown_reason == KEEL_SHUTDOWN_crash;
 
-	snprintf(out, 7, "%c%c%c%c%c-",
+	snprintf(out, 7, "%c%c%c%c%c%c",
 		 d->flags & KEEL_DOMINFO_running ? 'r' : '-',
 		 d->flags & KEEL_DOMINFO_blocked ? 'b' : '-',
 		 d->flags & KEEL_DOMINFO_paused ? 'p' : '-',
-		 down && !crashed ? 's' : '-', crashed ? 'c' : '-');
+		 down && !crashed ? 's' : '-', crashed ? 'c' : '-',
+		 d->flags & KEEL_DOMINFO_dying ? 'd' : '-');
+}
+
+/* Domain events for a wait, or NULL (then waits poll): opened before
+ * the request whose outcome is awaited, so that none is missed. */
+static struct keelctl_events *open_events(void)
+{
+	struct keelctl_events *ev;
+
+	return keelctl_events_open(&ev) ? NULL : ev;
 }
 
 static uint64_t pages_to_mib(uint64_t pages)
@@ -348,10 +366,13 @@ static int cmd_domain_op(int argc, char **argv,
 		return error_exit(2, "%s: give one domain (a name or an id)",
 				  verb);
 	struct keelctl *h = open_keel();
+	struct keelctl_events *events = NULL;
 	if (!h)
 		return 1;
 	if (!find_domain(h, verb, argv[1], &info))
 		goto out;
+	if (op == keelctl_domain_destroy)
+		events = open_events();
 	int rc = op(h, info.domid);
 	if (rc == -EINVAL && op == keelctl_domain_destroy)
 		error_exit(1, "%s: domain %u (%s) is this control domain "
@@ -368,19 +389,68 @@ static int cmd_domain_op(int argc, char **argv,
 	else if (rc < 0)
 		error_exit(1, "%s: %s: %s", verb, argv[1], strerror(-rc));
 	else if (op == keelctl_domain_destroy &&
-		 (rc = keelctl_domain_wait_gone(h, info.domid, 30000)))
+		 (rc = keelctl_domain_wait_gone(h, events, info.domid, 30000)))
 		error_exit(1, "%s: domain %u (%s) is not gone after 30 s: %s",
 			   verb, info.domid, info.name, strerror(-rc));
 	else
 		status = 0;
 out:
+	keelctl_events_close(events);
 	keelctl_close(h);
 	return status;
 }
 
-static int cmd_shutdown(int argc, char **argv)
+static uint64_t monotonic_ns(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * After a shutdown or reboot request: wait until domain @domid is gone,
+ * or has shut down with no monitor acting on it any more (its action was
+ * preserve, or pvctl did not create it and Keel keeps it for someone
+ * else). A restarted domain is a new domain: the old id goes.
+ */
+static int wait_domain_done(struct keelctl *h, struct keelctl_events *events,
+			    const struct keel_domctl_getinfo *info,
+			    unsigned int timeout_ms)
+{
+	uint64_t deadline = monotonic_ns() + (uint64_t)timeout_ms * 1000000;
+
+	for (;;) {
+		struct keel_domctl_getinfo now;
+		uint64_t t = monotonic_ns();
+		unsigned int left = t >= deadline ? 0 :
+			(unsigned int)((deadline - t) / 1000000);
+		int rc = keelctl_domain_wait_shutdown(h, events, info->domid,
+						      left, &now);
+
+		if (rc == -ESRCH)
+			return 0;
+		if (rc)
+			return rc;
+		if (!(now.flags & KEEL_DOMINFO_dying) &&
+		    !monitor_running(info->name))
+			return 0;
+		if (monotonic_ns() >= deadline)
+			return -ETIMEDOUT;
+		/* The monitor is at work: it destroys (an event), or gives
+		 * up its lock (none), soon. */
+		if (!events || keelctl_events_wait(events, 10) < 0)
+			nanosleep(&(struct timespec){ .tv_nsec = 10000000 },
+				  NULL);
+	}
+}
+
+/* shutdown and reboot: ask, and with -w wait for the outcome. */
+static int cmd_shutdown(int argc, char **argv, uint32_t reason)
+{
+	const char *verb = argv[0];
 	struct keel_domctl_getinfo info;
+	struct keelctl_events *events = NULL;
 	bool wait = false;
 	int i = 1, rc, status = 1;
 
@@ -388,37 +458,38 @@ static int cmd_shutdown(int argc, char **argv)
 		if (!strcmp(argv[i], "-w") || !strcmp(argv[i], "--wait"))
 			wait = true;
 		else
-			return error_exit(2, "shutdown: unknown option '%s'",
+			return error_exit(2, "%s: unknown option '%s'", verb,
 					  argv[i]);
 	}
 	if (argc - i != 1)
-		return error_exit(2, "shutdown: give one domain (a name or an "
-				  "id)");
+		return error_exit(2, "%s: give one domain (a name or an id)",
+				  verb);
 	struct keelctl *h = open_keel();
 	if (!h)
 		return 1;
-	if (!find_domain(h, "shutdown", argv[i], &info))
+	if (!find_domain(h, verb, argv[i], &info))
 		goto out;
-	rc = keelctl_domain_request_shutdown(h, info.domid,
-					     KEEL_SHUTDOWN_poweroff);
+	if (wait)
+		events = open_events();
+	rc = keelctl_domain_request_shutdown(h, info.domid, reason);
 	if (rc == -EINVAL)
-		error_exit(1, "shutdown: domain %u (%s) is this control domain, "
-			   "or has already shut down", info.domid, info.name);
+		error_exit(1, "%s: domain %u (%s) is this control domain, or "
+			   "has already shut down", verb, info.domid,
+			   info.name);
 	else if (rc)
-		error_exit(1, "shutdown: %s: %s", argv[i], strerror(-rc));
-	else if (wait && (rc = keelctl_domain_wait_gone(h, info.domid,
-							 300000)))
-		error_exit(1, "shutdown: domain %u (%s) %s", info.domid,
+		error_exit(1, "%s: %s: %s", verb, argv[i], strerror(-rc));
+	else if (wait && (rc = wait_domain_done(h, events, &info, 300000)))
+		error_exit(1, "%s: domain %u (%s) %s", verb, info.domid,
 			   info.name, rc == -ETIMEDOUT ? "did not shut down "
 			   "within 300 s" : strerror(-rc));
 	else
 		status = 0;
 out:
+	keelctl_events_close(events);
 	keelctl_close(h);
 	return status;
 }
 
-/* xl's three letters for a vCPU: running, blocked, paused (or down). */
 static const char *vcpu_state(const struct keel_domctl_getvcpuinfo *v,
 			      const struct keel_domctl_getinfo *d)
 {
@@ -509,13 +580,6 @@ struct top_sample {
 	uint64_t cpu_time_ns;
 };
 
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static bool parse_count(const char *s, unsigned long max, unsigned long *out)
 {
@@ -745,11 +809,9 @@ static int cmd_dmesg(int argc, char **argv)
 	return 0;
 }
 
-static const char *const action_keys[] = { "on_poweroff", "on_reboot",
-					    "on_crash" };
-
 /* Build the domain of @cfg: read and check the kernel, create, start
- * (unless @paused). Whatever fails destroys what was made. */
+ * (unless @paused), and leave its monitor watching it. Whatever fails
+ * destroys what was made. */
 static int create_domain(const struct domain_config *cfg,
 			 const char *options, bool paused)
 {
@@ -803,8 +865,18 @@ static int create_domain(const struct domain_config *cfg,
 			   (unsigned long long)pages_to_mib(pi.free_frames));
 		goto out;
 	}
-	rc = keelctl_domain_create(h, image, image_size, initrd, initrd_size,
-				   options, &domid);
+	const struct monitor_domain md = {
+		.cfg = cfg, .options = options,
+		.image = image, .image_size = image_size,
+		.initrd = initrd, .initrd_size = initrd_size,
+	};
+	const char *stage;
+	rc = monitor_build_domain(h, &md, !paused, &domid, &stage);
+	if (rc && !strcmp(stage, "start")) {
+		error_exit(1, "create: domain %u (%s) did not start: %s", domid,
+			   cfg->name, strerror(-rc));
+		goto out;
+	}
 	if (rc == -ENOMEM) {
 		error_exit(1, "create: Keel has not enough free memory for "
 			   "'%s' (%llu MiB)", cfg->name,
@@ -822,12 +894,12 @@ static int create_domain(const struct domain_config *cfg,
 			   cfg->name, strerror(-rc));
 		goto out;
 	}
-	if (!paused && (rc = keelctl_domain_unpause(h, domid))) {
-		error_exit(1, "create: domain %u (%s) did not start: %s", domid,
-			   cfg->name, strerror(-rc));
+	if ((rc = monitor_start(&md, domid))) {
+		error_exit(1, "create: cannot start the monitor of domain %u "
+			   "(%s): %s", domid, cfg->name, strerror(-rc));
 		/* Nothing half-made stays behind. */
 		if (!keelctl_domain_destroy(h, domid))
-			keelctl_domain_wait_gone(h, domid, 30000);
+			keelctl_domain_wait_gone(h, NULL, domid, 30000);
 		goto out;
 	}
 	printf("Created domain %u (%s)%s\n", domid, cfg->name,
@@ -902,18 +974,6 @@ static int cmd_create(int argc, char **argv)
 		status = 0;
 		goto out;
 	}
-	const enum domain_config_action actions[] = {
-		cfg->on_poweroff, cfg->on_reboot, cfg->on_crash };
-	/* Keel ends a domain that shuts down, whatever the reason. Say so
-	 * when the file asks for more; on_reboot's default, restart, is
-	 * xl's and goes unremarked (a rebooting domain ends too). */
-	for (unsigned int k = 0; k < 3; k++)
-		if (actions[k] != DOMAIN_ACTION_DESTROY &&
-		    !(k == 1 && actions[k] == DOMAIN_ACTION_RESTART))
-			fprintf(stderr, "pvctl: warning: %s = \"%s\" is not "
-				"honoured yet: the domain is destroyed\n",
-				action_keys[k],
-				domain_config_action_name(actions[k]));
 	status = create_domain(cfg, options, paused);
 out:
 	free(text);
@@ -956,7 +1016,9 @@ int main(int argc, char **argv)
 	if (!strcmp(verb, "unpause"))
 		return cmd_domain_op(argc, argv, keelctl_domain_unpause);
 	if (!strcmp(verb, "shutdown"))
-		return cmd_shutdown(argc, argv);
+		return cmd_shutdown(argc, argv, KEEL_SHUTDOWN_poweroff);
+	if (!strcmp(verb, "reboot"))
+		return cmd_shutdown(argc, argv, KEEL_SHUTDOWN_reboot);
 	if (!strcmp(verb, "top"))
 		return cmd_top(argc, argv);
 	if (!strcmp(verb, "vcpu-list"))

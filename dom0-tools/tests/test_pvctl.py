@@ -48,7 +48,7 @@ ERRORS = [
      "pvctl: create: no configuration file given"),
     ("too long for the builder", GOOD + "extra = '%s'\n" % ("x" * 300), [],
      1, "pvctl: {cfg}: the domain's options and kernel command line take "
-        "355 bytes; Keel takes at most 255"),
+        "374 bytes; Keel takes at most 255"),
 ]
 
 
@@ -85,7 +85,8 @@ def main():
                 "on_poweroff": "destroy", "on_reboot": "restart",
                 "on_crash": "restart",
                 "builder_options": "name=demo mem=96M maxmem=96M vcpus=2 "
-                                   "-- root=/dev/xvda console=hvc0 quiet"}
+                                   "keep_on_shutdown=1 -- root=/dev/xvda "
+                                   "console=hvc0 quiet"}
         check("dry run of a good config", status == 0 and got == want
               and err == "", f"status {status}, {out!r}, {err!r}")
 

@@ -30,13 +30,13 @@ import run_iso  # noqa: E402
 
 
 def abi_version_pattern():
-    """The ABI version the boot banner prints, read from the public header
-    so that a minor bump does not need every expectation edited."""
+    """The ABI version Keel reports, as a pattern ("1\\.4"), read from
+    the public header so that a minor bump edits no expectation."""
     path = os.path.join(TOP, "hypercall-abi", "include", "keel", "keel.h")
     text = open(path).read()
     major = re.search(r"#define KEEL_ABI_VERSION_MAJOR (\d+)", text).group(1)
     minor = re.search(r"#define KEEL_ABI_VERSION_MINOR (\d+)", text).group(1)
-    return rf"ABI {major}\.{minor}"
+    return rf"{major}\.{minor}"
 
 
 SCENARIOS = []
@@ -251,7 +251,7 @@ def pv_boot(ctx, problems, vcpus):
     online = "0" if vcpus == 1 else f"0-{vcpus - 1}"
     wants = [
         d0 + rf"keel: domain 0 \(linux\), {vcpus} vCPU{plural}, 32768 "
-        r"pages, " + abi_version_pattern() + r", control domain$",
+        r"pages, ABI " + abi_version_pattern() + r", control domain$",
         d0 + r"keel: page tables taken over; starting Linux$",
         d0 + r"Command line: earlyprintk=keel console=hvc0 keel_selftest$",
         d0 + r"Keel: \[mem 0x0000000000000000-0x0000000007ffffff\] usable$",
@@ -680,7 +680,8 @@ def dom0_commands(lines):
 # which the free-frame comparison at the end proves.
 DOM0_EXPECT = [
     ("pvctl info", 0, [r"hypervisor     : Keel \S+ \(git \S+\)",
-                       r"abi            : 1\.3", r"nr_cpus        : 2",
+                       r"abi            : " +
+                       abi_version_pattern(), r"nr_cpus        : 2",
                        r"total_memory   : \d+", r"free_memory    : \d+"]),
     ("pvctl list", 0, [r"Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)",
                        r"dom0\s+0\s+256\s+2\s+r-----\s+\d+\.\d"]),
@@ -825,22 +826,7 @@ def _(ctx, problems):
     if not any(l == "(d0) KEEL-DOM0: done" for l in r.lines):
         problems.append("init-dom0.sh did not finish")
     ran = dom0_commands(r.lines)
-    by_cmd = {}
-    for cmd, out, status in ran:
-        by_cmd.setdefault(cmd, []).append((out, status))
-    used = {}
-    for cmd, status, want in DOM0_EXPECT:
-        n = used.get(cmd, 0)
-        used[cmd] = n + 1
-        runs = by_cmd.get(cmd, [])
-        if n >= len(runs):
-            problems.append(f"`{cmd}` did not run (time {n + 1})")
-            continue
-        out, got = runs[n]
-        if got != status or len(out) != len(want) or not all(
-                re.fullmatch(w, o) for w, o in zip(want, out)):
-            problems.append(f"`{cmd}`: exit {got}, printed {out!r}; "
-                            f"wanted exit {status} and {want!r}")
+    check_commands(ran, DOM0_EXPECT, problems)
     jsons = [json.loads("\n".join(out)) for cmd, out, status in ran
              if cmd in ("pvctl --json info", "pvctl --json list")
              and status == 0]
@@ -862,7 +848,8 @@ def _(ctx, problems):
         problems.append(f"{len(infos)} --json info and {len(lists)} --json "
                         "list outputs, not 2 and 1")
     else:
-        if infos[0]["abi"] != "1.3" or infos[0]["nr_cpus"] != 2:
+        if not re.fullmatch(abi_version_pattern(), infos[0]["abi"]) or \
+                infos[0]["nr_cpus"] != 2:
             problems.append(f"--json info: {infos[0]}")
         if infos[0]["free_frames"] != infos[1]["free_frames"]:
             problems.append(f"free frames {infos[1]['free_frames']} at the "
@@ -884,7 +871,7 @@ def _(ctx, problems):
     if made:
         dn = rf"^\(d{made[0]}\) (\[ *\d+\.\d+\] )?"
         for w in [dn + r"keel: domain \d+ \(linux-guest\), 2 vCPUs, 16384 "
-                  r"pages, " + abi_version_pattern() + r"$",
+                  r"pages, ABI " + abi_version_pattern() + r"$",
                   dn + r"RAMDISK: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\]$",
                   dn + r"KEEL-DOMU: up on 2 CPUs, MemTotal: \d+ kB$",
                   dn + r"KEEL-DOMU: console=hvc0 keel_guest=yes$",
@@ -905,19 +892,137 @@ def _(ctx, problems):
 
 def dom0_initramfs(ctx, init, kdir=None):
     """@init's initramfs for a control domain that runs pvctl: pvctl (built
-    static), the test guest soak_child, and with @kdir the kernel itself
+    static), the test guests soak_child and shutdown_request_child, and
+    with @kdir the kernel itself
     and a guest initramfs (init-domu.sh), all under /etc/keel."""
     subprocess.run(["make", "-s", "-C", os.path.join(TOP, "dom0-tools"),
                     "dom0", f"BUILD={ctx['build']}"], check=True,
                    capture_output=True)
     pvctl = os.path.join(ctx["build"], "dom0-tools", "dom0", "pvctl")
-    guest = os.path.join(ctx["build"], "guests", "soak_child.elf")
-    extras = [f"{pvctl}:bin/pvctl", f"{guest}:etc/keel/soak_child.elf"]
+    guests = os.path.join(ctx["build"], "guests")
+    extras = [f"{pvctl}:bin/pvctl"] + [
+        f"{os.path.join(guests, g)}.elf:etc/keel/{g}.elf"
+        for g in ("soak_child", "shutdown_request_child")]
     if kdir:
         domu = initramfs(ctx, "init-domu.sh")
         extras += [f"{os.path.join(kdir, 'vmlinux')}:etc/keel/vmlinux",
                    f"{domu}:etc/keel/domu.cpio"]
     return initramfs(ctx, init, extras)
+
+
+# init-dom0-policies.sh's commands, as DOM0_EXPECT; a monitor's log
+# lines start with a time stamp.
+LOG = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d "
+WATCHING = r"watching domain \d+ \(%s\), woken by /dev/keel/evtchn"
+ACTIONS = r"on_poweroff=%s on_reboot=%s on_crash=%s"
+POLICIES_EXPECT = [
+    ("pvctl create keeper.cfg", 0, [r"Created domain (\d+) \(keeper\)"]),
+    ("pvctl list keeper", 0,
+     [r"Name.*", r"keeper\s+\d+\s+4\s+\d\s+---s--\s+\S+"]),
+    ("pvctl shutdown keeper", 1,
+     [r"pvctl: shutdown: domain \d+ \(keeper\) is this control domain, "
+      r"or has already shut down"]),
+    ("pvctl destroy keeper", 0, []),
+    ("pvctl list keeper", 1, [r"pvctl: list: no domain 'keeper'"]),
+    ("cat /var/log/keel/pvctl-keeper.log", 0, [
+        LOG + WATCHING % "keeper",
+        LOG + ACTIONS % ("preserve", "restart", "destroy"),
+        LOG + r"domain \d+ \(keeper\) shut down: poweroff; action: preserve",
+        LOG + r"domain \d+ \(keeper\) preserved: pvctl destroy keeper "
+              r"frees it"]),
+    ("pvctl create crasher.cfg", 0, [r"Created domain \d+ \(crasher\)"]),
+    ("cat /var/log/keel/pvctl-crasher.log", 0,
+     [LOG + WATCHING % "crasher",
+      LOG + ACTIONS % ("destroy", "restart", "restart")] +
+     [LOG + r"domain \d+ \(crasher\) shut down: crash; action: restart",
+      LOG + r"domain \d+ \(crasher\) destroyed",
+      LOG + r"domain \d+ \(crasher\) restarted as domain \d+"] * 5 +
+     [LOG + r"domain \d+ \(crasher\) shut down: crash; action: restart",
+      LOG + r"domain \d+ \(crasher\) restarted 5 times within 60 s: "
+            r"destroying it instead",
+      LOG + r"domain \d+ \(crasher\) destroyed"]),
+    ("pvctl create rebooter.cfg", 0, [r"Created domain \d+ \(rebooter\)"]),
+    ("pvctl reboot -w rebooter", 0, []),
+    ("pvctl list rebooter", 0,
+     [r"Name.*", r"rebooter\s+\d+\s+4\s+1\s+[-rb]{2}----\s+\S+"]),
+    ("pvctl shutdown -w rebooter", 0, []),
+    ("pvctl list rebooter", 1, [r"pvctl: list: no domain 'rebooter'"]),
+    ("cat /var/log/keel/pvctl-rebooter.log", 0, [
+        LOG + WATCHING % "rebooter",
+        LOG + ACTIONS % ("destroy", "restart", "destroy"),
+        LOG + r"domain \d+ \(rebooter\) shut down: reboot; action: restart",
+        LOG + r"domain \d+ \(rebooter\) destroyed",
+        LOG + r"domain \d+ \(rebooter\) restarted as domain \d+",
+        LOG + r"domain \d+ \(rebooter\) shut down: poweroff; action: "
+              r"destroy",
+        LOG + r"domain \d+ \(rebooter\) destroyed"]),
+]
+
+
+def check_commands(ran, expect, problems):
+    """Each (command, status, patterns) of @expect against its run in
+    @ran (dom0_commands), the nth entry for a command against its nth
+    run: the exit status, and one pattern per printed line."""
+    by_cmd, used = {}, {}
+    for cmd, out, status in ran:
+        by_cmd.setdefault(cmd, []).append((out, status))
+    for cmd, status, want in expect:
+        n = used.get(cmd, 0)
+        used[cmd] = n + 1
+        runs = by_cmd.get(cmd, [])
+        if n >= len(runs):
+            problems.append(f"`{cmd}` did not run (time {n + 1})")
+            continue
+        out, got = runs[n]
+        if got != status or len(out) != len(want) or not all(
+                re.fullmatch(w, o) for w, o in zip(want, out)):
+            problems.append(f"`{cmd}`: exit {got}, printed {out!r}; "
+                            f"wanted exit {status} and {want!r}")
+
+
+@scenario("dom0-on-shutdown")
+def _(ctx, problems):
+    """pvctl's monitor applies the on_* actions (init-dom0-policies.sh):
+    on_poweroff = "preserve" keeps a domain that powered off, listed
+    shut down with its memory, until pvctl destroy; on_crash = "restart"
+    brings a crashing domain back five times within a minute and then
+    destroys it; pvctl reboot -w restarts a domain (on_reboot's default)
+    as a new domain of the same name, and shutdown -w then ends it. The
+    monitors' logs say what they did, woken by /dev/keel/evtchn; Keel
+    logs each end; and the free-frame count at the end is the one at
+    the start."""
+    kdir = kernel(ctx, problems)
+    if not kdir:
+        return
+    initrd = dom0_initramfs(ctx, "init-dom0-policies.sh")
+    mods = [Module(os.path.join(kdir, "vmlinux"),
+                   "name=dom0 mem=256M privileged=1 vcpus=2 -- "
+                   "console=hvc0 quiet"),
+            Module(initrd, "initrd")]
+    r = boot_keel(ctx, mods, 300)
+    ctx["last_lines"] = r.lines
+    if not any(l == "(d0) KEEL-DOM0: done" for l in r.lines):
+        problems.append("init-dom0-policies.sh did not finish")
+    for what in ("keeper preserved", "crasher given up"):
+        if f"(d0) KEEL-DOM0: {what}" not in r.lines:
+            problems.append(f"no \"{what}\"")
+    ran = dom0_commands(r.lines)
+    check_commands(ran, POLICIES_EXPECT, problems)
+    crashes = [l for l in r.lines
+               if re.fullmatch(r"Domain \d+ \(crasher\) exited: crash", l)]
+    if len(crashes) != 6:
+        problems.append(f"{len(crashes)} crasher ends in Keel's log, not 6")
+    waits = [l for l in r.lines
+             if re.fullmatch(r"\(d\d+\) waiting for a shutdown request", l)]
+    if len(waits) != 2:
+        problems.append(f"the rebooter started {len(waits)} times, not 2")
+    infos = [json.loads("\n".join(out)) for cmd, out, status in ran
+             if cmd == "pvctl --json info" and status == 0]
+    if len(infos) != 2 or infos[0]["free_frames"] != infos[1]["free_frames"]:
+        problems.append("free frames before and after: " +
+                        str([i["free_frames"] for i in infos]))
+    if r.status != keeltest.SUCCESS:
+        problems.append(f"Keel ended with {r.status}")
 
 
 @scenario("dom0-pvctl-soak")

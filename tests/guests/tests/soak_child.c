@@ -2,7 +2,8 @@
  * (soak.c embeds this image). On its own it is an ordinary test: an
  * unprivileged domain that boots, checks its memory is what the boot FDT
  * says, and powers off. With hold=1 on its command line it then stays
- * running (yielding) until someone destroys it. */
+ * running (yielding) until someone destroys it; with crash=1 it shuts
+ * down as crashed instead (pvctl's on_crash scenario). */
 #include "keeltest.h"
 
 const char test_name[] = "soak_child";
@@ -20,4 +21,8 @@ void test_main(void)
 	if (rt_cmdline_value("hold"))
 		for (;;)
 			rt_yield();
+	if (rt_cmdline_value("crash")) {
+		printf("crashing on purpose\n");
+		test_shutdown(KEEL_SHUTDOWN_crash);
+	}
 }

@@ -1,0 +1,57 @@
+/*
+ * pvctl's domain monitor: a detached process per domain that pvctl
+ * create leaves behind, as xl does. pvctl builds every domain with
+ * keep_on_shutdown=1, so Keel keeps a domain that shuts down until a
+ * control domain destroys it; the monitor then applies the config's
+ * on_poweroff, on_reboot or on_crash action (monitor_policy.h):
+ *  - destroy:  destroy it, wait until its memory is back, and exit;
+ *  - restart:  the same, then build it again from the same images and
+ *              options and go on watching, at most MONITOR_RESTARTS_MAX
+ *              times in MONITOR_RESTART_WINDOW_MS (past that: destroy);
+ *  - preserve: leave it shut down, listed with its memory, for the
+ *              operator's pvctl destroy, and exit.
+ * It logs what it does to /var/log/keel/pvctl-NAME.log, and holds a lock
+ * on /run/keel/pvctl-NAME.lock while it watches or acts, so that pvctl
+ * shutdown -w and reboot -w can tell "preserved" from "not acted on yet".
+ */
+#ifndef PVCTL_MONITOR_H
+#define PVCTL_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain_config.h"
+
+#define MONITOR_LOG_DIR  "/var/log/keel"
+#define MONITOR_LOCK_DIR "/run/keel"
+
+/* What the monitor rebuilds a restarted domain from (the images only if
+ * some action is restart: otherwise they are not kept). */
+struct monitor_domain {
+	const struct domain_config *cfg;
+	const char *options;		/* keelctl_domain_create's */
+	void *image;			/* malloc()ed, or NULL */
+	size_t image_size;
+	void *initrd;			/* malloc()ed, or NULL */
+	size_t initrd_size;
+};
+
+struct keelctl;
+
+/* Create the domain of @md (keelctl_domain_create) and, with @start,
+ * unpause it: 0 with its id in @domid, or a negative errno with @stage
+ * naming the step that failed ("create" or "start"; a domain that did
+ * not start has been destroyed again). */
+int monitor_build_domain(struct keelctl *h, const struct monitor_domain *md,
+			 bool start, uint16_t *domid, const char **stage);
+
+/* Start the monitor of domain @domid, detached (its own session, its
+ * parent init), and return once it holds its lock: 0, or a negative
+ * errno (then no monitor runs, and the caller destroys the domain). */
+int monitor_start(const struct monitor_domain *md, uint16_t domid);
+
+/* Whether a monitor holds the lock of the domain called @name. */
+bool monitor_running(const char *name);
+
+#endif
