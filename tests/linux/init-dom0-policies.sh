@@ -8,6 +8,10 @@ mount -t sysfs sysfs /sys
 mount -t tmpfs tmpfs /tmp
 mkdir -p /run /var/log
 mount -t tmpfs tmpfs /run
+echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd
+echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> /etc/passwd
+echo 'root:x:0:' > /etc/group
+echo 'nogroup:x:65534:' >> /etc/group
 
 run() {
 	echo "KEEL-DOM0: \$ $*"
@@ -69,6 +73,8 @@ CFG
 
 echo "KEEL-DOM0: pvctl ready"
 run pvctl --json info
+run evtchn-test
+run su -s /bin/sh nobody -c evtchn-test
 
 run pvctl create keeper.cfg
 wait_line /var/log/keel/pvctl-keeper.log "preserved" &&

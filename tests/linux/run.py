@@ -175,6 +175,8 @@ def static_program(ctx, source):
     name = os.path.splitext(source)[0].replace("_", "-")
     out = os.path.join(ctx["build"], "linux", name)
     subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror",
+                    "-I", os.path.join(TOP, "hypercall-abi", "include"),
+                    "-I", os.path.join(TOP, "dom0-tools", "include"),
                     "-o", out, os.path.join(HERE, source)], check=True)
     return f"{out}:bin/{name}"
 
@@ -890,7 +892,7 @@ def _(ctx, problems):
         problems.append(f"Keel ended with {r.status}")
 
 
-def dom0_initramfs(ctx, init, kdir=None):
+def dom0_initramfs(ctx, init, kdir=None, more=()):
     """@init's initramfs for a control domain that runs pvctl: pvctl (built
     static), the test guests soak_child and shutdown_request_child, and
     with @kdir the kernel itself
@@ -907,7 +909,7 @@ def dom0_initramfs(ctx, init, kdir=None):
         domu = initramfs(ctx, "init-domu.sh")
         extras += [f"{os.path.join(kdir, 'vmlinux')}:etc/keel/vmlinux",
                    f"{domu}:etc/keel/domu.cpio"]
-    return initramfs(ctx, init, extras)
+    return initramfs(ctx, init, extras + list(more))
 
 
 # init-dom0-policies.sh's commands, as DOM0_EXPECT; a monitor's log
@@ -916,6 +918,9 @@ LOG = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d "
 WATCHING = r"watching domain \d+ \(%s\), woken by /dev/keel/evtchn"
 ACTIONS = r"on_poweroff=%s on_reboot=%s on_crash=%s"
 POLICIES_EXPECT = [
+    ("evtchn-test", 0, [r"PASS .*"] * 24 + [r"evtchn: 24 passed, 0 failed"]),
+    ("su -s /bin/sh nobody -c evtchn-test", 1,
+     [r"FAIL two files open", r"evtchn: 0 passed, 1 failed"]),
     ("pvctl create keeper.cfg", 0, [r"Created domain (\d+) \(keeper\)"]),
     ("pvctl list keeper", 0,
      [r"Name.*", r"keeper\s+\d+\s+4\s+\d\s+---s--\s+\S+"]),
@@ -990,11 +995,14 @@ def _(ctx, problems):
     as a new domain of the same name, and shutdown -w then ends it. The
     monitors' logs say what they did, woken by /dev/keel/evtchn; Keel
     logs each end; and the free-frame count at the end is the one at
-    the start."""
+    the start. Before that, evtchn-test (evtchn_test.c) checks
+    /dev/keel/evtchn's ports, events and refusals, and that a user
+    without CAP_SYS_ADMIN cannot open it."""
     kdir = kernel(ctx, problems)
     if not kdir:
         return
-    initrd = dom0_initramfs(ctx, "init-dom0-policies.sh")
+    initrd = dom0_initramfs(ctx, "init-dom0-policies.sh",
+                            more=[static_program(ctx, "evtchn_test.c")])
     mods = [Module(os.path.join(kdir, "vmlinux"),
                    "name=dom0 mem=256M privileged=1 vcpus=2 -- "
                    "console=hvc0 quiet"),
