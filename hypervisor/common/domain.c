@@ -376,7 +376,10 @@ void domain_reap(void)
 				;
 		spin_unlock(&reap_lock);
 		/* A request that came after the last scan, whose caller saw
-		 * the lock still held: take it up. */
+		 * the lock still held: take it up. The fence keeps the load
+		 * below from passing the unlock's store (x86 lets a load pass
+		 * an earlier store), which would lose that request. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (!__atomic_load_n(&reap_requested, __ATOMIC_SEQ_CST))
 			return;
 	}
@@ -385,7 +388,13 @@ void domain_reap(void)
 void domain_reap_request(void)
 {
 	__atomic_store_n(&reap_requested, true, __ATOMIC_SEQ_CST);
-	sched_kick_idle_cpus();
+	if (!sched_kick_idle_cpus())
+		sched_request_reschedule();
+}
+
+bool domain_reap_wanted(void)
+{
+	return __atomic_load_n(&reap_requested, __ATOMIC_SEQ_CST);
 }
 
 /* vcpu_op */

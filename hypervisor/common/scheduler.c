@@ -154,14 +154,18 @@ static bool cpu_idle_locked(unsigned int cpu)
 	       !running_vcpu[cpu] && !queue_min(&sched_cpus[cpu]);
 }
 
-void sched_kick_idle_cpus(void)
+bool sched_kick_idle_cpus(void)
 {
 	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	bool any = false;
 
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		if (cpu_idle_locked(cpu))
+		if (cpu_idle_locked(cpu)) {
 			kick_cpu(cpu);
+			any = true;
+		}
 	spin_unlock_irqrestore(&sched_lock, flags);
+	return any;
 }
 
 static unsigned int pick_cpu_locked(struct vcpu *v)
@@ -459,9 +463,17 @@ void schedule_on_exit(struct cpu_user_regs *regs)
 	bool prev_runs = prev->state == VCPU_RUNNING;
 	bool yielded = prev->yielded;
 	prev->yielded = false;
-	struct vcpu *next = pick_next_locked(smp_processor_id());
+	/* The reaper runs in the idle loop. When it has work (a request, or
+	 * the last vCPU of a domain that shut down leaving here), this CPU
+	 * goes through the idle loop, which then picks the next vCPU: with
+	 * every CPU busy, no CPU would ever idle otherwise, and a destroyed
+	 * domain would never be freed. */
+	bool reap = domain_reap_wanted() ||
+		    (prev->state == VCPU_DOWN &&
+		     prev->domain->state == DOMAIN_SHUTDOWN);
+	struct vcpu *next = reap ? NULL : pick_next_locked(smp_processor_id());
 
-	if (prev_runs && !prev->domain->paused &&
+	if (prev_runs && !prev->domain->paused && !reap &&
 	    (!next || (!yielded && prev->vruntime <= next->vruntime))) {
 		spin_unlock(&sched_lock);
 		arm_slice(sc);

@@ -133,6 +133,12 @@ __noreturn void start_hypervisor(struct boot_info *bi, int parse_rc)
 __noreturn void idle_loop(void)
 {
 	for (;;) {
+		/* The reaper's work first: a CPU sent here to reap
+		 * (schedule_on_exit) would otherwise take a vCPU at once. */
+		if (domain_reap_wanted()) {
+			irq_enable();
+			domain_reap();
+		}
 		irq_disable();
 		schedule_from_idle();	/* does not return if it found a vCPU */
 		irq_enable();

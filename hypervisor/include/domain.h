@@ -205,8 +205,11 @@ bool domain_id_dying(uint16_t domid);
 void domain_reap(void);
 /* Ask for a reap soon, from a path that has made a domain reapable
  * without stopping a vCPU (destroying a kept domain): idle CPUs are
- * woken to run domain_reap(). */
+ * woken to run domain_reap(), or, with none idle, this CPU passes
+ * through its idle loop before it returns to its guest. */
 void domain_reap_request(void);
+/* Whether the reaper has work asked of it that no scan has taken yet. */
+bool domain_reap_wanted(void);
 
 /* Lookup by id; returns the domain with a reference the caller drops
  * with domain_put(), or NULL. */

@@ -56,8 +56,9 @@ int scheduler_resume_domain(struct domain *d);
 /* True when no vCPU of @d is on a CPU. */
 bool domain_all_vcpus_off_cpu(struct domain *d);
 /* Wake every online CPU that has nothing to run, so that each passes
- * through its idle loop's work (domain_reap) once more. */
-void sched_kick_idle_cpus(void);
+ * through its idle loop's work (domain_reap) once more; false if no CPU
+ * was idle. */
+bool sched_kick_idle_cpus(void);
 /* Return-to-guest work: reschedule if asked. May switch the frame at
  * @regs to another vCPU's, or leave for the idle loop and not return. */
 void schedule_on_exit(struct cpu_user_regs *regs);
