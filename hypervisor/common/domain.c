@@ -385,9 +385,14 @@ void domain_reap(void)
 	}
 }
 
-void domain_reap_request(void)
+void domain_reap_soon(void)
 {
 	__atomic_store_n(&reap_requested, true, __ATOMIC_SEQ_CST);
+}
+
+void domain_reap_request(void)
+{
+	domain_reap_soon();
 	if (!sched_kick_idle_cpus())
 		sched_request_reschedule();
 }

@@ -468,9 +468,9 @@ void schedule_on_exit(struct cpu_user_regs *regs)
 	 * goes through the idle loop, which then picks the next vCPU: with
 	 * every CPU busy, no CPU would ever idle otherwise, and a destroyed
 	 * domain would never be freed. */
-	bool reap = domain_reap_wanted() ||
-		    (prev->state == VCPU_DOWN &&
-		     prev->domain->state == DOMAIN_SHUTDOWN);
+	if (prev->state == VCPU_DOWN && prev->domain->state == DOMAIN_SHUTDOWN)
+		domain_reap_soon();
+	bool reap = domain_reap_wanted();
 	struct vcpu *next = reap ? NULL : pick_next_locked(smp_processor_id());
 
 	if (prev_runs && !prev->domain->paused && !reap &&

@@ -208,6 +208,8 @@ void domain_reap(void);
  * woken to run domain_reap(), or, with none idle, this CPU passes
  * through its idle loop before it returns to its guest. */
 void domain_reap_request(void);
+/* Ask for a reap at this CPU's next pass through its idle loop. */
+void domain_reap_soon(void);
 /* Whether the reaper has work asked of it that no scan has taken yet. */
 bool domain_reap_wanted(void);
 

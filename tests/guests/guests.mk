@@ -98,14 +98,17 @@ bench-guests: $(BENCH_GUEST_ELFS)
 
 -include $(wildcard $(BUILD)/bench/*.d)
 
-# The soak and domctl_pause tests embed the soak_child image.
-SOAK_CHILD_USERS := $(GUEST_OUT)/tests/soak.o $(GUEST_OUT)/tests/domctl_pause.o
+# The soak, domctl_pause and domctl_reap_busy tests embed the soak_child
+# image.
+SOAK_CHILD_USERS := $(GUEST_OUT)/tests/soak.o \
+	$(GUEST_OUT)/tests/domctl_pause.o $(GUEST_OUT)/tests/domctl_reap_busy.o
 $(SOAK_CHILD_USERS): $(GUEST_OUT)/soak_child.elf
 $(SOAK_CHILD_USERS): GUEST_CFLAGS += -DSOAK_CHILD_ELF='"$(GUEST_OUT)/soak_child.elf"'
-# domctl_request_shutdown and domctl_keep_on_shutdown embed
-# shutdown_request_child's.
+# domctl_request_shutdown, domctl_keep_on_shutdown and domctl_reap_busy
+# embed shutdown_request_child's.
 SHUTDOWN_CHILD_USERS := $(GUEST_OUT)/tests/domctl_request_shutdown.o \
-	$(GUEST_OUT)/tests/domctl_keep_on_shutdown.o
+	$(GUEST_OUT)/tests/domctl_keep_on_shutdown.o \
+	$(GUEST_OUT)/tests/domctl_reap_busy.o
 $(SHUTDOWN_CHILD_USERS): $(GUEST_OUT)/shutdown_request_child.elf
 $(SHUTDOWN_CHILD_USERS): GUEST_CFLAGS += -DSHUTDOWN_REQUEST_CHILD_ELF='"$(GUEST_OUT)/shutdown_request_child.elf"'
 # domctl_create_initrd embeds boot_initrd's.
