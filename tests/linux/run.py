@@ -918,7 +918,7 @@ LOG = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d "
 WATCHING = r"watching domain \d+ \(%s\), woken by /dev/keel/evtchn"
 ACTIONS = r"on_poweroff=%s on_reboot=%s on_crash=%s"
 POLICIES_EXPECT = [
-    ("evtchn-test", 0, [r"PASS .*"] * 24 + [r"evtchn: 24 passed, 0 failed"]),
+    ("evtchn-test", 0, [r"PASS .*"] * 26 + [r"evtchn: 26 passed, 0 failed"]),
     ("su -s /bin/sh nobody -c evtchn-test", 1,
      [r"FAIL two files open", r"evtchn: 0 passed, 1 failed"]),
     ("pvctl create keeper.cfg", 0, [r"Created domain (\d+) \(keeper\)"]),
