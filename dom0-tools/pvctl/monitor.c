@@ -1,16 +1,19 @@
 /*
  * pvctl's domain monitor (monitor.h).
  *
- * pvctl create forks twice, so that the monitor is a child of init in a
- * session of its own and outlives the shell that ran pvctl. The
- * grandchild takes the domain's lock, then tells the waiting parent over
- * a pipe; only then does create report success. From there the monitor
+ * pvctl create takes the name's lock before it looks for a domain of
+ * that name, and holds it while it builds; then it forks twice, so that
+ * the monitor is a child of init in a session of its own and outlives
+ * the shell that ran pvctl. The grandchild inherits the lock, opens its
+ * handles, then tells the waiting parent over a pipe; only then does
+ * create report success. From there the monitor
  * sleeps in keelctl_domain_wait_shutdown(), woken by KEEL_VIRQ_DOM_EXC,
  * and applies the on_* action when its domain shuts down.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +30,10 @@
 #include "keelctl.h"
 #include "monitor.h"
 #include "monitor_policy.h"
+
+/* How long (in 10 ms steps) a new monitor waits for the lock of an
+ * earlier one that is on its way out. */
+#define MONITOR_LOCK_TRIES 500
 
 /* How long a destroyed domain may take to give its memory back. */
 #define MONITOR_GONE_TIMEOUT_MS 60000
@@ -167,6 +174,19 @@ static void monitor_run(const struct monitor_domain *md, uint16_t domid,
 				    MONITOR_RESTART_WINDOW_MS / 1000);
 			action = DOMAIN_ACTION_DESTROY;
 		}
+		/* An operator's pvctl destroy since the look above wins over
+		 * a restart (a destroy in the instant between this look and
+		 * the monitor's own is taken for the monitor's). */
+		struct keel_domctl_getinfo now;
+		if (action == DOMAIN_ACTION_RESTART &&
+		    (keelctl_domain_info(h, domid, &now) ||
+		     (now.flags & KEEL_DOMINFO_dying))) {
+			keelctl_domain_wait_gone(h, ev, domid,
+						 MONITOR_GONE_TIMEOUT_MS);
+			monitor_log("domain %u (%s) was destroyed: not "
+				    "restarting it", domid, name);
+			return;
+		}
 		rc = destroy_and_wait(h, ev, domid);
 		if (rc) {
 			monitor_log("domain %u (%s): destroy failed: %s", domid,
@@ -214,14 +234,15 @@ static void monitor_redirect(const char *name)
 		close(fd);
 }
 
-/* The grandchild: lock, report to the parent over @ready, watch. */
+/* The grandchild, with the name's lock (the open file description
+ * pvctl create locked, inherited): report to the parent over @ready,
+ * then watch. */
 static __attribute__((noreturn)) void monitor_main(
 	const struct monitor_domain *md, uint16_t domid, int ready)
 {
 	struct keelctl_events *ev = NULL;
 	struct keelctl *h = NULL;
-	char path[128];
-	int rc = 0, lock;
+	int rc = 0;
 
 	monitor_redirect(md->cfg->name);
 	/* The images are only for restarts: give their memory back if no
@@ -232,22 +253,18 @@ static __attribute__((noreturn)) void monitor_main(
 		free(md->image);
 		free(md->initrd);
 	}
-	mkdir("/run", 0755);
-	mkdir(MONITOR_LOCK_DIR, 0755);
-	lock_path(md->cfg->name, path, sizeof(path));
-	lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	/* A monitor of an earlier domain of this name may still be on its
-	 * way out: its domain is gone (the name is free), so it soon is. */
-	if (lock < 0 || flock(lock, LOCK_EX) < 0)
-		rc = -errno;
-	if (!rc)
-		rc = keelctl_open(&h);
+	rc = keelctl_open(&h);
 	/* Events if the kernel has /dev/keel/evtchn; polling if not. Opened
 	 * before the first look, so no shutdown after it is missed. */
 	if (!rc && keelctl_events_open(&ev))
 		ev = NULL;
 	unsigned char code = (unsigned char)-rc;
-	if (write(ready, &code, 1) != 1 || rc)
+	/* If pvctl create is gone (killed), the domain still needs its
+	 * monitor: a failed write here is not a reason to stop. */
+	signal(SIGPIPE, SIG_IGN);
+	if (write(ready, &code, 1) != 1 && !rc)
+		monitor_log("pvctl create is gone; watching all the same");
+	if (rc)
 		_exit(1);
 	close(ready);
 	monitor_run(md, domid, h, ev);
@@ -256,7 +273,36 @@ static __attribute__((noreturn)) void monitor_main(
 	_exit(0);
 }
 
-int monitor_start(const struct monitor_domain *md, uint16_t domid)
+int monitor_lock(const char *name)
+{
+	char path[128];
+	int fd;
+
+	mkdir("/run", 0755);
+	mkdir(MONITOR_LOCK_DIR, 0755);
+	lock_path(name, path, sizeof(path));
+	/* Not close-on-exec, and inherited by the monitor: the lock is the
+	 * open file description's, held while any copy of it is open. */
+	fd = open(path, O_RDWR | O_CREAT, 0644);
+	if (fd < 0)
+		return -errno;
+	/* A monitor of an earlier domain of this name may be on its way out
+	 * (its domain gone, it exits): wait a little for it. One still at
+	 * work (it is restarting its domain) keeps the lock. */
+	for (unsigned int i = 0; flock(fd, LOCK_EX | LOCK_NB); i++) {
+		int rc = -errno;
+
+		if (rc != -EWOULDBLOCK || i == MONITOR_LOCK_TRIES) {
+			close(fd);
+			return rc == -EWOULDBLOCK ? -EBUSY : rc;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+	}
+	return fd;
+}
+
+int monitor_start(const struct monitor_domain *md, uint16_t domid,
+		  int lock)
 {
 	int pipefd[2];
 	unsigned char code;
@@ -276,6 +322,12 @@ int monitor_start(const struct monitor_domain *md, uint16_t domid)
 		setsid();
 		pid_t grandchild = fork();
 		if (grandchild == 0) {
+			/* Nothing of the caller's stays open in the daemon
+			 * (pvctl's own privcmd handle, a pipe the caller
+			 * waits on), but the pipe to report on. */
+			for (int fd = 3; fd < 1024; fd++)
+				if (fd != pipefd[1] && fd != lock)
+					close(fd);
 			if (chdir("/"))
 				_exit(1);
 			monitor_main(md, domid, pipefd[1]);

@@ -46,10 +46,18 @@ struct keelctl;
 int monitor_build_domain(struct keelctl *h, const struct monitor_domain *md,
 			 bool start, uint16_t *domid, const char **stage);
 
+/* Take the lock of the domain called @name, before looking for one and
+ * building it, so that no monitor restarting a domain of that name and
+ * no other pvctl create can build one meanwhile: an fd to keep open, or
+ * -EBUSY if a monitor still holds it after a few seconds. */
+int monitor_lock(const char *name);
+
 /* Start the monitor of domain @domid, detached (its own session, its
- * parent init), and return once it holds its lock: 0, or a negative
- * errno (then no monitor runs, and the caller destroys the domain). */
-int monitor_start(const struct monitor_domain *md, uint16_t domid);
+ * parent init), with @lock (monitor_lock()), and return once it is
+ * ready: 0, or a negative errno (then no monitor runs, and the caller
+ * destroys the domain). The caller closes its @lock either way. */
+int monitor_start(const struct monitor_domain *md, uint16_t domid,
+		  int lock);
 
 /* Whether a monitor holds the lock of the domain called @name. */
 bool monitor_running(const char *name);

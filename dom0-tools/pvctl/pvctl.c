@@ -821,19 +821,40 @@ static int create_domain(const struct domain_config *cfg,
 	const char *why;
 	uint16_t domid;
 	char *image = NULL, *initrd = NULL;
-	int rc, status = 1;
+	int rc, status = 1, lock = -1;
 
 	struct keelctl *h = open_keel();
 	if (!h)
 		return 1;
-	rc = keelctl_domain_lookup(h, cfg->name, &existing);
-	if (rc != -ESRCH) {
-		if (!rc || rc == -EEXIST)
-			error_exit(1, "create: a domain called '%s' already "
-				   "exists", cfg->name);
-		else
-			error_exit(1, "create: %s", strerror(-rc));
-		goto out;
+	/* Looked up before the lock, which a live domain's monitor holds,
+	 * for a quick answer; and again under it. The lock is held from
+	 * then until the monitor has it, so no other create, and no
+	 * monitor's restart, builds a second domain of this name. */
+	for (int locked = 0; locked < 2; locked++) {
+		rc = keelctl_domain_lookup(h, cfg->name, &existing);
+		if (rc != -ESRCH) {
+			if (!rc || rc == -EEXIST)
+				error_exit(1, "create: a domain called '%s' "
+					   "already exists", cfg->name);
+			else
+				error_exit(1, "create: %s", strerror(-rc));
+			goto out;
+		}
+		if (locked)
+			break;
+		lock = monitor_lock(cfg->name);
+		if (lock == -EBUSY) {
+			error_exit(1, "create: the monitor of a domain called "
+				   "'%s' is still at work (restarting it?)",
+				   cfg->name);
+			goto out;
+		}
+		if (lock < 0) {
+			error_exit(1, "create: %s/pvctl-%s.lock: %s",
+				   MONITOR_LOCK_DIR, cfg->name,
+				   strerror(-lock));
+			goto out;
+		}
 	}
 	image = read_file(cfg->kernel, KEEL_DOMCTL_IMAGE_MAX,
 			  "Keel's kernel image limit", &image_size);
@@ -894,7 +915,7 @@ static int create_domain(const struct domain_config *cfg,
 			   cfg->name, strerror(-rc));
 		goto out;
 	}
-	if ((rc = monitor_start(&md, domid))) {
+	if ((rc = monitor_start(&md, domid, lock))) {
 		error_exit(1, "create: cannot start the monitor of domain %u "
 			   "(%s): %s", domid, cfg->name, strerror(-rc));
 		/* Nothing half-made stays behind. */
@@ -909,6 +930,8 @@ out:
 	free(image);
 	free(initrd);
 	keelctl_close(h);
+	if (lock >= 0)
+		close(lock);
 	return status;
 }
 
