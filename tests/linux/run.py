@@ -655,6 +655,18 @@ def _(ctx, problems):
                         "Keel's test success")
 
 
+def boot_dom0(ctx, kdir, initrd):
+    """Boot Keel with the kernel of @kdir as a 256 MiB, two-vCPU control
+    domain on @initrd (a dom0_initramfs), for at most 300 s."""
+    mods = [Module(os.path.join(kdir, "vmlinux"),
+                   "name=dom0 mem=256M privileged=1 vcpus=2 -- "
+                   "console=hvc0 quiet"),
+            Module(initrd, "initrd")]
+    r = boot_keel(ctx, mods, 300)
+    ctx["last_lines"] = r.lines
+    return r
+
+
 def dom0_commands(lines):
     """The commands init-dom0.sh ran, in order: (command, output lines,
     exit status or None when the frame never closed)."""
@@ -819,12 +831,7 @@ def _(ctx, problems):
     if not kdir:
         return
     initrd = dom0_initramfs(ctx, "init-dom0.sh", kdir)
-    mods = [Module(os.path.join(kdir, "vmlinux"),
-                   "name=dom0 mem=256M privileged=1 vcpus=2 -- "
-                   "console=hvc0 quiet"),
-            Module(initrd, "initrd")]
-    r = boot_keel(ctx, mods, 300)
-    ctx["last_lines"] = r.lines
+    r = boot_dom0(ctx, kdir, initrd)
     if not any(l == "(d0) KEEL-DOM0: done" for l in r.lines):
         problems.append("init-dom0.sh did not finish")
     ran = dom0_commands(r.lines)
@@ -1003,12 +1010,7 @@ def _(ctx, problems):
         return
     initrd = dom0_initramfs(ctx, "init-dom0-policies.sh",
                             more=[static_program(ctx, "evtchn_test.c")])
-    mods = [Module(os.path.join(kdir, "vmlinux"),
-                   "name=dom0 mem=256M privileged=1 vcpus=2 -- "
-                   "console=hvc0 quiet"),
-            Module(initrd, "initrd")]
-    r = boot_keel(ctx, mods, 300)
-    ctx["last_lines"] = r.lines
+    r = boot_dom0(ctx, kdir, initrd)
     if not any(l == "(d0) KEEL-DOM0: done" for l in r.lines):
         problems.append("init-dom0-policies.sh did not finish")
     for what in ("keeper preserved", "crasher given up"):

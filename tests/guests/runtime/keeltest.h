@@ -200,6 +200,8 @@ long rt_bind_peer(unsigned int remote_dom, uint64_t timeout_ns,
 
 /* --- time --- */
 uint64_t rt_now_ns(void);		/* pvclock */
+/* Keel's free frames (domctl physinfo: control domains only). */
+uint64_t rt_free_frames(void);
 long rt_block(void);
 long rt_yield(void);
 void rt_sleep_ns(uint64_t ns);		/* timer + block */

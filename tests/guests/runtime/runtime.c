@@ -837,6 +837,15 @@ long rt_mmuext1(uint32_t cmd, uint64_t arg1, uint64_t arg2)
 					KEEL_DOMID_SELF);
 }
 
+uint64_t rt_free_frames(void)
+{
+	struct keel_domctl_physinfo pi;
+
+	CHECK_EQ(keel_hypercall_domctl(KEEL_DOMCTL_physinfo, (unsigned long)&pi),
+		 0);
+	return pi.free_frames;
+}
+
 /* libfdt's stack protector lands here on a smashed frame. */
 __attribute__((noreturn)) void __stack_chk_fail(void);
 __attribute__((noreturn)) void __stack_chk_fail(void)

@@ -33,14 +33,6 @@ static long domctl(unsigned int cmd, unsigned long arg)
 	return keel_hypercall_domctl(cmd, arg);
 }
 
-static uint64_t free_frames(void)
-{
-	struct keel_domctl_physinfo pi;
-
-	CHECK_EQ(domctl(KEEL_DOMCTL_physinfo, (unsigned long)&pi), 0);
-	return pi.free_frames;
-}
-
 static struct keel_domctl_create_domain_initrd request(const char *config)
 {
 	return (struct keel_domctl_create_domain_initrd){
@@ -81,7 +73,7 @@ static bool log_has(uint64_t *pos, const char *needle)
 void test_main(void)
 {
 	static const char config[] = "name=boot_initrd mem=8M user=0";
-	uint64_t before = free_frames();
+	uint64_t before = rt_free_frames();
 	struct keel_domctl_create_domain_initrd op;
 
 	for (unsigned int i = 0; i < INITRD_BYTES; i++)
@@ -112,7 +104,7 @@ void test_main(void)
 	CHECK_EQ(create(&op), -KEEL_EINVAL);
 	CHECK_EQ(domctl(KEEL_DOMCTL_create_domain_initrd, 0x10000000),
 		 -KEEL_EFAULT);
-	CHECK_EQ(free_frames(), before);
+	CHECK_EQ(rt_free_frames(), before);
 	printf("bad create_domain_initrd requests refused, nothing leaked\n");
 
 	/* The real thing. */
@@ -146,5 +138,5 @@ void test_main(void)
 		rt_yield();
 	}
 	printf("the child found its initrd and is gone\n");
-	CHECK_EQ(free_frames(), before);
+	CHECK_EQ(rt_free_frames(), before);
 }

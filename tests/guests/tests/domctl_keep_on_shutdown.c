@@ -33,14 +33,6 @@ static long domctl(unsigned int cmd, unsigned long arg)
 	return keel_hypercall_domctl(cmd, arg);
 }
 
-static uint64_t free_frames(void)
-{
-	struct keel_domctl_physinfo pi;
-
-	CHECK_EQ(domctl(KEEL_DOMCTL_physinfo, (unsigned long)&pi), 0);
-	return pi.free_frames;
-}
-
 /* A started child, waiting for a shutdown request. */
 static uint16_t start_child(bool keep)
 {
@@ -113,7 +105,7 @@ static bool is_gone(long rc, const struct keel_domctl_getinfo *info)
 
 void test_main(void)
 {
-	uint64_t before = free_frames();
+	uint64_t before = rt_free_frames();
 	struct keel_domctl_getinfo info;
 	keel_port_t port, other;
 	char want[96];
@@ -137,7 +129,7 @@ void test_main(void)
 	CHECK(rt_log_wait_for(&pos, want), "no \"%s\"", want);
 	printf("kept child %u: shut down (reboot), still listed with its "
 	       "memory; %llu frames free, %llu before\n", kept,
-	       (unsigned long long)free_frames(), (unsigned long long)before);
+	       (unsigned long long)rt_free_frames(), (unsigned long long)before);
 
 	/* An unkept child comes and goes; DOM_EXC for both its shutdown and
 	 * its end. The reaper has run since the kept child shut down: the
@@ -149,7 +141,7 @@ void test_main(void)
 	CHECK(info.flags & KEEL_DOMINFO_shutdown, "flags %#x", info.flags);
 	printf("unkept child %u freed; kept child %u still there; %llu "
 	       "frames free\n", unkept, kept,
-	       (unsigned long long)free_frames());
+	       (unsigned long long)rt_free_frames());
 
 	/* A kept, shut-down domain does not come back by itself. */
 	CHECK_EQ(domctl(KEEL_DOMCTL_unpause_domain, kept), -KEEL_EINVAL);
@@ -168,7 +160,7 @@ void test_main(void)
 	CHECK(rt_log_wait_for(&pos, want), "no \"%s\"", want);
 	uint64_t deadline = rt_now_ns() + 10000000000ULL;
 	uint64_t now;
-	while ((now = free_frames()) != before) {
+	while ((now = rt_free_frames()) != before) {
 		if (rt_now_ns() >= deadline) {
 			CHECK(false, "%llu frames free, %llu before",
 			      (unsigned long long)now,

@@ -39,14 +39,6 @@ static struct keel_domctl_getinfo info_of(uint16_t domid)
 	return info;
 }
 
-static uint64_t free_frames(void)
-{
-	struct keel_domctl_physinfo pi;
-
-	CHECK_EQ(domctl(KEEL_DOMCTL_physinfo, (unsigned long)&pi), 0);
-	return pi.free_frames;
-}
-
 /* Yield for @ns of system time. */
 static void wait_ns(uint64_t ns)
 {
@@ -118,7 +110,7 @@ void test_main(void)
 		.image_size = (uint64_t)(soak_child_image_end - soak_child_image),
 		.config = (unsigned long)config,
 	};
-	uint64_t before = free_frames();
+	uint64_t before = rt_free_frames();
 
 	CHECK_EQ(domctl(KEEL_DOMCTL_create_domain, (unsigned long)&op), 0);
 	uint16_t child = op.domid;
@@ -173,7 +165,7 @@ void test_main(void)
 		      "10 s after destroy");
 		rt_yield();
 	}
-	CHECK_EQ(free_frames(), before);
+	CHECK_EQ(rt_free_frames(), before);
 	printf("destroyed while paused; %llu frames free, as before\n",
 	       (unsigned long long)before);
 }

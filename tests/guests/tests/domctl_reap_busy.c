@@ -46,14 +46,6 @@ static long domctl(unsigned int cmd, unsigned long arg)
 	return keel_hypercall_domctl(cmd, arg);
 }
 
-static uint64_t free_frames(void)
-{
-	struct keel_domctl_physinfo pi;
-
-	CHECK_EQ(domctl(KEEL_DOMCTL_physinfo, (unsigned long)&pi), 0);
-	return pi.free_frames;
-}
-
 static uint16_t create(const char *image, const char *end,
 		       const char *config)
 {
@@ -105,14 +97,14 @@ static uint64_t frames_before;
 static bool frames_back(uint16_t domid)
 {
 	(void)domid;
-	return free_frames() == frames_before;
+	return rt_free_frames() == frames_before;
 }
 
 void test_main(void)
 {
 	char want[80];
 
-	frames_before = free_frames();
+	frames_before = rt_free_frames();
 	CHECK_EQ(rt_boot.nr_vcpus, 2);
 	CHECK_EQ(rt_vcpu_start(1, vcpu1_main, NULL), 0);
 	CHECK(rt_wait_for(&vcpu1_started, 1000000000ULL),
@@ -144,7 +136,7 @@ void test_main(void)
 	CHECK(spin_until(is_gone, spinner), "the running child was not "
 	      "freed within 10 s with every CPU busy");
 	CHECK(spin_until(frames_back, 0), "%llu frames free, %llu before",
-	      (unsigned long long)free_frames(),
+	      (unsigned long long)rt_free_frames(),
 	      (unsigned long long)frames_before);
 	printf("running child %u destroyed and freed; every frame back\n",
 	       spinner);

@@ -31,14 +31,6 @@ static long domctl(unsigned int cmd, unsigned long arg)
 	return keel_hypercall_domctl(cmd, arg);
 }
 
-static uint64_t free_frames(void)
-{
-	struct keel_domctl_physinfo pi;
-
-	CHECK_EQ(domctl(KEEL_DOMCTL_physinfo, (unsigned long)&pi), 0);
-	return pi.free_frames;
-}
-
 static uint16_t create_child(void)
 {
 	static const char config[] = "name=shutdown_request_child mem=1M "
@@ -86,7 +78,7 @@ static void ask_and_watch(uint16_t child, uint32_t reason, const char *name)
 
 void test_main(void)
 {
-	uint64_t before = free_frames();
+	uint64_t before = rt_free_frames();
 	long rc;
 
 	/* Our own vCPU: running, here. */
@@ -157,9 +149,9 @@ void test_main(void)
 
 	/* Every child gone, every frame back. */
 	deadline = rt_now_ns() + 10000000000ULL;
-	while (free_frames() != before) {
+	while (rt_free_frames() != before) {
 		CHECK(rt_now_ns() < deadline, "%llu frames free, %llu before",
-		      (unsigned long long)free_frames(),
+		      (unsigned long long)rt_free_frames(),
 		      (unsigned long long)before);
 		rt_yield();
 	}

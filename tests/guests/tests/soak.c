@@ -31,14 +31,6 @@ static long domctl(unsigned int cmd, unsigned long arg)
 	return keel_hypercall_domctl(cmd, arg);
 }
 
-static uint64_t free_frames(void)
-{
-	struct keel_domctl_physinfo pi;
-
-	CHECK_EQ(domctl(KEEL_DOMCTL_physinfo, (unsigned long)&pi), 0);
-	return pi.free_frames;
-}
-
 /* Wait (bounded) until @domid no longer exists. */
 static bool wait_gone(uint16_t domid, uint64_t timeout_ns)
 {
@@ -77,7 +69,7 @@ static void check_bad_requests(void)
 		.image_size = (uint64_t)(soak_child_image_end - soak_child_image),
 		.config = (unsigned long)"name=bad mem=1M",
 	};
-	uint64_t before = free_frames();
+	uint64_t before = rt_free_frames();
 
 	op.image_size = 0;
 	CHECK_EQ(domctl(KEEL_DOMCTL_create_domain, (unsigned long)&op),
@@ -103,7 +95,7 @@ static void check_bad_requests(void)
 	CHECK_EQ(domctl(KEEL_DOMCTL_destroy_domain, 0x7000), -KEEL_ESRCH);
 	CHECK_EQ(domctl(KEEL_DOMCTL_destroy_domain, rt_boot.domid),
 		 -KEEL_EINVAL);
-	CHECK_EQ(free_frames(), before);
+	CHECK_EQ(rt_free_frames(), before);
 	printf("bad create/unpause/destroy requests refused, nothing leaked\n");
 }
 
@@ -117,14 +109,14 @@ void test_main(void)
 	CHECK(cycles > 0, "no cycles= on the command line");
 
 	check_bad_requests();
-	uint64_t before = free_frames();
+	uint64_t before = rt_free_frames();
 	printf("soak: %u cycles; %llu frames free before\n", cycles,
 	       (unsigned long long)before);
 	for (unsigned int n = 0; n < cycles; n++) {
 		bool hold = n % 5 == 4;
 		uint16_t domid = create_child(n, hold);
 
-		CHECK(free_frames() < before, "cycle %u: creating took no memory",
+		CHECK(rt_free_frames() < before, "cycle %u: creating took no memory",
 		      n);
 		CHECK_EQ(domctl(KEEL_DOMCTL_unpause_domain, domid), 0);
 		long again = domctl(KEEL_DOMCTL_unpause_domain, domid);
@@ -141,7 +133,7 @@ void test_main(void)
 		}
 		CHECK(wait_gone(domid, 10000000000ULL),
 		      "cycle %u: domain %u still there after 10 s", n, domid);
-		uint64_t now = free_frames();
+		uint64_t now = rt_free_frames();
 		CHECK(now == before, "cycle %u: %llu frames free, %llu before",
 		      n, (unsigned long long)now, (unsigned long long)before);
 		if ((n + 1) % 100 == 0 || n + 1 == cycles)
