@@ -454,10 +454,10 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpu_id, unsigned long arg)
 	case KEEL_VCPUOP_initialise:
 		return vcpu_initialise(v, arg);
 	case KEEL_VCPUOP_up:
-		if (!v->initialised)
-			return -EINVAL;
-		vcpu_start(v);
-		return 0;
+		/* Checked under the scheduler's lock: an unlocked look could
+		 * see the vCPU down before its own VCPUOP_down has cleared
+		 * its context, and report a start that did not happen. */
+		return vcpu_start(v);
 	case KEEL_VCPUOP_down:
 		vcpu_stop(v);
 		return 0;

@@ -181,10 +181,12 @@ static unsigned int pick_cpu_locked(struct vcpu *v)
 
 /* Make @v runnable if it is blocked, or, with @start, if it is down (and
  * initialised): only VCPUOP_up and unpausing start a vCPU; events and
- * timeouts only end a block. */
-static void wake(struct vcpu *v, bool start)
+ * timeouts only end a block. Returns whether @v was initialised, as seen
+ * under the lock (a vCPU taking itself down clears it there). */
+static bool wake(struct vcpu *v, bool start)
 {
 	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	bool initialised = v->initialised;
 
 	if ((v->state == VCPU_BLOCKED || (start && v->state == VCPU_DOWN)) &&
 	    v->domain->state == DOMAIN_RUNNING && v->initialised) {
@@ -199,7 +201,7 @@ static void wake(struct vcpu *v, bool start)
 			 * running, and nobody else may pick it up. */
 			v->state = VCPU_RUNNING;
 			spin_unlock_irqrestore(&sched_lock, flags);
-			return;
+			return true;
 		}
 		v->state = VCPU_RUNNABLE;
 		if (v->vruntime < floor)
@@ -212,6 +214,7 @@ static void wake(struct vcpu *v, bool start)
 			kick_cpu(v->processor);
 	}
 	spin_unlock_irqrestore(&sched_lock, flags);
+	return initialised;
 }
 
 void vcpu_wake(struct vcpu *v)
@@ -219,9 +222,9 @@ void vcpu_wake(struct vcpu *v)
 	wake(v, false);
 }
 
-void vcpu_start(struct vcpu *v)
+int vcpu_start(struct vcpu *v)
 {
-	wake(v, true);
+	return wake(v, true) ? 0 : -EINVAL;
 }
 
 void vcpu_block_current(void)

@@ -18,8 +18,9 @@ void scheduler_init(void);
 void scheduler_cpu_init(unsigned int cpu);
 /* End a block: make a BLOCKED vCPU runnable (and kick its CPU). */
 void vcpu_wake(struct vcpu *v);
-/* Start an initialised DOWN vCPU (VCPUOP_up, unpause). */
-void vcpu_start(struct vcpu *v);
+/* Start an initialised DOWN vCPU (VCPUOP_up, unpause); -EINVAL if it has
+ * no context (never initialised, or it took itself down). */
+int vcpu_start(struct vcpu *v);
 /* The calling vCPU blocks unless an event is already pending. */
 void vcpu_block_current(void);
 /* Take a vCPU off the CPUs for good (shutdown, vcpu down); it needs a
