@@ -75,6 +75,15 @@ static int build(void *buf, size_t size, const struct boot_fdt_info *in)
 	TRY(fdt_property_u64(buf, "size", in->user_window_size));
 	TRY(fdt_end_node(buf));
 
+	if (in->console_vaddr) {
+		TRY(fdt_begin_node(buf, "console"));
+		TRY(fdt_property_u32(buf, "backend-domid", in->console_backend));
+		TRY(fdt_property_u64(buf, "ring-vaddr", in->console_vaddr));
+		TRY(fdt_property_u32(buf, "event-channel", in->console_port));
+		TRY(fdt_property_u32(buf, "grant-ref", in->console_grant_ref));
+		TRY(fdt_end_node(buf));
+	}
+
 	TRY(fdt_end_node(buf));		/* keel */
 	TRY(fdt_end_node(buf));		/* root */
 	TRY(fdt_finish(buf));

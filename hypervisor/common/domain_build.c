@@ -5,7 +5,7 @@
  *
  * The command line configures the domain: words before "--" are Keel's
  * (name=, mem=, maxmem=, vcpus=, weight=, user=, privileged=,
- * keep_on_shutdown=), the rest
+ * keep_on_shutdown=, console_backend=), the rest
  * is the guest's own command line. The first kernel module becomes the
  * control domain (dom0) unless it says privileged=0.
  *
@@ -14,6 +14,7 @@
  *
  * Guest memory layout, from virt_base (hypercall-abi/docs/pv-boot-protocol.md):
  *   kernel image | initrd | P2M array | boot FDT (2 pages) | stack (4 pages) |
+ *   [console ring (1 page), with console_backend=] |
  *   page tables (read-only) | free memory ... |
  *   user window (also mapped at USER_WINDOW_VADDR)
  *   then a guard page and the shared-info page.
@@ -30,6 +31,8 @@
 #include <event_channel.h>
 #include <errno_values.h>
 #include <format.h>
+#include <grant_table.h>
+#include <keel/io/console.h>
 #include <keel/memory.h>
 #include <memory.h>
 #include <mm.h>
@@ -42,6 +45,7 @@
 #define USER_WINDOW_VADDR  0x400000ULL
 #define MIN_FREE_PAGES     16
 #define USER_NOT_GIVEN     UINT64_MAX
+#define BACKEND_NOT_GIVEN  UINT32_MAX
 
 uint64_t frames_free_before_domains;
 
@@ -54,6 +58,7 @@ struct module_options {
 	uint64_t user;
 	uint32_t privileged;	/* 0, 1, or 2 = not given */
 	uint32_t keep_on_shutdown;
+	uint32_t console_backend;	/* a domain id, or BACKEND_NOT_GIVEN */
 };
 
 /* The option words come from a module's command line or a control
@@ -96,6 +101,8 @@ static void parse_module_cmdline(const char *cmdline, struct module_options *o,
 		  sizeof(o->privileged) },
 		{ "keep_on_shutdown", OPTION_UINT, &o->keep_on_shutdown,
 		  sizeof(o->keep_on_shutdown) },
+		{ "console_backend", OPTION_UINT, &o->console_backend,
+		  sizeof(o->console_backend) },
 	};
 	char keel_part[BOOT_MODULE_CMDLINE_MAX];
 	const char *sep = find_word(cmdline, "--");
@@ -169,6 +176,32 @@ static int copy_caller_to_guest_pages(const uint64_t *p2m, uint64_t virt_base,
 	return 0;
 }
 
+/*
+ * The PV console (keel/io/console.h): grant the ring page, which is
+ * zero like every new frame, to the backend, and give the domain a port
+ * that only the backend may bind. Both stay the domain's: it may revoke
+ * the grant or close the port, which only ends its own console.
+ */
+static int console_ring_setup(struct domain *d, uint32_t backend,
+			      uint64_t ring_mfn, struct boot_fdt_info *info)
+{
+	spin_lock(&memory_lock);
+	int rc = grant_table_grant_frame(d, KEEL_CONSOLE_GRANT_REF,
+					 (uint16_t)backend, ring_mfn);
+	spin_unlock(&memory_lock);
+	if (rc)
+		return rc;
+	long port = evtchn_alloc_unbound(d, (uint16_t)backend);
+	if (port < 0)
+		return (int)port;
+	d->console_backend = (uint16_t)backend;
+	d->console_port = (keel_port_t)port;
+	info->console_backend = backend;
+	info->console_port = (uint32_t)port;
+	info->console_grant_ref = KEEL_CONSOLE_GRANT_REF;
+	return 0;
+}
+
 int domain_build(const struct domain_image *image, bool first_kernel,
 		 struct domain **out)
 {
@@ -179,7 +212,8 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 	const char *error;
 	struct module_options o = { .mem = MiB(4), .vcpus = 1,
 				    .weight = DOMAIN_DEFAULT_WEIGHT,
-				    .user = USER_NOT_GIVEN, .privileged = 2 };
+				    .user = USER_NOT_GIVEN, .privileged = 2,
+				    .console_backend = BACKEND_NOT_GIVEN };
 	const char *guest_cmdline;
 	struct domain *d;
 	int rc;
@@ -220,8 +254,11 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		ALIGN_UP(image->initrd_len, PAGE_SIZE) >> PAGE_SHIFT : 0;
 	uint64_t p2m_pages = ALIGN_UP(nr_pages * 8, PAGE_SIZE) >> PAGE_SHIFT;
 	uint64_t user_pages = ALIGN_UP(o.user, PAGE_SIZE) >> PAGE_SHIFT;
+	bool has_console = o.console_backend != BACKEND_NOT_GIVEN;
+	uint64_t console_pages = has_console ? 1 : 0;
 	uint64_t needed = kernel_pages + initrd_pages + p2m_pages + FDT_PAGES +
-			  STACK_PAGES + user_pages + MIN_FREE_PAGES;
+			  STACK_PAGES + console_pages + user_pages +
+			  MIN_FREE_PAGES;
 	if (o.mem > GiB(64) || image->initrd_len > GiB(64) ||
 	    nr_pages < needed) {
 		printk(LOG_ERR "Domain builder: %s: mem=%lluK is too small for "
@@ -236,7 +273,8 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 	if (map_bootstrap)
 		mapped_pages = MIN(nr_pages, bootstrap_mapped_pages(
 			img.virt_base, kernel_pages + initrd_pages + p2m_pages +
-			FDT_PAGES + STACK_PAGES + KEEL_BOOTSTRAP_FREE_PAGES));
+			FDT_PAGES + STACK_PAGES + console_pages +
+			KEEL_BOOTSTRAP_FREE_PAGES));
 
 	struct domain_config cfg = {
 		.memory_bytes = o.mem,
@@ -257,6 +295,20 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		printk(LOG_ERR "Domain builder: %s: weight must be 1-65535\n",
 		       o.name);
 		return -EINVAL;
+	}
+	/* The console's backend must be there to serve it (it may be
+	 * another boot-time domain, built before this one). */
+	if (has_console) {
+		struct domain *backend = o.console_backend <= 0xffff ?
+			domain_by_id(o.console_backend) : NULL;
+
+		if (!backend) {
+			printk(LOG_ERR "Domain builder: %s: console_backend=%u "
+			       "is not a live domain\n", o.name,
+			       o.console_backend);
+			return -ESRCH;
+		}
+		domain_put(backend);
 	}
 	rc = domain_create(&cfg, &d);
 	if (rc) {
@@ -327,19 +379,21 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		.shared_info_mfn = virt_to_phys(d->shared_info) >> PAGE_SHIFT,
 	};
 	info.stack_top = info.fdt_vaddr + (FDT_PAGES + STACK_PAGES) * PAGE_SIZE;
+	info.console_vaddr = has_console ? info.stack_top : 0;
+	uint64_t boot_data_end = info.stack_top + console_pages * PAGE_SIZE;
 	struct pv_layout layout = {
 		.virt_base = base,
 		.mapped_pages = mapped_pages,
-		.pt_first_page = (info.stack_top - base) >> PAGE_SHIFT,
+		.pt_first_page = (boot_data_end - base) >> PAGE_SHIFT,
 		.user_pages = user_pages,
 		.user_window_vaddr = ad->user_window_vaddr,
 		.shared_info_vaddr = ad->shared_info_vaddr,
 		.shared_info_mfn = info.shared_info_mfn,
 	};
 	layout.pt_pages = arch_pv_page_table_pages(&layout);
-	info.page_tables_vaddr = info.stack_top;
+	info.page_tables_vaddr = boot_data_end;
 	info.page_tables_pages = layout.pt_pages;
-	info.free_vaddr = info.stack_top + layout.pt_pages * PAGE_SIZE;
+	info.free_vaddr = boot_data_end + layout.pt_pages * PAGE_SIZE;
 	info.free_end = ad->user_window_kernel_vaddr;
 	if (!rc && info.free_vaddr + MIN_FREE_PAGES * PAGE_SIZE > info.free_end) {
 		printk(LOG_ERR "Domain builder: %s: mem=%lluK leaves no room "
@@ -369,6 +423,9 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 							image->initrd_guest,
 							image->initrd_len);
 	}
+	if (!rc && has_console)
+		rc = console_ring_setup(d, o.console_backend,
+			p2m[(info.console_vaddr - base) >> PAGE_SHIFT], &info);
 	if (!rc) {
 		/* The guest's P2M: machine frame numbers. */
 		copy_to_guest_pages(p2m, base, info.p2m_vaddr, p2m,

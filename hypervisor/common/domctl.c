@@ -11,6 +11,7 @@
 #include <string_ops.h>
 #include <version.h>
 #include <keel/domctl.h>
+#include <keel/io/console.h>
 #include <keel/sched.h>
 #include <asm/pv.h>
 
@@ -258,6 +259,29 @@ static long domctl_getvcpuinfo(unsigned long arg)
 	return copy_to_guest(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+static long domctl_getconsole(unsigned long arg)
+{
+	struct keel_domctl_getconsole op;
+	long rc;
+
+	if (copy_from_guest(&op, arg, sizeof(op)))
+		return -EFAULT;
+	if (op.pad)
+		return -EINVAL;
+	struct domain *d = domctl_target(op.domid, false, &rc);
+	if (!d)
+		return rc;
+	bool has_console = d->console_port != 0;
+	op.backend = d->console_backend;
+	op.pad2 = 0;
+	op.grant_ref = KEEL_CONSOLE_GRANT_REF;
+	op.port = d->console_port;
+	domain_put(d);
+	if (!has_console)
+		return -ENOENT;
+	return copy_to_guest(arg, &op, sizeof(op)) ? -EFAULT : 0;
+}
+
 long do_domctl(unsigned long cmd, unsigned long arg)
 {
 	switch (cmd) {
@@ -272,6 +296,7 @@ long do_domctl(unsigned long cmd, unsigned long arg)
 	case KEEL_DOMCTL_pause_domain:    return domctl_pause_domain(arg);
 	case KEEL_DOMCTL_request_shutdown: return domctl_request_shutdown(arg);
 	case KEEL_DOMCTL_getvcpuinfo:     return domctl_getvcpuinfo(arg);
+	case KEEL_DOMCTL_getconsole:      return domctl_getconsole(arg);
 	default:                          return -ENOSYS;
 	}
 }

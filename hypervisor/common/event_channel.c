@@ -188,6 +188,13 @@ void evtchn_domain_destroy(struct domain *d)
 	d->evtchn = NULL;
 }
 
+static bool domain_takes_binds(const struct domain *d)
+{
+	enum domain_state state = READ_ONCE(d->state);
+
+	return state == DOMAIN_RUNNING || state == DOMAIN_PAUSED;
+}
+
 static long op_bind_interdomain(struct domain *d, unsigned long arg)
 {
 	struct keel_evtchn_bind_interdomain b;
@@ -199,7 +206,10 @@ static long op_bind_interdomain(struct domain *d, unsigned long arg)
 	struct domain *rd = domain_by_id(rdomid);
 	if (!rd)
 		return -ESRCH;
-	if (rd->state != DOMAIN_RUNNING) {
+	/* A domain not yet started counts: a backend binds the port of a
+	 * device (a PV console) before the domain's first instruction, so
+	 * that no notification is lost. */
+	if (!domain_takes_binds(rd)) {
 		domain_put(rd);
 		return -ESRCH;
 	}
@@ -209,7 +219,7 @@ static long op_bind_interdomain(struct domain *d, unsigned long arg)
 	long port = alloc_port_locked(d);
 	if (port < 0) {
 		rc = port;
-	} else if (rd->state != DOMAIN_RUNNING) {
+	} else if (!domain_takes_binds(rd)) {
 		rc = -ESRCH;	/* shut down since the lookup */
 	} else if (b.remote_port == 0 || b.remote_port >= DOMAIN_MAX_PORTS ||
 		   rd->evtchn[b.remote_port].state != EVTCHN_UNBOUND ||
@@ -241,14 +251,10 @@ static long op_bind_interdomain(struct domain *d, unsigned long arg)
 	return 0;
 }
 
-/* Allocate a port of @state notifying @vcpu, and return it to the guest
- * in the structure @out (copied back to @arg), whose port field is
- * @port_out. @detail is the VIRQ of a VIRQ port, or the domain allowed to
- * bind an unbound one. */
-static long bind_local_port(struct domain *d, enum evtchn_state state,
-			    unsigned int vcpu, unsigned int detail,
-			    unsigned long arg, void *out, size_t out_size,
-			    keel_port_t *port_out)
+/* Allocate a port of @state notifying @vcpu. @detail is the VIRQ of a
+ * VIRQ port, or the domain allowed to bind an unbound one. */
+static long alloc_local_port(struct domain *d, enum evtchn_state state,
+			     unsigned int vcpu, unsigned int detail)
 {
 	unsigned long flags = spin_lock_irqsave(&d->evtchn_lock);
 	long port;
@@ -268,6 +274,23 @@ static long bind_local_port(struct domain *d, enum evtchn_state state,
 		}
 	}
 	spin_unlock_irqrestore(&d->evtchn_lock, flags);
+	return port;
+}
+
+long evtchn_alloc_unbound(struct domain *d, uint16_t remote_domid)
+{
+	return alloc_local_port(d, EVTCHN_UNBOUND, 0, remote_domid);
+}
+
+/* The same, and return the port to the guest in the structure @out
+ * (copied back to @arg), whose port field is @port_out. */
+static long bind_local_port(struct domain *d, enum evtchn_state state,
+			    unsigned int vcpu, unsigned int detail,
+			    unsigned long arg, void *out, size_t out_size,
+			    keel_port_t *port_out)
+{
+	long port = alloc_local_port(d, state, vcpu, detail);
+
 	if (port < 0)
 		return port;
 	*port_out = (keel_port_t)port;

@@ -140,6 +140,43 @@ static void put_target(struct domain *self, struct domain *d)
 
 /* setup_table and query_size */
 
+/* @d's table, grown to at least @nr_frames (at most
+ * KEEL_GRANT_MAX_FRAMES) zeroed frames, which are shared with @d; NULL
+ * when memory runs out. */
+static struct grant_table *grant_table_grow(struct domain *d,
+					    unsigned int nr_frames)
+{
+	struct grant_table *gt = grant_table_of(d);
+
+	while (gt && gt->nr_frames < nr_frames) {
+		paddr_t pa = frame_alloc(0);
+
+		if (!pa)
+			return NULL;
+		frame_assign(&machine_frames, pa >> PAGE_SHIFT, d->domid, true);
+		gt->frames[gt->nr_frames++] = pa >> PAGE_SHIFT;
+	}
+	return gt;
+}
+
+int grant_table_grant_frame(struct domain *d, keel_grant_ref_t ref,
+			    uint16_t grantee, uint64_t mfn)
+{
+	if (ref >= GRANT_MAX_ENTRIES || mfn > UINT32_MAX)
+		return -EINVAL;
+	struct grant_table *gt = grant_table_grow(d,
+		ref / KEEL_GRANT_ENTRIES_PER_FRAME + 1);
+	if (!gt)
+		return -ENOMEM;
+	struct keel_grant_entry *e = grant_entry(gt, ref);
+
+	e->domid = grantee;
+	e->frame = (uint32_t)mfn;
+	/* The flags last, as a granter writes them. */
+	__atomic_store_n(&e->flags, KEEL_GTF_permit_access, __ATOMIC_RELEASE);
+	return 0;
+}
+
 static int grant_setup_table(struct domain *d,
 			     struct keel_gnttab_setup_table *op)
 {
@@ -147,17 +184,9 @@ static int grant_setup_table(struct domain *d,
 		return -EPERM;
 	if (op->nr_frames == 0 || op->nr_frames > KEEL_GRANT_MAX_FRAMES)
 		return -EINVAL;
-	struct grant_table *gt = grant_table_of(d);
+	struct grant_table *gt = grant_table_grow(d, op->nr_frames);
 	if (!gt)
 		return -ENOMEM;
-	while (gt->nr_frames < op->nr_frames) {
-		paddr_t pa = frame_alloc(0);
-
-		if (!pa)
-			return -ENOMEM;
-		frame_assign(&machine_frames, pa >> PAGE_SHIFT, d->domid, true);
-		gt->frames[gt->nr_frames++] = pa >> PAGE_SHIFT;
-	}
 	if (copy_to_guest(op->frame_list, gt->frames,
 			  op->nr_frames * sizeof(uint64_t)))
 		return -EFAULT;

@@ -34,6 +34,11 @@ struct boot_fdt_info {
 	uint64_t user_window_vaddr;
 	uint64_t user_window_kernel_vaddr;
 	uint64_t user_window_size;
+	/* The PV console (ABI 1.5): console_vaddr 0 for none. */
+	uint64_t console_vaddr;
+	uint32_t console_backend;
+	uint32_t console_port;
+	uint32_t console_grant_ref;
 };
 
 /* Build the tree into @buf. Returns its size, or a negative errno. */

@@ -135,6 +135,14 @@ struct domain {
 	uint64_t tot_pages;
 	uint64_t max_pages;
 
+	/* The PV console (keel/io/console.h), when the builder gave it one
+	 * (console_backend=): the domain that may serve it, and this
+	 * domain's end of its event channel (0: no console). The ring's
+	 * grant is KEEL_CONSOLE_GRANT_REF. Set before the domain is
+	 * published, then constant. */
+	uint16_t console_backend;
+	keel_port_t console_port;
+
 	/* Grant table and grant mappings (common/grant_table.c). */
 	struct grant_table *grant_table;
 

@@ -12,6 +12,9 @@ void evtchn_signal(struct domain *d, keel_port_t port);
 void evtchn_send_virq_vcpu(struct vcpu *v, unsigned int virq);
 /* Raise a global VIRQ on every domain that bound it. */
 void evtchn_send_virq_global(unsigned int virq);
+/* Allocate an unbound port of @d that only @remote_domid may bind (the
+ * builder's, for a PV console): the port, or -ENOSPC. */
+long evtchn_alloc_unbound(struct domain *d, uint16_t remote_domid);
 bool evtchn_port_is_pending(struct domain *d, keel_port_t port);
 long do_event_channel_op(unsigned long cmd, unsigned long arg);
 

@@ -6,6 +6,7 @@
 #define KEEL_GRANT_TABLE_H
 
 #include <types.h>
+#include <keel/grant_table.h>
 
 struct domain;
 struct vcpu;
@@ -16,6 +17,12 @@ long do_grant_table_op(unsigned long cmd, unsigned long ops,
  * domains' frames, and free its table's bookkeeping (its grant frames
  * are shared frames, which frame_release_domain() gives back). */
 void grant_table_release(struct domain *d);
+/* The domain builder's grant (a PV console's ring), under memory_lock:
+ * entry @ref of @d's table, which grows to hold it, lets @grantee map or
+ * copy @mfn, writable. -EINVAL for a ref past the largest table or an
+ * MFN the entry cannot hold, -ENOMEM. */
+int grant_table_grant_frame(struct domain *d, keel_grant_ref_t ref,
+			    uint16_t grantee, uint64_t mfn);
 
 /* Arch hooks (pv/mmu.c), under memory_lock. Put a mapping of @mfn at
  * page-aligned @va in @v's kernel page tables: the L1 table must exist

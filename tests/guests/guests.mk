@@ -111,6 +111,9 @@ SHUTDOWN_CHILD_USERS := $(GUEST_OUT)/tests/domctl_request_shutdown.o \
 	$(GUEST_OUT)/tests/domctl_reap_busy.o
 $(SHUTDOWN_CHILD_USERS): $(GUEST_OUT)/shutdown_request_child.elf
 $(SHUTDOWN_CHILD_USERS): GUEST_CFLAGS += -DSHUTDOWN_REQUEST_CHILD_ELF='"$(GUEST_OUT)/shutdown_request_child.elf"'
+# console_ring embeds console_ring_child's.
+$(GUEST_OUT)/tests/console_ring.o: $(GUEST_OUT)/console_ring_child.elf
+$(GUEST_OUT)/tests/console_ring.o: GUEST_CFLAGS += -DCONSOLE_RING_CHILD_ELF='"$(GUEST_OUT)/console_ring_child.elf"'
 # domctl_create_initrd embeds boot_initrd's.
 $(GUEST_OUT)/tests/domctl_create_initrd.o: $(GUEST_OUT)/boot_initrd.elf
 $(GUEST_OUT)/tests/domctl_create_initrd.o: GUEST_CFLAGS += -DBOOT_INITRD_ELF='"$(GUEST_OUT)/boot_initrd.elf"'

@@ -262,7 +262,8 @@ def main():
                     mine = [l for l in r.lines
                             if any(d and l.startswith(f"(d{d}) ")
                                    for d in domids)]
-                    tail = (mine[-15 * len(domids):] + ["..."] +
+                    tail = (r.lines if args.verbose else
+                            mine[-15 * len(domids):] + ["..."] +
                             r.lines[-12:])
                     for line in tail:
                         print(f"    | {line}")

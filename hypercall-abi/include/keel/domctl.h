@@ -21,6 +21,8 @@
 					 * (ABI 1.3) */
 #define KEEL_DOMCTL_getvcpuinfo    9	/* arg: struct keel_domctl_getvcpuinfo
 					 * (ABI 1.3) */
+#define KEEL_DOMCTL_getconsole     10	/* arg: struct keel_domctl_getconsole
+					 * (ABI 1.5) */
 
 #define KEEL_DOMINFO_running    (1u << 0)	/* some vCPU is running */
 #define KEEL_DOMINFO_blocked    (1u << 1)	/* every up vCPU is blocked */
@@ -107,6 +109,20 @@ struct keel_domctl_getvcpuinfo {
 	uint32_t processor;	/* OUT: the physical CPU it runs or last ran
 				 * or queues on */
 	uint64_t cpu_time_ns;	/* OUT: its time on a CPU, up to now */
+};
+
+/* The PV console of domain `domid` (keel/io/console.h), for its backend:
+ * the grant reference of its ring page and the domain's port, which the
+ * backend binds with bind_interdomain. -KEEL_ENOENT if the domain was
+ * built without console_backend=. The caller writes domid and pad; the
+ * hypervisor writes the rest. */
+struct keel_domctl_getconsole {
+	keel_domid_t domid;	/* IN */
+	uint16_t pad;		/* IN: zero */
+	keel_domid_t backend;	/* OUT: the domain that may serve it */
+	uint16_t pad2;		/* OUT: zero */
+	uint32_t grant_ref;	/* OUT: of the ring page, in domid's table */
+	uint32_t port;		/* OUT: domid's end of the event channel */
 };
 
 #endif

@@ -88,6 +88,9 @@ struct rt_boot {
 	 * pseudo-physical addresses (offsets from virt_base). */
 	uint64_t shared_info_mfn;
 	uint64_t initrd_start, initrd_end;
+	/* ABI 1.5: the PV console (console_vaddr 0: none). */
+	uint64_t console_vaddr;
+	uint32_t console_backend, console_port, console_grant_ref;
 	const void *fdt;
 };
 extern struct rt_boot rt_boot;

@@ -247,6 +247,16 @@ static void read_boot_fdt(const void *fdt)
 	rt_boot.page_tables_vaddr = prop_u64(fdt, "/keel/page-tables", "vaddr");
 	rt_boot.page_tables_pages = prop_u64(fdt, "/keel/page-tables", "pages");
 	rt_boot.shared_info_mfn = prop_u64(fdt, "/keel", "shared-info-mfn");
+	rt_boot.console_vaddr = prop_u64_or_0(fdt, "/keel/console",
+					      "ring-vaddr");
+	if (rt_boot.console_vaddr) {
+		rt_boot.console_backend = prop_u32(fdt, "/keel/console",
+						   "backend-domid");
+		rt_boot.console_port = prop_u32(fdt, "/keel/console",
+						"event-channel");
+		rt_boot.console_grant_ref = prop_u32(fdt, "/keel/console",
+						     "grant-ref");
+	}
 	rt_boot.initrd_start = prop_u64_or_0(fdt, "/chosen", "linux,initrd-start");
 	rt_boot.initrd_end = prop_u64_or_0(fdt, "/chosen", "linux,initrd-end");
 	rt_boot.fdt = fdt;

@@ -105,7 +105,7 @@ static void check_physinfo(void)
 	CHECK_EQ(keel_hypercall_domctl(KEEL_DOMCTL_physinfo,
 				       0x8000000000000000UL), -KEEL_EFAULT);
 
-	static const unsigned long unknown[] = { 10, 11, 0xffffffffUL, ~0UL };
+	static const unsigned long unknown[] = { 11, 12, 0xffffffffUL, ~0UL };
 	for (unsigned int i = 0; i < 4; i++) {
 		rc = keel_hypercall_domctl(unknown[i], (unsigned long)&p);
 		printf("domctl(%#lx) = %ld\n", unknown[i], rc);
