@@ -106,7 +106,9 @@ def _(ctx, problems):
             problems.append(f"patch authors are {authors}, not the project")
         abi = os.path.join(TOP, "hypercall-abi", "include", "keel")
         copy = os.path.join(src, "include", "keel", "interface")
-        for name in sorted(os.listdir(abi)):
+        names = sorted(os.path.relpath(os.path.join(d, f), abi)
+                       for d, _, files in os.walk(abi) for f in files)
+        for name in names:
             theirs = os.path.join(copy, name)
             if not os.path.exists(theirs):
                 problems.append(f"the series lacks include/keel/interface/{name}")
@@ -117,8 +119,8 @@ def _(ctx, problems):
                     problems.append(f"include/keel/interface/{name} differs "
                                     f"from hypercall-abi/include/keel/{name}")
         # dom0-tools carries the interfaces of the devices the series
-        # defines (privcmd, evtchn).
-        for name in ("privcmd.h", "evtchn.h"):
+        # defines (privcmd, evtchn, gntdev).
+        for name in ("privcmd.h", "evtchn.h", "gntdev.h"):
             ours = os.path.join(TOP, "dom0-tools", "include", "keel-linux",
                                 name)
             theirs = os.path.join(src, "include", "uapi", "keel", name)
@@ -688,6 +690,17 @@ def dom0_commands(lines):
     return out
 
 
+# A kernel line's time stamp, if it has one.
+STAMP = r"(\[ *\d+\.\d+\] )?"
+
+# The Linux guest's userspace lines on its PV console, in order.
+DOMU_CONSOLE = [r"KEEL-DOMU: up on 2 CPUs, MemTotal: \d+ kB",
+                r"KEEL-DOMU: console=hvc0 keel_guest=yes",
+                r"KEEL-DOMU: waiting",
+                r"KEEL-DOMU: ran 'echo KEEL-DOMU: typed into the console'",
+                r"KEEL-DOMU: typed into the console",
+                r"KEEL-DOMU: init got the poweroff signal"]
+
 # What each pvctl command of init-dom0.sh must print (a regular
 # expression per line, the whole output) and its exit status. The bad
 # inputs come first in the file's order; each must leave nothing behind,
@@ -775,9 +788,6 @@ DOM0_EXPECT = [
      [r"pvctl: /etc/keel/missing.cpio: No such file or directory"]),
     ("pvctl create disk.cfg", 1,
      [r"pvctl: disk.cfg: disk: devices are not supported by Keel yet"]),
-    ("pvctl create -c spinner.cfg", 1,
-     [r"pvctl: create: -c: domain consoles are not supported by Keel "
-      r"yet"]),
     ("pvctl destroy nosuch", 1, [r"pvctl: destroy: no domain 'nosuch'"]),
     ("pvctl destroy 999", 1, [r"pvctl: destroy: no domain '999'"]),
     ("pvctl pause hello", 1, [r"pvctl: pause: no domain 'hello'"]),
@@ -797,12 +807,26 @@ DOM0_EXPECT = [
     ("pvctl bogus", 2,
      [r"pvctl: unknown command 'bogus' \(pvctl help lists them\)"]),
     ("pvctl destroy spinner", 0, []),
+    ("pvctl create -c hello.cfg", 0, [r"Created domain \d+ \(hello\)"]),
     ("pvctl create linux.cfg", 0, [r"Created domain \d+ \(linux-guest\)"]),
     ("pvctl vcpu-list linux-guest", 0, [
         r"Name.*",
         r"linux-guest\s+\d+\s+0\s+[01]\s+(r--|-b-|---)\s+\d+\.\d",
         r"linux-guest\s+\d+\s+1\s+[01]\s+(r--|-b-|---)\s+\d+\.\d"]),
     ("pvctl shutdown -w linux-guest", 0, []),
+    # The console client's copy: the recent output when it attached, then
+    # the rest; what it sent ran in the guest.
+    ("console_lines /tmp/console.out ^KEEL-DOMU", 0, DOMU_CONSOLE),
+    # The server's log: the kernel's lines too, from the first (hvc0
+    # replays what was printed before it).
+    ("console_lines /var/log/keel/console-linux-guest.log "
+     "KEEL-DOMU|RAMDISK|keel: the control domain asks", 0,
+     [STAMP + r"RAMDISK: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\]"] +
+     DOMU_CONSOLE[:3] +
+     # The guest's tty echoes what it is sent.
+     [r"echo KEEL-DOMU: typed into the console"] + DOMU_CONSOLE[3:-1] +
+     [STAMP + r"keel: the control domain asks for a poweroff"] +
+     DOMU_CONSOLE[-1:]),
     ("pvctl list", 0, [r"Name.*", r"dom0\s+0\s+256\s+2\s+r-----\s+\S+"]),
     ('sh -c pvctl dmesg | grep -c "(d2) RESULT: PASS soak_child$"', 0,
      [r"1"]),
@@ -873,21 +897,22 @@ def _(ctx, problems):
     if not any(re.match(r"^\(d2\) RESULT: PASS soak_child$", l)
                for l in r.lines):
         problems.append("the created guest did not pass on Keel's console")
-    # The Linux guest pvctl created: its own console lines, on Keel's.
+    # The Linux guest pvctl created: its first words, before its console
+    # driver, on Keel's console; the rest went to its PV console (the
+    # console_lines commands above), and none of that to Keel's.
     made = [re.match(r"^\(d0\) Created domain (\d+) \(linux-guest\)$", l)
             for l in r.lines]
     made = [m.group(1) for m in made if m]
     if made:
-        dn = rf"^\(d{made[0]}\) (\[ *\d+\.\d+\] )?"
-        for w in [dn + r"keel: domain \d+ \(linux-guest\), 2 vCPUs, 16384 "
-                  r"pages, ABI " + abi_version_pattern() + r"$",
-                  dn + r"RAMDISK: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\]$",
-                  dn + r"KEEL-DOMU: up on 2 CPUs, MemTotal: \d+ kB$",
-                  dn + r"KEEL-DOMU: console=hvc0 keel_guest=yes$",
-                  dn + r"keel: the control domain asks for a poweroff$",
-                  dn + r"KEEL-DOMU: init got the poweroff signal$"]:
-            if not any(re.search(w, l) for l in r.lines):
-                problems.append(f"the Linux guest: no line matching {w!r}")
+        dn = rf"^\(d{made[0]}\) "
+        w = (dn + r"keel: domain \d+ \(linux-guest\), 2 vCPUs, 16384 "
+             r"pages, ABI " + abi_version_pattern() + r"$")
+        if not any(re.search(w, l) for l in r.lines):
+            problems.append(f"the Linux guest: no line matching {w!r}")
+        if any(l.startswith(f"(d{made[0]}) ") and "KEEL-DOMU" in l
+               for l in r.lines):
+            problems.append("the Linux guest's userspace wrote to Keel's "
+                            "console, not its PV console")
         if not any(re.match(rf"^Domain {made[0]} \(linux-guest\) exited: "
                             r"poweroff$", l) for l in r.lines):
             problems.append("the Linux guest did not power off")
