@@ -295,6 +295,21 @@ int keelctl_vcpu_info(struct keelctl *h, uint16_t domid, uint32_t vcpu,
 	return 0;
 }
 
+int keelctl_domain_console(struct keelctl *h, uint16_t domid,
+			   struct keel_domctl_getconsole *out)
+{
+	struct keel_domctl_getconsole *info = h->small;
+	long rc;
+
+	memset(info, 0, sizeof(*info));
+	info->domid = domid;
+	rc = domctl(h, KEEL_DOMCTL_getconsole, (uintptr_t)info);
+	if (rc < 0)
+		return (int)rc;
+	*out = *info;
+	return 0;
+}
+
 static uint64_t monotonic_ms(void)
 {
 	struct timespec ts;

@@ -21,6 +21,7 @@
 
 #include <keel/console.h>
 #include <keel/domctl.h>
+#include <keel-linux/gntdev.h>
 
 /* How the library reaches Keel. */
 struct keelctl_transport {
@@ -88,6 +89,11 @@ int keelctl_domain_request_shutdown(struct keelctl *h, uint16_t domid,
 /* vCPU @vcpu of domain @domid; -ENOENT past the last. */
 int keelctl_vcpu_info(struct keelctl *h, uint16_t domid, uint32_t vcpu,
 		      struct keel_domctl_getvcpuinfo *out);
+/* Where domain @domid's PV console is (keel/io/console.h): its ring's
+ * grant and the domain's port. -ENOENT if it has none. */
+int keelctl_domain_console(struct keelctl *h, uint16_t domid,
+			   struct keel_domctl_getconsole *out);
+
 /*
  * Domain events: Keel raises KEEL_VIRQ_DOM_EXC in the control domains when
  * a domain shuts down and when one has been freed. A handle over
@@ -114,6 +120,34 @@ int keelctl_domain_wait_shutdown(struct keelctl *h,
 				 struct keelctl_events *events, uint16_t domid,
 				 unsigned int timeout_ms,
 				 struct keel_domctl_getinfo *info);
+
+/*
+ * A backend's event channel to a frontend, over a /dev/keel/evtchn file
+ * of its own: bind the port the frontend's domain offered this one,
+ * poll() its fd, and after each wake-up call keelctl_channel_ack()
+ * before looking at the ring, so that no later event is missed.
+ */
+struct keelctl_channel;
+int keelctl_channel_bind(uint16_t remote_domain, uint32_t remote_port,
+			 struct keelctl_channel **out);
+int keelctl_channel_fd(const struct keelctl_channel *c);
+/* Take the reports waiting and re-arm: 1 if there were any, 0 if not. */
+int keelctl_channel_ack(struct keelctl_channel *c);
+int keelctl_channel_notify(struct keelctl_channel *c);
+void keelctl_channel_close(struct keelctl_channel *c);
+
+/*
+ * Grant copies over /dev/keel/gntdev (include/keel-linux/gntdev.h):
+ * bytes between this process's memory and pages other domains granted
+ * this one. keelctl_grant_copy() returns 0 when every segment ran (each
+ * has its own status) or a negative errno for the whole call.
+ */
+struct keelctl_grants;
+int keelctl_grants_open(struct keelctl_grants **out);
+int keelctl_grant_copy(struct keelctl_grants *g,
+		       struct keel_gntdev_copy_segment *segments,
+		       unsigned int count);
+void keelctl_grants_close(struct keelctl_grants *g);
 
 /* Copy hypervisor log bytes from *@pos (0 at first) into @buf: the
  * number copied (0: nothing new), with *@pos advanced. */

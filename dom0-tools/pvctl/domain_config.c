@@ -701,11 +701,13 @@ int domain_config_builder_options(const struct domain_config *cfg,
 			 "line is too long");
 		return -1;
 	}
+	/* Kept when it shuts down, for the monitor's on_* action; its PV
+	 * console served from domain 0, where pvctl and its console
+	 * server run. */
 	n = snprintf(out, size, "name=%s mem=%" PRIu64 "M maxmem=%" PRIu64
-		     "M vcpus=%u keep_on_shutdown=1%s%s", cfg->name,
-		     cfg->memory_mib,
-		     cfg->maxmem_mib, cfg->vcpus, guest[0] ? " -- " : "",
-		     guest);
+		     "M vcpus=%u keep_on_shutdown=1 console_backend=0%s%s",
+		     cfg->name, cfg->memory_mib, cfg->maxmem_mib, cfg->vcpus,
+		     guest[0] ? " -- " : "", guest);
 	if (n < 0 || (size_t)n >= size) {
 		snprintf(error, DOMAIN_CONFIG_ERROR_MAX, "the domain's options "
 			 "and kernel command line take %d bytes; Keel takes at "

@@ -103,9 +103,11 @@ int domain_config_guest_cmdline(const struct domain_config *cfg, char *out,
 
 /* The domain builder's options for KEEL_DOMCTL_create_domain (a module
  * command line, pv-boot-protocol.md section 3): "name=N mem=MM maxmem=MM
- * vcpus=N keep_on_shutdown=1 -- GUEST COMMAND LINE". keep_on_shutdown:
- * Keel keeps a domain that shuts down for pvctl's monitor, which applies
- * the on_* action. Returns its length, or -1 with a
+ * vcpus=N keep_on_shutdown=1 console_backend=0 -- GUEST COMMAND LINE".
+ * keep_on_shutdown: Keel keeps a domain that shuts down for pvctl's
+ * monitor, which applies the on_* action; console_backend: its PV
+ * console is served from domain 0, by the monitor's console server
+ * (console/console_server.h). Returns its length, or -1 with a
  * message in @error when it does not fit in @size bytes. */
 int domain_config_builder_options(const struct domain_config *cfg,
 				  char *out, size_t size,

@@ -9,6 +9,12 @@
  * create report success. From there the monitor
  * sleeps in keelctl_domain_wait_shutdown(), woken by KEEL_VIRQ_DOM_EXC,
  * and applies the on_* action when its domain shuts down.
+ *
+ * Each domain it watches has a console server (console_server.h), a
+ * child of the monitor started while the domain is still paused, so
+ * that it has bound the console before the domain's first byte; the
+ * monitor stops it once the domain has shut down, and before it
+ * destroys or restarts it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,6 +33,7 @@
 #include <keel/sched.h>
 #include <keel-linux/evtchn.h>
 
+#include "console_server.h"
 #include "keelctl.h"
 #include "monitor.h"
 #include "monitor_policy.h"
@@ -96,20 +103,46 @@ static int destroy_and_wait(struct keelctl *h, struct keelctl_events *ev,
 }
 
 int monitor_build_domain(struct keelctl *h, const struct monitor_domain *md,
-			 bool start, uint16_t *domid, const char **stage)
+			 uint16_t *domid)
+{
+	return keelctl_domain_create(h, md->image, md->image_size, md->initrd,
+				     md->initrd_size, md->options, domid);
+}
+
+/* The console server of the domain being watched; 0: none runs. */
+static pid_t console_pid;
+
+static void console_stop(const char *name)
+{
+	if (!console_pid)
+		return;
+	if (console_server_stop(console_pid))
+		monitor_log("the console server of %s did not stop: killed",
+			    name);
+	console_pid = 0;
+}
+
+/* Rebuild the domain (a restart): build it paused, serve its console,
+ * start it. Whatever fails destroys what was made. */
+static int rebuild(struct keelctl *h, struct keelctl_events *ev,
+		   const struct monitor_domain *md, uint16_t *domid,
+		   const char **stage)
 {
 	int rc;
 
 	*stage = "create";
-	rc = keelctl_domain_create(h, md->image, md->image_size, md->initrd,
-				   md->initrd_size, md->options, domid);
-	if (rc || !start)
+	if ((rc = monitor_build_domain(h, md, domid)))
 		return rc;
-	*stage = "start";
-	rc = keelctl_domain_unpause(h, *domid);
-	if (rc)
-		/* Nothing half-made stays behind. */
-		destroy_and_wait(h, NULL, *domid);
+	*stage = "console";
+	rc = console_server_start(md->cfg->name, *domid, &console_pid);
+	if (!rc) {
+		*stage = "start";
+		rc = keelctl_domain_unpause(h, *domid);
+	}
+	if (rc) {
+		console_stop(md->cfg->name);
+		destroy_and_wait(h, ev, *domid);
+	}
 	return rc;
 }
 
@@ -140,6 +173,7 @@ static void monitor_run(const struct monitor_domain *md, uint16_t domid,
 			continue;
 		}
 		if (rc == -ESRCH) {
+			console_stop(name);
 			monitor_log("domain %u (%s) is gone", domid, name);
 			return;
 		}
@@ -148,6 +182,8 @@ static void monitor_run(const struct monitor_domain *md, uint16_t domid,
 				    domid, name, strerror(-rc));
 			return;
 		}
+		/* Shut down: its last output is in the ring. */
+		console_stop(name);
 		if (info.flags & KEEL_DOMINFO_dying) {
 			rc = keelctl_domain_wait_gone(h, ev, domid,
 						      MONITOR_GONE_TIMEOUT_MS);
@@ -198,7 +234,7 @@ static void monitor_run(const struct monitor_domain *md, uint16_t domid,
 			return;
 		const char *stage;
 		uint16_t old = domid;
-		rc = monitor_build_domain(h, md, true, &domid, &stage);
+		rc = rebuild(h, ev, md, &domid, &stage);
 		if (rc) {
 			monitor_log("restart of %s failed at %s: %s", name,
 				    stage, strerror(-rc));
@@ -215,6 +251,7 @@ static void monitor_redirect(const char *name)
 	char path[128];
 	int fd;
 
+	mkdir("/var", 0755);
 	mkdir("/var/log", 0755);
 	mkdir(MONITOR_LOG_DIR, 0755);
 	snprintf(path, sizeof(path), MONITOR_LOG_DIR "/pvctl-%s.log", name);
@@ -258,6 +295,13 @@ static __attribute__((noreturn)) void monitor_main(
 	 * before the first look, so no shutdown after it is missed. */
 	if (!rc && keelctl_events_open(&ev))
 		ev = NULL;
+	/* The console served before pvctl create starts the domain. */
+	if (!rc) {
+		rc = console_server_start(md->cfg->name, domid, &console_pid);
+		if (rc)
+			monitor_log("domain %u (%s): cannot serve its console: "
+				    "%s", domid, md->cfg->name, strerror(-rc));
+	}
 	unsigned char code = (unsigned char)-rc;
 	/* If pvctl create is gone (killed), the domain still needs its
 	 * monitor: a failed write here is not a reason to stop. */
@@ -268,6 +312,7 @@ static __attribute__((noreturn)) void monitor_main(
 		_exit(1);
 	close(ready);
 	monitor_run(md, domid, h, ev);
+	console_stop(md->cfg->name);
 	keelctl_events_close(ev);
 	keelctl_close(h);
 	_exit(0);

@@ -10,7 +10,9 @@
  *              times in MONITOR_RESTART_WINDOW_MS (past that: destroy);
  *  - preserve: leave it shut down, listed with its memory, for the
  *              operator's pvctl destroy, and exit.
- * It logs what it does to /var/log/keel/pvctl-NAME.log, and holds a lock
+ * It serves the domain's PV console with a console server
+ * (console_server.h), and logs what it does to
+ * /var/log/keel/pvctl-NAME.log, and holds a lock
  * on /run/keel/pvctl-NAME.lock while it watches or acts, so that pvctl
  * shutdown -w and reboot -w can tell "preserved" from "not acted on yet".
  */
@@ -39,12 +41,10 @@ struct monitor_domain {
 
 struct keelctl;
 
-/* Create the domain of @md (keelctl_domain_create) and, with @start,
- * unpause it: 0 with its id in @domid, or a negative errno with @stage
- * naming the step that failed ("create" or "start"; a domain that did
- * not start has been destroyed again). */
+/* Build the domain of @md, paused (keelctl_domain_create): 0 with its
+ * id in @domid, or a negative errno. */
 int monitor_build_domain(struct keelctl *h, const struct monitor_domain *md,
-			 bool start, uint16_t *domid, const char **stage);
+			 uint16_t *domid);
 
 /* Take the lock of the domain called @name, before looking for one and
  * building it, so that no monitor restarting a domain of that name and
@@ -52,10 +52,12 @@ int monitor_build_domain(struct keelctl *h, const struct monitor_domain *md,
  * -EBUSY if a monitor still holds it after a few seconds. */
 int monitor_lock(const char *name);
 
-/* Start the monitor of domain @domid, detached (its own session, its
- * parent init), with @lock (monitor_lock()), and return once it is
- * ready: 0, or a negative errno (then no monitor runs, and the caller
- * destroys the domain). The caller closes its @lock either way. */
+/* Start the monitor of domain @domid, built and still paused, detached
+ * (its own session, its parent init), with @lock (monitor_lock()), and
+ * return once it is ready and the domain's console is served: 0, or a
+ * negative errno (then no monitor runs, and the caller destroys the
+ * domain). The caller then starts the domain, and closes its @lock
+ * either way. */
 int monitor_start(const struct monitor_domain *md, uint16_t domid,
 		  int lock);
 

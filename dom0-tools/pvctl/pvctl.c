@@ -23,6 +23,7 @@
 #include <keel/keel.h>
 #include <keel/sched.h>
 
+#include "console_client.h"
 #include "domain_config.h"
 #include "keelctl.h"
 #include "monitor.h"
@@ -52,13 +53,20 @@ static void usage(FILE *out)
 	fputs("Usage: pvctl COMMAND [ARGS]\n"
 	      "\n"
 	      "Commands (DOMAIN is a domain's name or id):\n"
-	      "  create [-n] [-p] FILE [KEY=VALUE ...]\n"
+	      "  create [-c] [-n] [-p] FILE [KEY=VALUE ...]\n"
 	      "        Create a domain from the configuration FILE (xl\n"
 	      "        syntax), each KEY=VALUE being one more line of it, and\n"
-	      "        start it. -p leaves it paused; -n only checks the\n"
-	      "        configuration and prints the domain as JSON. A\n"
-	      "        monitor then applies on_poweroff, on_reboot and\n"
-	      "        on_crash (log: /var/log/keel/pvctl-NAME.log).\n"
+	      "        start it. -c attaches its console; -p leaves it\n"
+	      "        paused; -n only checks the configuration and prints\n"
+	      "        the domain as JSON. A monitor then serves its console\n"
+	      "        (log: /var/log/keel/console-NAME.log) and applies\n"
+	      "        on_poweroff, on_reboot and on_crash (log:\n"
+	      "        /var/log/keel/pvctl-NAME.log).\n"
+	      "  console DOMAIN\n"
+	      "        Attach to the domain's console: it shows the recent\n"
+	      "        output, then what comes. Ctrl-] detaches. With stdin\n"
+	      "        not a terminal, it sends stdin and prints the output\n"
+	      "        until the domain ends.\n"
 	      "  list [-l] [DOMAIN ...]\n"
 	      "        The domains: name, id, memory (MiB), vCPUs, state\n"
 	      "        (r running, b blocked, p paused, s shut down,\n"
@@ -810,10 +818,11 @@ static int cmd_dmesg(int argc, char **argv)
 }
 
 /* Build the domain of @cfg: read and check the kernel, create, start
- * (unless @paused), and leave its monitor watching it. Whatever fails
- * destroys what was made. */
+ * its monitor (which serves its console), start it (unless @paused),
+ * and report its id in @created. Whatever fails destroys what was
+ * made. */
 static int create_domain(const struct domain_config *cfg,
-			 const char *options, bool paused)
+			 const char *options, bool paused, uint16_t *created)
 {
 	struct keel_domctl_getinfo existing;
 	struct keel_domctl_physinfo pi;
@@ -891,13 +900,7 @@ static int create_domain(const struct domain_config *cfg,
 		.image = image, .image_size = image_size,
 		.initrd = initrd, .initrd_size = initrd_size,
 	};
-	const char *stage;
-	rc = monitor_build_domain(h, &md, !paused, &domid, &stage);
-	if (rc && !strcmp(stage, "start")) {
-		error_exit(1, "create: domain %u (%s) did not start: %s", domid,
-			   cfg->name, strerror(-rc));
-		goto out;
-	}
+	rc = monitor_build_domain(h, &md, &domid);
 	if (rc == -ENOMEM) {
 		error_exit(1, "create: Keel has not enough free memory for "
 			   "'%s' (%llu MiB)", cfg->name,
@@ -918,14 +921,23 @@ static int create_domain(const struct domain_config *cfg,
 	if ((rc = monitor_start(&md, domid, lock))) {
 		error_exit(1, "create: cannot start the monitor of domain %u "
 			   "(%s): %s", domid, cfg->name, strerror(-rc));
-		/* Nothing half-made stays behind. */
-		if (!keelctl_domain_destroy(h, domid))
-			keelctl_domain_wait_gone(h, NULL, domid, 30000);
-		goto out;
+		goto destroy;
+	}
+	if (!paused && (rc = keelctl_domain_unpause(h, domid))) {
+		error_exit(1, "create: domain %u (%s) did not start: %s", domid,
+			   cfg->name, strerror(-rc));
+		goto destroy;
 	}
 	printf("Created domain %u (%s)%s\n", domid, cfg->name,
 	       paused ? ", paused" : "");
+	*created = domid;
 	status = 0;
+	goto out;
+destroy:
+	/* Nothing half-made stays behind (a monitor that runs sees the
+	 * destroy, and stops the console server). */
+	if (!keelctl_domain_destroy(h, domid))
+		keelctl_domain_wait_gone(h, NULL, domid, 30000);
 out:
 	free(image);
 	free(initrd);
@@ -935,9 +947,45 @@ out:
 	return status;
 }
 
+/* Attach to the console of the domain called @name (from cmd_console,
+ * and create -c). */
+static int attach_console(const char *verb, uint16_t domid, const char *name)
+{
+	bool detached;
+	int rc = console_client_attach(name, &detached);
+
+	if (rc == -ENOENT)
+		return error_exit(1, "%s: domain %u (%s) has no console server: "
+				  "pvctl did not create it, or its monitor "
+				  "has stopped", verb, domid, name);
+	if (rc)
+		return error_exit(1, "%s: domain %u (%s): %s", verb, domid,
+				  name, strerror(-rc));
+	if (detached)
+		fputs("\r\n", stderr);
+	return 0;
+}
+
+static int cmd_console(int argc, char **argv)
+{
+	struct keel_domctl_getinfo info;
+
+	if (argc != 2)
+		return error_exit(2, "console: give one domain (a name or an "
+				  "id)");
+	struct keelctl *h = open_keel();
+	if (!h)
+		return 1;
+	bool found = find_domain(h, "console", argv[1], &info);
+	keelctl_close(h);
+	if (!found)
+		return 1;
+	return attach_console("console", info.domid, info.name);
+}
+
 static int cmd_create(int argc, char **argv)
 {
-	bool dry_run = false, paused = false;
+	bool dry_run = false, paused = false, console = false;
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -946,8 +994,7 @@ static int cmd_create(int argc, char **argv)
 		else if (!strcmp(argv[i], "-p"))
 			paused = true;
 		else if (!strcmp(argv[i], "-c"))
-			return error_exit(1, "create: -c: domain consoles are "
-					  "not supported by Keel yet");
+			console = true;
 		else
 			return error_exit(2, "create: unknown option '%s'",
 					  argv[i]);
@@ -997,7 +1044,12 @@ static int cmd_create(int argc, char **argv)
 		status = 0;
 		goto out;
 	}
-	status = create_domain(cfg, options, paused);
+	uint16_t domid = 0;
+	status = create_domain(cfg, options, paused, &domid);
+	if (!status && console) {
+		fflush(stdout);
+		status = attach_console("create", domid, cfg->name);
+	}
 out:
 	free(text);
 	free(cfg);
@@ -1054,6 +1106,8 @@ int main(int argc, char **argv)
 		return cmd_info(argc, argv);
 	if (!strcmp(verb, "dmesg"))
 		return cmd_dmesg(argc, argv);
+	if (!strcmp(verb, "console"))
+		return cmd_console(argc, argv);
 	return error_exit(2, "unknown command '%s' (pvctl help lists them)",
 			  verb);
 }

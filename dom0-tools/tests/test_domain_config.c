@@ -132,14 +132,15 @@ START_TEST(test_builder_options)
 			       "extra = 'console=hvc0 quiet'\n"), 0);
 	int n = domain_config_builder_options(&cfg, out, sizeof(out), error);
 	ck_assert_str_eq(out, "name=web mem=64M maxmem=64M vcpus=2 "
-			      "keep_on_shutdown=1 -- console=hvc0 quiet");
+			      "keep_on_shutdown=1 console_backend=0 -- "
+			      "console=hvc0 quiet");
 	ck_assert_int_eq(n, (int)strlen(out));
 	/* Without a command line, no "--". */
 	ck_assert_int_eq(parse(MINIMAL), 0);
 	ck_assert_int_gt(domain_config_builder_options(&cfg, out, sizeof(out),
 						       error), 0);
 	ck_assert_str_eq(out, "name=web mem=128M maxmem=128M vcpus=1 "
-			      "keep_on_shutdown=1");
+			      "keep_on_shutdown=1 console_backend=0");
 	/* Too long for the domctl's 256 bytes: refused, with the size. */
 	char text[1024];
 	snprintf(text, sizeof(text), MINIMAL "extra = '%0300d'\n", 0);
@@ -147,7 +148,7 @@ START_TEST(test_builder_options)
 	ck_assert_int_eq(domain_config_builder_options(&cfg, out, sizeof(out),
 						       error), -1);
 	ck_assert_str_eq(error, "the domain's options and kernel command line "
-				"take 360 bytes; Keel takes at most 255");
+				"take 378 bytes; Keel takes at most 255");
 }
 END_TEST
 

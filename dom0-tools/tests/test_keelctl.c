@@ -176,6 +176,18 @@ static long fake_domctl(uint64_t cmd, uint64_t arg)
 		v->cpu_time_ns = 1000 + v->vcpu;
 		return 0;
 	}
+	case KEEL_DOMCTL_getconsole: {
+		struct keel_domctl_getconsole *c = (void *)(uintptr_t)arg;
+
+		ck_assert(in_buffer(arg, sizeof(*c)));
+		ck_assert_uint_eq(c->pad, 0);
+		if (c->domid != 3)
+			return c->domid == 4 ? -ENOENT : -ESRCH;
+		c->backend = 0;
+		c->grant_ref = 0;
+		c->port = 7;
+		return 0;
+	}
 	case KEEL_DOMCTL_unpause_domain:
 	case KEEL_DOMCTL_pause_domain:
 	case KEEL_DOMCTL_destroy_domain:
@@ -494,6 +506,21 @@ START_TEST(test_shutdown_and_vcpus)
 }
 END_TEST
 
+START_TEST(test_domain_console)
+{
+	struct keel_domctl_getconsole c;
+
+	memset(&c, 0xff, sizeof(c));
+	ck_assert_int_eq(keelctl_domain_console(h, 3, &c), 0);
+	ck_assert_uint_eq(c.domid, 3);
+	ck_assert_uint_eq(c.backend, 0);
+	ck_assert_uint_eq(c.grant_ref, 0);
+	ck_assert_uint_eq(c.port, 7);
+	ck_assert_int_eq(keelctl_domain_console(h, 4, &c), -ENOENT);
+	ck_assert_int_eq(keelctl_domain_console(h, 9, &c), -ESRCH);
+}
+END_TEST
+
 START_TEST(test_console_read)
 {
 	char buf[8];
@@ -557,6 +584,7 @@ Suite *keelctl_suite(void)
 	tcase_add_test(tc, test_domain_ops);
 	tcase_add_test(tc, test_wait_shutdown);
 	tcase_add_test(tc, test_shutdown_and_vcpus);
+	tcase_add_test(tc, test_domain_console);
 	tcase_add_test(tc, test_console_read);
 	tcase_add_test(tc, test_image_check);
 	tcase_add_test(tc, test_open_without_memory);

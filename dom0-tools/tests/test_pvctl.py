@@ -48,7 +48,7 @@ ERRORS = [
      "pvctl: create: no configuration file given"),
     ("too long for the builder", GOOD + "extra = '%s'\n" % ("x" * 300), [],
      1, "pvctl: {cfg}: the domain's options and kernel command line take "
-        "374 bytes; Keel takes at most 255"),
+        "392 bytes; Keel takes at most 255"),
 ]
 
 
@@ -85,13 +85,14 @@ def main():
                 "on_poweroff": "destroy", "on_reboot": "restart",
                 "on_crash": "restart",
                 "builder_options": "name=demo mem=96M maxmem=96M vcpus=2 "
-                                   "keep_on_shutdown=1 -- root=/dev/xvda "
+                                   "keep_on_shutdown=1 console_backend=0 -- root=/dev/xvda "
                                    "console=hvc0 quiet"}
         check("dry run of a good config", status == 0 and got == want
               and err == "", f"status {status}, {out!r}, {err!r}")
 
         status, out, _ = run(pvctl, ["help"])
-        verbs = ["create [-n] [-p] FILE", "list [-l]", "destroy DOMAIN",
+        verbs = ["create [-c] [-n] [-p] FILE", "console DOMAIN", "list [-l]",
+                 "destroy DOMAIN",
                  "pause DOMAIN", "unpause DOMAIN", "domid NAME",
                  "shutdown [-w] DOMAIN", "vcpu-list [DOMAIN ...]",
                  "top [-b] [-d SECS] [-i N]",
@@ -118,16 +119,17 @@ def main():
         # Off Keel, every verb that needs it says so plainly.
         for args in (["list"], ["--json", "list"], ["destroy", "web"],
                      ["vcpu-list"], ["shutdown", "-w", "web"],
-                     ["info", "--json"], ["dmesg"]):
+                     ["info", "--json"], ["dmesg"], ["console", "web"],
+                     ["create", "-c", cfg]):
             status, out, err = run(pvctl, args)
             check(f"no privcmd: {' '.join(args)}", status == 1 and
                   out == "" and err == "pvctl: no /dev/keel/privcmd: this "
                   "is not Keel's control domain\n", f"status {status}, "
                   f"{err!r}")
-        status, _, err = run(pvctl, ["create", "-c", cfg])
-        check("create -c", status == 1 and err == "pvctl: create: -c: "
-              "domain consoles are not supported by Keel yet\n",
-              f"status {status}, {err!r}")
+        status, _, err = run(pvctl, ["console"])
+        check("usage: console", status == 2 and err == "pvctl: console: "
+              "give one domain (a name or an id)\n", f"status {status}, "
+              f"{err!r}")
         status, _, err = run(pvctl, ["lst"])
         check("unknown command", status == 2 and err ==
               "pvctl: unknown command 'lst' (pvctl help lists them)\n",

@@ -1,7 +1,8 @@
 /*
  * The host-side Check tests of dom0-tools: the configuration parser's
  * suite (test_domain_config.c), libkeelctl's (test_keelctl.c) and the
- * on_* policies' (test_monitor_policy.c). Prints
+ * on_* policies' (test_monitor_policy.c) and the console ring's backend
+ * side (test_console_ring.c). Prints
  * "tools: N passed, N failed" last and exits non-zero when one failed.
  */
 #include <check.h>
@@ -11,6 +12,7 @@
 Suite *domain_config_suite(void);
 Suite *keelctl_suite(void);
 Suite *monitor_policy_suite(void);
+Suite *console_ring_suite(void);
 
 int main(void)
 {
@@ -18,5 +20,6 @@ int main(void)
 
 	srunner_add_suite(sr, keelctl_suite());
 	srunner_add_suite(sr, monitor_policy_suite());
+	srunner_add_suite(sr, console_ring_suite());
 	return check_run_and_summarize(sr, "tools");
 }
