@@ -106,7 +106,6 @@ run pvctl create base.cfg 'name=""'
 run pvctl create base.cfg 'name="a-name-that-is-longer-than-31-bytes"'
 run pvctl create ramdisk.cfg
 run pvctl create disk.cfg
-run pvctl create -c spinner.cfg
 run pvctl destroy nosuch
 run pvctl destroy 999
 run pvctl pause hello
@@ -118,16 +117,42 @@ run su -s /bin/sh nobody -c "pvctl list"
 run pvctl bogus
 
 run pvctl destroy spinner
+# create -c: the console of a guest that powers off by itself; the
+# client returns when the domain has ended.
+run pvctl create -c hello.cfg </dev/null
 # A Linux guest, with its initramfs, shut down from here once it is up.
+# Its console is the PV console ring, served by its monitor's console
+# server into /var/log/keel/console-linux-guest.log.
 run pvctl create linux.cfg
-for i in $(seq 1 1200); do
-	pvctl dmesg | grep -q "KEEL-DOMU: waiting$" && break
-	sleep 0.1
-done
+# Wait (at most ${2:-120} s) for a line matching $1 in its console log.
+wait_console() {
+	for i in $(seq 1 $((${2:-120} * 10))); do
+		tr -d '\r' < /var/log/keel/console-linux-guest.log 2>/dev/null |
+			grep -q "$1" && return 0
+		sleep 0.1
+	done
+	echo "KEEL-DOM0: no '$1' on the Linux guest's console"
+	return 1
+}
+wait_console "^KEEL-DOMU: waiting$"
 run pvctl vcpu-list linux-guest
+# pvctl console as a script: what it sends runs in the guest, and it
+# prints the recent output, then the rest, until the guest has ended.
+echo 'echo KEEL-DOMU: typed into the console' |
+	pvctl console linux-guest > /tmp/console.out 2>&1 &
+console_pid=$!
+wait_console "^KEEL-DOMU: typed into the console$" 60
 run pvctl shutdown -w linux-guest
 pvctl domid linux-guest >/dev/null 2>&1 ||
 	echo "KEEL-DOM0: the Linux guest is gone"
+wait $console_pid
+echo "KEEL-DOM0: pvctl console ended with $?"
+# The lines of console output file $1 that match $2 (the guest's tty
+# ends its lines with \r\n).
+console_lines() { tr -d '\r' < "$1" | grep -E "$2"; }
+run console_lines /tmp/console.out '^KEEL-DOMU'
+run console_lines /var/log/keel/console-linux-guest.log \
+	'KEEL-DOMU|RAMDISK|keel: the control domain asks'
 run pvctl list
 run pvctl --json info
 # Keel's log holds the guests' console lines (the pattern's $ keeps it

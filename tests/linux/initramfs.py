@@ -46,7 +46,7 @@ def main():
         sys.exit("initramfs.py: no /bin/busybox (apt-get install busybox-static)")
     c = Cpio()
     for d in ("bin", "sbin", "dev", "proc", "sys", "tmp", "etc", "usr",
-              "usr/bin", "usr/sbin", "root", "mnt"):
+              "usr/bin", "usr/sbin", "root", "mnt", "var", "var/log", "run"):
         c.add(d, stat.S_IFDIR | 0o755)
     c.add("dev/console", stat.S_IFCHR | 0o600, rdev=(5, 1))
     with open(BUSYBOX, "rb") as f:
