@@ -23,7 +23,7 @@ DEBIAN_PACKAGES := gcc make binutils python3 git pkg-config \
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio kmod \
 	quilt busybox-static clang
 
-.PHONY: all deps iso run print-run-cpu print-run-flags check linux linux-xen-check unit integration guests bench bench-guests fuzz soak clean
+.PHONY: all deps iso run demo print-run-cpu print-run-flags check linux linux-xen-check unit integration guests bench bench-guests fuzz soak clean
 
 all: deps $(BUILD)/keel.iso
 
@@ -84,6 +84,12 @@ run: deps $(BUILD)/keel.elf linux
 		-cdrom $(BUILD)/keel-run.iso -boot d -display none -no-reboot \
 		-serial mon:stdio -nic none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+# make demo: make run's control domain with a script in place of the
+# person (dom0-tools/rootfs/demo.sh): two guests, a console, shutdowns.
+# It prints the serial log; make check's make-demo scenario checks it.
+demo: deps $(BUILD)/keel.elf linux guests
+	python3 tests/linux/run.py --build $(BUILD) --only make-demo -v
 
 print-run-flags:
 	@echo $(QEMU_RUN_FLAGS)

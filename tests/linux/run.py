@@ -541,11 +541,13 @@ def _(ctx, problems):
     would, it shows its prompt and the echo of the keys before the line
     ends (Keel shows the focus domain's unfinished line), runs `echo
     hello-N` and shows hello-N. Then the demo its banner offers: `pvctl
-    create /etc/keel/demo.cfg` starts a Linux guest, which reaches its
-    own shell; Ctrl-T three times moves the input to it, and it runs a
-    command; Ctrl-T three times moves it back; `pvctl list` shows the
-    guest and `pvctl destroy demo` ends it; `poweroff -f` ends the
-    domain and, in test mode, Keel."""
+    create -c /etc/keel/demo.cfg` starts a Linux guest and attaches its
+    PV console to dom0's terminal: the guest's banner and shell come
+    through it, and a typed command runs there; Ctrl-] detaches, and
+    `pvctl list` (which the guest has not) shows the guest; `pvctl
+    console demo` attaches again and shows the recent output; `poweroff
+    -f` typed there ends the guest, and the console returns to dom0's
+    shell; `poweroff -f` ends the domain and, in test mode, Keel."""
     kdir = kernel(ctx, problems)
     if not kdir:
         return
@@ -568,25 +570,29 @@ def _(ctx, problems):
             (b"\r", rb"\n(\[[ 0-9.]+\] )?\(d0\) " +
              re.escape(word).encode() + rb"\r?\n", 30, "the command's output"),
             (None, rb"\(d0\) [^\n]*# ", 30, "the next prompt"),
-            # The demo the banner offers: a guest from dom0, typed to
-            # after moving the input focus, then destroyed.
-            (b"pvctl create /etc/keel/demo.cfg\r",
+            # The demo the banner offers: a guest from dom0, its console
+            # attached to dom0's terminal (raw), typed to, detached from
+            # with Ctrl-], attached again, and powered off from inside.
+            (b"pvctl create -c /etc/keel/demo.cfg\r",
              rb"\(d0\) Created domain 1 \(demo\)\r?\n", 60,
              "pvctl create's report"),
-            (None, rb"\(d1\) Keel: this is the demo guest", 120,
-             "the demo guest's banner"),
-            (None, rb"\(d1\) [^\n]*# ", 60, "the demo guest's prompt"),
-            (b"\x14\x14\x14", rb"console: input to d1 \(demo\)", 30,
-             "the focus moving to the demo guest"),
-            (f"echo {word}-demo\r".encode(), rb"\n(\[[ 0-9.]+\] )?\(d1\) " +
+            (None, rb"\(d0\) Keel: this is the demo guest", 120,
+             "the demo guest's banner, through its console"),
+            (None, rb"\(d0\) [^\n]*keel-demo[^\n]*# ", 60,
+             "the demo guest's prompt"),
+            (f"echo {word}-demo\r".encode(), rb"\n(\[[ 0-9.]+\] )?\(d0\) " +
              re.escape(f"{word}-demo").encode() + rb"\r?\n", 30,
              "the demo guest's output"),
-            (b"\x14\x14\x14", rb"console: input to d0 \(linux\)", 30,
-             "the focus moving back to dom0"),
+            (b"\x1d", rb"\(d0\) [^\n]*keel-dom0[^\n]*# ", 30,
+             "Ctrl-] back to dom0's shell"),
             (b"pvctl list\r", rb"\(d0\) demo +1 +64 +1 ", 30,
              "pvctl list showing the demo guest"),
-            (b"pvctl destroy demo\r", rb"Domain 1 \(demo\) exited: poweroff",
-             60, "the demo guest's end"),
+            (b"pvctl console demo\r", re.escape(f"{word}-demo").encode(), 30,
+             "the console again, with the recent output"),
+            (b"poweroff -f\r", rb"Domain 1 \(demo\) exited: poweroff",
+             60, "the demo guest's end, from inside"),
+            (None, rb"\(d0\) [^\n]*keel-dom0[^\n]*# ", 30,
+             "pvctl console returning to dom0's shell"),
             (b"poweroff -f\r", rb"Domain 0 \(linux\) exited: poweroff",
              60, "the domain's poweroff"),
         ]
@@ -596,6 +602,83 @@ def _(ctx, problems):
         if not problems and con.proc.returncode != 1:
             problems.append(f"QEMU ended with {con.proc.returncode}, not "
                             "Keel's test success")
+
+
+# make demo's transcript (dom0-tools/rootfs/demo.sh), line by line: each
+# entry a pattern that must match a line after the previous one's.
+DEMO_TRANSCRIPT = [
+    r"keel-dom0:/# pvctl create /etc/keel/demo.cfg",
+    r"Created domain 1 \(demo\)",
+    r"keel-dom0:/# pvctl create /etc/keel/demo.cfg name=\"demo2\"",
+    r"Created domain 2 \(demo2\)",
+    r"keel-dom0:/# pvctl list",
+    r"Name +ID +Mem +VCPUs +State +Time\(s\)",
+    r"linux +0 +256 +2 +r----- +\S+",
+    r"demo +1 +64 +1 +[-rb]{2}---- +\S+",
+    r"demo2 +2 +64 +1 +[-rb]{2}---- +\S+",
+    r"keel-dom0:/# printf .* \| pvctl console demo",
+    # The console's recent output first: the demo guest's banner.
+    r"Keel: this is the demo guest, an ordinary domain, on 1 vCPU\(s\)\.",
+    r"keel-demo:/# uname -sr",
+    r"Linux 6\.1\.\S+",
+    r"keel-demo:/# head -1 /proc/meminfo",
+    r"MemTotal: +\d+ kB",
+    r"keel-demo:/# poweroff -f",
+    r"KEEL-DEMO: pvctl console returned 0",
+    r"keel-dom0:/# pvctl shutdown -w demo2",
+    r"keel-dom0:/# pvctl list",
+    r"Name +ID +Mem +VCPUs +State +Time\(s\)",
+    r"linux +0 +256 +2 +r----- +\S+",
+    r"KEEL-DEMO: done",
+]
+
+
+def demo_transcript(lines):
+    """make demo's part of a serial log: dom0's lines without their
+    "(d0) " prefix, Keel's own lines left out."""
+    return [l[5:] for l in lines if l.startswith("(d0) ")]
+
+
+@scenario("make-demo")
+def _(ctx, problems):
+    """`make demo`: make run's ISO with the control domain running
+    dom0-tools/rootfs/demo.sh instead of a shell. Two guests created
+    from demo.cfg and listed; the console of the first attached with
+    commands for its shell, whose output comes back through its PV
+    console ring until it powers off; the second shut down with
+    shutdown -w; the list with dom0 alone; Keel ends with every frame
+    back. The transcript must hold DEMO_TRANSCRIPT's lines in order."""
+    kdir = kernel(ctx, problems)
+    if not kdir:
+        return
+    with tempfile.TemporaryDirectory(prefix="keel-demo-") as work:
+        iso = run_iso.make_run_iso(ctx["build"], kdir, work, ["test"],
+                                   scripted=True)
+        flags = make_value("print-run-flags").split()
+        r = keeltest.run_qemu(iso, cpus=int(flags[flags.index("-smp") + 1]),
+                              mem_mb=int(flags[flags.index("-m") + 1]),
+                              timeout=300,
+                              cpu_model=make_value("print-run-cpu"))
+    ctx["last_lines"] = r.lines
+    got = demo_transcript(r.lines)
+    at = 0
+    for want in DEMO_TRANSCRIPT:
+        while at < len(got) and not re.fullmatch(want, got[at]):
+            at += 1
+        if at == len(got):
+            problems.append(f"the transcript has no line matching {want!r} "
+                            "after the previous one")
+            break
+        at += 1
+    bad = [l for l in got if l.startswith("KEEL-DEMO:") and "failed" in l
+           or "no '" in l]
+    if bad:
+        problems.append(f"the demo says: {bad}")
+    counts = r.frame_count
+    if not counts or counts[0] != counts[1]:
+        problems.append(f"free frames after and before: {counts}")
+    if r.status != keeltest.SUCCESS:
+        problems.append(f"Keel ended with {r.status}")
 
 
 @scenario("pv-two-guests")

@@ -30,9 +30,11 @@ def initramfs(out, init, extras=()):
                     out, init, *extras], check=True)
 
 
-def make_run_iso(build, kernel_dir, workdir, keel_options=()):
+def make_run_iso(build, kernel_dir, workdir, keel_options=(),
+                 scripted=False):
     """Build the ISO in @workdir from @kernel_dir's vmlinux; return its
-    path."""
+    path. With @scripted, the control domain runs make demo's script
+    (dom0-tools/rootfs/demo.sh) instead of a shell."""
     rootfs = os.path.join(TOP, "dom0-tools", "rootfs")
     subprocess.run(["make", "-s", "-C", os.path.join(TOP, "dom0-tools"),
                     "dom0", f"BUILD={os.path.abspath(build)}"], check=True)
@@ -42,9 +44,11 @@ def make_run_iso(build, kernel_dir, workdir, keel_options=()):
     initramfs(initrd, os.path.join(rootfs, "init"), [
         os.path.join(build, "dom0-tools", "dom0", "pvctl") + ":bin/pvctl",
         os.path.join(rootfs, "demo.cfg") + ":etc/keel/demo.cfg",
+        os.path.join(rootfs, "demo.sh") + ":etc/keel/demo.sh",
         os.path.join(kernel_dir, "vmlinux") + ":etc/keel/vmlinux",
         demo + ":etc/keel/demo-initrd.cpio"])
-    mods = [Module(os.path.join(kernel_dir, "vmlinux"), DOM0_CMDLINE),
+    mods = [Module(os.path.join(kernel_dir, "vmlinux"),
+                   DOM0_CMDLINE + (" keel_demo" if scripted else "")),
             Module(initrd, "initrd")]
     return keeltest.build_iso(workdir, os.path.join(build, "keel.elf"),
                               " ".join([KEEL_CMDLINE, *keel_options]), mods)
