@@ -88,7 +88,7 @@ run: deps $(BUILD)/keel.elf linux
 # make demo: make run's control domain with a script in place of the
 # person (dom0-tools/rootfs/demo.sh): two guests, a console, shutdowns.
 # It prints the serial log; make check's make-demo scenario checks it.
-demo: deps $(BUILD)/keel.elf linux guests
+demo: deps $(BUILD)/keel.elf linux
 	python3 tests/linux/run.py --build $(BUILD) --only make-demo -v
 
 print-run-flags:
