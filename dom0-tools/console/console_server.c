@@ -31,6 +31,10 @@
 #include "keelctl.h"
 
 #define CONSOLE_CHECK_MS   2000
+/* The port is looked at no more often than this: each look drains the
+ * ring, so it costs no throughput, and a guest that floods its port
+ * costs dom0 at most 500 wake-ups a second. */
+#define CONSOLE_WAKE_MS    2
 #define CONSOLE_INPUT_MAX  4096
 #define CONSOLE_STOP_MS    5000
 
@@ -173,14 +177,21 @@ static void output(struct server *s, const char *buf, size_t len)
 	}
 }
 
-/* Move what there is: all output out, as much input in as fits. */
-static void service(struct server *s)
+/* Move what there is: the output out, as much input in as fits.
+ * Returns whether output was left for the next pass. */
+static bool service(struct server *s)
 {
 	char buf[KEEL_CONSOLE_OUT_SIZE];
 	long n;
 
-	while ((n = console_ring_take_output(&s->ring, buf)) > 0)
+	/* A few rings' worth at a time: a guest that never stops writing
+	 * does not keep the clients and the stop waiting. */
+	for (unsigned int i = 0; i < 8; i++) {
+		n = console_ring_take_output(&s->ring, buf);
+		if (n <= 0)
+			break;
 		output(s, buf, (size_t)n);
+	}
 	if (n == 0 && s->input_len) {
 		n = console_ring_give_input(&s->ring, s->input, s->input_len);
 		if (n > 0) {
@@ -188,6 +199,7 @@ static void service(struct server *s)
 			s->input_len -= (size_t)n;
 		}
 	}
+	bool more = n > 0;
 	if (n == -EPROTO && s->ring.broken && s->ring.why[0]) {
 		char note[160];
 		int len = snprintf(note, sizeof(note), "\n[console server: "
@@ -198,6 +210,7 @@ static void service(struct server *s)
 		output(s, note, (size_t)len);
 		s->ring.why[0] = '\0';	/* said once */
 	}
+	return more;
 }
 
 static void accept_client(struct server *s)
@@ -296,17 +309,29 @@ static int server_setup(struct server *s, const char *name, uint16_t domid)
 	return 0;
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static void server_loop(struct server *s)
 {
-	uint64_t checked = 0;
+	uint64_t checked = now_ms(), next_wake = 0;
+	bool more = service(s);
 
-	service(s);
 	while (!stopping) {
 		struct pollfd fds[2 + CONSOLE_CLIENTS_MAX];
 		unsigned int nr = 0;
+		uint64_t now = now_ms();
+		/* A broken ring is not listened to at all. */
+		bool look = s->channel && now >= next_wake;
 
 		fds[nr++] = (struct pollfd){
-			.fd = keelctl_channel_fd(s->channel), .events = POLLIN };
+			.fd = look ? keelctl_channel_fd(s->channel) : -1,
+			.events = POLLIN };
 		fds[nr++] = (struct pollfd){ .fd = s->listen_fd,
 					     .events = POLLIN };
 		bool room = s->input_len < sizeof(s->input);
@@ -315,12 +340,15 @@ static void server_loop(struct server *s)
 				.fd = s->clients[i].fd,
 				.events = room && s->clients[i].reading ?
 					  POLLIN : 0 };
-		int rc = poll(fds, nr, CONSOLE_CHECK_MS);
+		int rc = poll(fds, nr, more ? 0 : s->channel && !look ?
+				(int)(next_wake - now) : CONSOLE_CHECK_MS);
 
 		if (rc < 0 && errno != EINTR)
 			return;
-		if (rc > 0 && (fds[0].revents & POLLIN))
+		if (rc > 0 && (fds[0].revents & POLLIN)) {
 			keelctl_channel_ack(s->channel);
+			next_wake = now_ms() + CONSOLE_WAKE_MS;
+		}
 		if (rc > 0 && (fds[1].revents & POLLIN))
 			accept_client(s);
 		/* Backwards: a dropped client's slot takes the last one. */
@@ -328,11 +356,13 @@ static void server_loop(struct server *s)
 			if (i < s->nr_clients && s->clients[i].reading &&
 			    (fds[2 + i].revents & (POLLIN | POLLHUP | POLLERR)))
 				read_client(s, i);
-		service(s);
+		more = service(s);
+		if (s->ring.broken && s->channel) {
+			keelctl_channel_close(s->channel);
+			s->channel = NULL;
+		}
 		/* Gone without a stop (the monitor died)? */
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		uint64_t now = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		now = now_ms();
 		if (now - checked >= CONSOLE_CHECK_MS) {
 			struct keel_domctl_getinfo info;
 
@@ -341,8 +371,10 @@ static void server_loop(struct server *s)
 				return;
 		}
 	}
-	/* Stopped: the domain has shut down, its last output is in. */
-	service(s);
+	/* Stopped: the domain has shut down, its last output is in (a
+	 * ring's worth at most; bounded, for a stop of a running one). */
+	for (unsigned int i = 0; i < 4 && service(s); i++)
+		;
 }
 
 static void server_teardown(struct server *s, const char *name)
