@@ -32,6 +32,7 @@
 #include <errno_values.h>
 #include <format.h>
 #include <grant_table.h>
+#include <iomem.h>
 #include <keel/io/console.h>
 #include <keel/memory.h>
 #include <memory.h>
@@ -316,6 +317,8 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		       "(%d)\n", o.name, rc);
 		return rc;
 	}
+	if (d->hardware)
+		iomem_set_hardware_domain(d->domid);
 
 	/* Memory, one frame at a time: guest pages need not be contiguous.
 	 * The builder's own P2M (MFNs) is temporary; the guest's copy is in

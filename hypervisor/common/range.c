@@ -82,3 +82,11 @@ uint64_t range_list_total(const struct range_list *list)
 		total += list->r[i].end - list->r[i].start;
 	return total;
 }
+
+bool range_list_contains(const struct range_list *list, uint64_t addr)
+{
+	for (unsigned int i = 0; i < list->count; i++)
+		if (addr >= list->r[i].start && addr < list->r[i].end)
+			return true;
+	return false;
+}

@@ -9,6 +9,7 @@
 #include <scheduler.h>
 #include <asm/pv.h>
 #include <cmdline.h>
+#include <iomem.h>
 #include <memory.h>
 #include <mm.h>
 #include <panic.h>
@@ -86,6 +87,7 @@ __noreturn void start_hypervisor(struct boot_info *bi, int parse_rc)
 		panic("the boot loader gave no memory map");
 
 	mm_init(bi);
+	iomem_init(bi);
 	memory_init();
 	print_modules(bi);
 

@@ -69,6 +69,10 @@ struct frame_table_ops {
 	void (*release)(struct frame_table *ft, uint64_t mfn);
 	/* Where the hypervisor can read and write frame @mfn. */
 	void *(*map)(struct frame_table *ft, uint64_t mfn);
+	/* Whether @owner may map @mfn, a frame that is not managed RAM, as
+	 * device memory: 0, or a negative errno (iomem.h). NULL: none may. */
+	int (*iomem_check)(struct frame_table *ft, uint16_t owner,
+			   uint64_t mfn);
 };
 
 struct frame_table {

@@ -26,5 +26,7 @@ int range_list_add(struct range_list *list, uint64_t start, uint64_t end);
  * overflow the list. */
 int range_list_remove(struct range_list *list, uint64_t start, uint64_t end);
 uint64_t range_list_total(const struct range_list *list);
+/* Whether @addr lies in one of the ranges. */
+bool range_list_contains(const struct range_list *list, uint64_t addr);
 
 #endif

@@ -232,6 +232,69 @@ START_TEST(l1_no_such_frame)
 }
 END_TEST
 
+/* Device memory: DOM_A plays the hardware domain, which may map frames
+ * past the table (and unmanaged ones in it) but IOMEM_KEELS. */
+#define IOMEM_KEELS (NR_FRAMES + 1)
+
+static int fake_iomem_check(struct frame_table *t, uint16_t owner,
+			    uint64_t mfn)
+{
+	(void)t;
+	if (owner != DOM_A)
+		return -EINVAL;
+	return mfn == IOMEM_KEELS ? -EPERM : 0;
+}
+
+static const struct frame_table_ops pt_iomem_ops = {
+	.validate = pt_validate_table,
+	.devalidate = pt_devalidate_table,
+	.release = fixture_release,
+	.map = fixture_map,
+	.iomem_check = fake_iomem_check,
+};
+
+START_TEST(l1_iomem_for_the_hardware_domain)
+{
+	frame_fixture_reset(&pt_iomem_ops, NULL);
+	give_range(1, 2, DOM_A);
+	give(3, DOM_B);
+	uint64_t *l1 = pages[1];
+
+	/* Uncached, write-combining (PAT), and one unmanaged in the table
+	 * (frame 60 was never given to the pool). */
+	l1[0] = PTE(NR_FRAMES + 7, P | W | PTE_PCD | PTE_PWT);
+	l1[1] = PTE(NR_FRAMES + 8, P | W | PTE_PAT_4K);
+	l1[2] = PTE(60, P | W);
+	frames[60].state = FRAME_STATE_UNMANAGED;
+	take_snapshot();
+	ck_assert_int_eq(frame_get_ref_and_type(&ft, 1, DOM_A,
+						FRAME_TYPE_L1), 0);
+	/* No frame gained a reference but the table itself. */
+	check_frame(1, DOM_A, ALLOC, 2, FRAME_TYPE_L1, 1);
+	ck_assert(!pt_entry_is_foreign(&ft, l1[2], 1, DOM_A));
+	ck_assert(pt_entry_is_iomem(&ft, l1[0], 1));
+	ck_assert(!pt_entry_is_iomem(&ft, l1[0], 2));
+	frame_put_ref_and_type(&ft, 1);
+	check_snapshot();
+
+	/* Keel's own window, a global mapping, and another domain: no. */
+	ck_assert_int_eq(pt_entry_get(&ft, PTE(IOMEM_KEELS, P | PTE_PCD), 1,
+				      DOM_A), -EPERM);
+	ck_assert_int_eq(pt_entry_get(&ft, PTE(NR_FRAMES + 7, P | PTE_GLOBAL),
+				      1, DOM_A), -EINVAL);
+	ck_assert_int_eq(pt_entry_get(&ft, PTE(NR_FRAMES + 7, P), 1, DOM_B),
+			 -EINVAL);
+	/* RAM keeps its rules: no cache attributes, and only one's own. */
+	ck_assert_int_eq(pt_entry_get(&ft, PTE(2, P | PTE_PCD), 1, DOM_A),
+			 -EINVAL);
+	ck_assert_int_eq(pt_entry_get(&ft, PTE(3, P), 1, DOM_A), -EPERM);
+	/* Device memory never links a table. */
+	ck_assert_int_eq(pt_entry_get(&ft, PTE(NR_FRAMES + 7, P), 2, DOM_A),
+			 -EINVAL);
+	check_snapshot();
+}
+END_TEST
+
 START_TEST(l1_foreign_frame_refused)
 {
 	check_rollback(1, 40, PTE(41, P | U), -EPERM);
@@ -776,6 +839,7 @@ Suite *pt_validate_suite(void)
 	tcase_add_test(tc, l1_linked_twice);
 	tcase_add_test(tc, release_domain_with_trees);
 	tcase_add_test(tc, entry_is_foreign);
+	tcase_add_test(tc, l1_iomem_for_the_hardware_domain);
 	tcase_add_test(tc, entry_put_leaves_foreign_alone);
 	tcase_add_test(tc, entry_get_put);
 	tcase_add_test(tc, hypervisor_slots_ignored_and_filled);

@@ -46,6 +46,23 @@ static void check_canonical(void)
 	}
 }
 
+START_TEST(contains)
+{
+	struct range_list l;
+
+	range_list_init(&l);
+	ck_assert(!range_list_contains(&l, 0));
+	range_list_add(&l, 0x1000, 0x3000);
+	range_list_add(&l, 0x8000, 0x9000);
+	ck_assert(!range_list_contains(&l, 0xfff));
+	ck_assert(range_list_contains(&l, 0x1000));
+	ck_assert(range_list_contains(&l, 0x2fff));
+	ck_assert(!range_list_contains(&l, 0x3000));
+	ck_assert(range_list_contains(&l, 0x8800));
+	ck_assert(!range_list_contains(&l, 0x9000));
+}
+END_TEST
+
 START_TEST(empty_list)
 {
 	ck_assert_uint_eq(list.count, 0);
@@ -279,6 +296,7 @@ Suite *range_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, empty_list);
+	tcase_add_test(tc, contains);
 	tcase_add_test(tc, add_keeps_order);
 	tcase_add_test(tc, add_merges);
 	tcase_add_test(tc, remove_cases);

@@ -24,6 +24,7 @@
 #include <memory.h>
 #include <mm.h>
 #include <panic.h>
+#include <iomem.h>
 #include <percpu.h>
 #include <smp.h>
 #include <asm/cpu.h>
@@ -47,11 +48,19 @@ static void frame_release(struct frame_table *ft, uint64_t mfn)
 	frame_free(mfn << PAGE_SHIFT, 0);
 }
 
+static int frame_iomem_check(struct frame_table *ft, uint16_t owner,
+			     uint64_t mfn)
+{
+	(void)ft;
+	return iomem_frame_check(owner, mfn);
+}
+
 const struct frame_table_ops arch_frame_table_ops = {
 	.validate = pt_validate_table,
 	.devalidate = pt_devalidate_table,
 	.release = frame_release,
 	.map = frame_map,
+	.iomem_check = frame_iomem_check,
 };
 
 /* TLB shootdown */

@@ -34,6 +34,12 @@ int pt_entry_get(struct frame_table *ft, uint64_t e, unsigned int level,
 
 	if (!(e & PTE_PRESENT))
 		return pt_nonpresent_ok(ft, e) ? 0 : -EINVAL;
+	if (pt_entry_is_iomem(ft, e, level)) {
+		if (e & ~PT_L1_IOMEM_ALLOWED)
+			return -EINVAL;
+		return ft->ops->iomem_check ?
+		       ft->ops->iomem_check(ft, owner, mfn) : -EINVAL;
+	}
 	if (!pt_entry_flags_ok(e, level))
 		return -EINVAL;
 	if (level > 1)
@@ -47,7 +53,8 @@ bool pt_entry_is_foreign(struct frame_table *ft, uint64_t e,
 {
 	const struct frame *f = frame_of(ft, pte_mfn(e));
 
-	return level == 1 && (e & PTE_PRESENT) && f && f->owner != owner;
+	return level == 1 && (e & PTE_PRESENT) && f && f->owner != owner &&
+	       f->state != FRAME_STATE_UNMANAGED;
 }
 
 void pt_entry_put(struct frame_table *ft, uint64_t e, unsigned int level,
@@ -55,7 +62,8 @@ void pt_entry_put(struct frame_table *ft, uint64_t e, unsigned int level,
 {
 	uint64_t mfn = pte_mfn(e);
 
-	if (!(e & PTE_PRESENT) || pt_entry_is_foreign(ft, e, level, owner))
+	if (!(e & PTE_PRESENT) || pt_entry_is_iomem(ft, e, level) ||
+	    pt_entry_is_foreign(ft, e, level, owner))
 		return;
 	if (level > 1)
 		frame_put_ref_and_type(ft, mfn);

@@ -27,6 +27,10 @@
  *    check). */
 #define PT_L1_ALLOWED   (PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_ACCESSED | \
 			 PTE_DIRTY | PTE_AVAIL_MASK | PTE_NX | PTE_ADDR_MASK)
+/* A device's memory (the hardware domain's MMIO) is never RAM, so it
+ * may have the cache attributes its driver asks for: uncached (PCD,
+ * PWT) or write-combining (the PAT bit). */
+#define PT_L1_IOMEM_ALLOWED (PT_L1_ALLOWED | PTE_PWT | PTE_PCD | PTE_PAT_4K)
 /* The dirty bit of an entry that links a table means nothing to the CPU
  * (it ignores it), and Linux sets it in every such entry: accepted and
  * ignored (ABI 1.2). */
@@ -66,12 +70,28 @@ static inline uint64_t pte_mfn(uint64_t e)
 	return (e & PTE_ADDR_MASK) >> 12;
 }
 
+/* Whether L1 entry @e maps device memory: a frame that is not managed
+ * RAM (past the frame table, or unmanaged in it). Such an entry holds no
+ * reference; pt_entry_get() lets only the hardware domain make one. */
+static inline bool pt_entry_is_iomem(const struct frame_table *ft,
+				     uint64_t e, unsigned int level)
+{
+	uint64_t mfn = pte_mfn(e);
+
+	return level == 1 && (e & PTE_PRESENT) &&
+	       (mfn >= ft->nr_frames ||
+		ft->frames[mfn].state == FRAME_STATE_UNMANAGED);
+}
+
 /* Take the references entry @e of a level-@level table owned by @owner
  * needs: nothing if not present; a reference to the frame it maps (and a
  * writable type if it maps it writable) at L1; a reference and the
- * next-lower table type to the table it links above L1.
- * -EINVAL: flags a guest may not set, or no such frame; -EPERM: another
- * domain's frame; -EBUSY: the frame has a conflicting type. */
+ * next-lower table type to the table it links above L1. An L1 entry for
+ * device memory takes nothing, and needs the frame table's iomem_check.
+ * -EINVAL: flags a guest may not set, or no such frame (device memory
+ * for a domain that may not map it); -EPERM: another domain's frame, or
+ * one of Keel's device windows; -EBUSY: the frame has a conflicting
+ * type. */
 int pt_entry_get(struct frame_table *ft, uint64_t e, unsigned int level,
 		 uint16_t owner);
 /* Drop them. An L1 entry mapping another domain's frame is a grant

@@ -1,0 +1,57 @@
+/*
+ * Device memory for the hardware domain (iomem.h).
+ *
+ * What is RAM comes from the boot memory map, not from the frame table:
+ * frames Keel reserved for itself at boot (its image, the low megabyte's
+ * RAM) are unmanaged in the table like device memory, and must never be
+ * mappable. Anything the map calls available, ACPI, NVS or bad RAM is
+ * RAM; what it calls reserved, or does not list at all, is a device's.
+ */
+#include <errno_values.h>
+#include <frame.h>
+#include <iomem.h>
+#include <printk.h>
+#include <range.h>
+
+static struct range_list iomem_ram;
+static uint16_t iomem_hardware_domid = 0xffff;	/* none yet */
+
+void iomem_init(const struct boot_info *bi)
+{
+	range_list_init(&iomem_ram);
+	for (unsigned int i = 0; i < bi->nr_mmap; i++) {
+		const struct boot_mmap_entry *m = &bi->mmap[i];
+
+		if (m->type == MB2_MEMORY_RESERVED || !m->len)
+			continue;
+		/* Whole frames: a frame that is partly RAM is RAM. */
+		uint64_t start = ALIGN_DOWN(m->addr, PAGE_SIZE);
+		uint64_t end = m->addr + m->len < m->addr ? UINT64_MAX :
+			       ALIGN_UP(m->addr + m->len, PAGE_SIZE);
+		if (range_list_add(&iomem_ram, start, end))
+			printk(LOG_WARNING "iomem: too many RAM regions; "
+			       "[%#llx, %#llx) is not known as RAM\n",
+			       (unsigned long long)start,
+			       (unsigned long long)end);
+	}
+}
+
+void iomem_set_hardware_domain(uint16_t domid)
+{
+	iomem_hardware_domid = domid;
+}
+
+bool iomem_frame_is_keels(uint64_t mfn)
+{
+	return (mfn >= IOMEM_IOAPIC_FIRST && mfn <= IOMEM_IOAPIC_LAST) ||
+	       (mfn >= IOMEM_HPET_FIRST && mfn <= IOMEM_HPET_LAST) ||
+	       (mfn >= IOMEM_LAPIC_FIRST && mfn <= IOMEM_LAPIC_LAST);
+}
+
+int iomem_frame_check(uint16_t domid, uint64_t mfn)
+{
+	if (domid != iomem_hardware_domid || mfn > (UINT64_MAX >> PAGE_SHIFT) ||
+	    range_list_contains(&iomem_ram, mfn << PAGE_SHIFT))
+		return -EINVAL;
+	return iomem_frame_is_keels(mfn) ? -EPERM : 0;
+}
