@@ -303,13 +303,17 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		struct domain *backend = o.console_backend <= 0xffff ?
 			domain_by_id(o.console_backend) : NULL;
 
-		if (!backend) {
+		/* One that is shutting down would never serve it. */
+		bool live = backend && READ_ONCE(backend->state) !=
+				       DOMAIN_SHUTDOWN;
+		if (backend)
+			domain_put(backend);
+		if (!live) {
 			printk(LOG_ERR "Domain builder: %s: console_backend=%u "
 			       "is not a live domain\n", o.name,
 			       o.console_backend);
 			return -ESRCH;
 		}
-		domain_put(backend);
 	}
 	rc = domain_create(&cfg, &d);
 	if (rc) {

@@ -15,6 +15,9 @@
 
 static struct range_list iomem_ram;
 static uint16_t iomem_hardware_domid = 0xffff;	/* none yet */
+/* The map had more RAM regions than the list holds: RAM is not known,
+ * so no frame counts as device memory. */
+static bool iomem_ram_unknown;
 
 void iomem_init(const struct boot_info *bi)
 {
@@ -28,11 +31,13 @@ void iomem_init(const struct boot_info *bi)
 		uint64_t start = ALIGN_DOWN(m->addr, PAGE_SIZE);
 		uint64_t end = m->addr + m->len < m->addr ? UINT64_MAX :
 			       ALIGN_UP(m->addr + m->len, PAGE_SIZE);
-		if (range_list_add(&iomem_ram, start, end))
-			printk(LOG_WARNING "iomem: too many RAM regions; "
-			       "[%#llx, %#llx) is not known as RAM\n",
-			       (unsigned long long)start,
+		if (range_list_add(&iomem_ram, start, end)) {
+			printk(LOG_WARNING "iomem: too many RAM regions at "
+			       "[%#llx, %#llx): no device memory for the "
+			       "hardware domain\n", (unsigned long long)start,
 			       (unsigned long long)end);
+			iomem_ram_unknown = true;
+		}
 	}
 }
 
@@ -50,7 +55,8 @@ bool iomem_frame_is_keels(uint64_t mfn)
 
 int iomem_frame_check(uint16_t domid, uint64_t mfn)
 {
-	if (domid != iomem_hardware_domid || mfn > (UINT64_MAX >> PAGE_SHIFT) ||
+	if (iomem_ram_unknown || domid != iomem_hardware_domid ||
+	    mfn > (UINT64_MAX >> PAGE_SHIFT) ||
 	    range_list_contains(&iomem_ram, mfn << PAGE_SHIFT))
 		return -EINVAL;
 	return iomem_frame_is_keels(mfn) ? -EPERM : 0;
