@@ -30,21 +30,6 @@ static int connect_server(const char *name)
 	return fd;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int console_client_attach(const char *name, bool *detached)
 {
 	struct termios saved, raw;
@@ -81,7 +66,7 @@ int console_client_attach(const char *name, bool *detached)
 				continue;
 			if (n <= 0)
 				break;		/* the domain has ended */
-			if ((rc = write_all(1, buf, (size_t)n)))
+			if ((rc = console_write_all(1, buf, (size_t)n)))
 				break;
 		}
 		if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -104,7 +89,7 @@ int console_client_attach(const char *name, bool *detached)
 						 (size_t)n) : NULL;
 			if (key)
 				n = key - buf;
-			if (n && (rc = write_all(sock, buf, (size_t)n)))
+			if (n && (rc = console_write_all(sock, buf, (size_t)n)))
 				break;
 			if (key) {
 				*detached = true;

@@ -28,6 +28,13 @@ static int read_indices(struct console_ring *r, struct ring_indices *idx)
 	return 0;
 }
 
+/* Of @n bytes from ring position @start, how many come before the ring's
+ * end (the rest wrap to position 0). */
+static uint32_t first_piece(uint32_t start, uint32_t n, uint32_t size)
+{
+	return n < size - start ? n : size - start;
+}
+
 static int ring_broken(struct console_ring *r, const char *what,
 		       uint32_t prod, uint32_t cons)
 {
@@ -71,8 +78,7 @@ long console_ring_take_output(struct console_ring *r, char *buf)
 		return 0;
 	/* The bytes, read after the producer: at most two pieces. */
 	uint32_t start = r->out_cons % KEEL_CONSOLE_OUT_SIZE;
-	uint32_t first = avail < KEEL_CONSOLE_OUT_SIZE - start ?
-			 avail : KEEL_CONSOLE_OUT_SIZE - start;
+	uint32_t first = first_piece(start, avail, KEEL_CONSOLE_OUT_SIZE);
 	rc = r->io->read(r->io->opaque, KEEL_CONSOLE_RING_OUT + start, buf,
 			 (uint16_t)first);
 	if (!rc && avail > first)
@@ -114,8 +120,7 @@ long console_ring_give_input(struct console_ring *r, const char *buf,
 	struct console_ring_piece pieces[3];
 	unsigned int nr = 0;
 	uint32_t start = r->in_prod % KEEL_CONSOLE_IN_SIZE;
-	uint32_t first = n < KEEL_CONSOLE_IN_SIZE - start ?
-			 n : KEEL_CONSOLE_IN_SIZE - start;
+	uint32_t first = first_piece(start, n, KEEL_CONSOLE_IN_SIZE);
 	pieces[nr++] = (struct console_ring_piece){
 		.offset = (uint16_t)(KEEL_CONSOLE_RING_IN + start),
 		.len = (uint16_t)first, .data = buf,

@@ -122,7 +122,7 @@ static int ring_notify(void *opaque)
 
 /* Output: the log, the backlog, every client. */
 
-static void write_all(int fd, const char *buf, size_t len)
+int console_write_all(int fd, const char *buf, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, buf, len);
@@ -130,10 +130,11 @@ static void write_all(int fd, const char *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return;
+			return n < 0 ? -errno : -EIO;
 		buf += n;
 		len -= (size_t)n;
 	}
+	return 0;
 }
 
 static void drop_client(struct server *s, unsigned int i)
@@ -162,7 +163,7 @@ static void backlog_add(struct server *s, const char *buf, size_t len)
 static void output(struct server *s, const char *buf, size_t len)
 {
 	if (s->log_fd >= 0)
-		write_all(s->log_fd, buf, len);
+		console_write_all(s->log_fd, buf, len);
 	backlog_add(s, buf, len);
 	/* A client that cannot keep up misses bytes; one that has gone
 	 * is dropped. The domain never waits for a client. */
@@ -222,11 +223,11 @@ static void accept_client(struct server *s)
 	if (s->nr_clients == CONSOLE_CLIENTS_MAX) {
 		static const char full[] = "[console server: too many "
 					   "clients attached]\n";
-		write_all(fd, full, sizeof(full) - 1);
+		console_write_all(fd, full, sizeof(full) - 1);
 		close(fd);
 		return;
 	}
-	write_all(fd, s->backlog, s->backlog_len);
+	console_write_all(fd, s->backlog, s->backlog_len);
 	s->clients[s->nr_clients++] = (struct client){ .fd = fd,
 						       .reading = true };
 }

@@ -25,6 +25,10 @@
 #define CONSOLE_BACKLOG     16384	/* bytes replayed to a new client */
 #define CONSOLE_CLIENTS_MAX 8
 
+/* Write all of @buf to @fd (retrying short writes): 0 or a negative
+ * errno. The server's and pvctl console's. */
+int console_write_all(int fd, const char *buf, size_t len);
+
 /* CONSOLE_SOCKET_DIR "/console-NAME.sock" */
 void console_socket_path(const char *name, char *out, size_t size);
 
