@@ -46,11 +46,25 @@ void iomem_set_hardware_domain(uint16_t domid)
 	iomem_hardware_domid = domid;
 }
 
+/* Keel's device windows, in frames: [start, end). */
+static const struct range iomem_keels[] = {
+	{ IOMEM_IOAPIC_FIRST, IOMEM_IOAPIC_LAST + 1 },
+	{ IOMEM_HPET_FIRST, IOMEM_HPET_LAST + 1 },
+	{ IOMEM_LAPIC_FIRST, IOMEM_LAPIC_LAST + 1 },
+};
+
+/* Whether some frame of [first, end) is in one of Keel's windows. */
+static bool iomem_frames_are_keels(uint64_t first, uint64_t end)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(iomem_keels); i++)
+		if (first < iomem_keels[i].end && iomem_keels[i].start < end)
+			return true;
+	return false;
+}
+
 bool iomem_frame_is_keels(uint64_t mfn)
 {
-	return (mfn >= IOMEM_IOAPIC_FIRST && mfn <= IOMEM_IOAPIC_LAST) ||
-	       (mfn >= IOMEM_HPET_FIRST && mfn <= IOMEM_HPET_LAST) ||
-	       (mfn >= IOMEM_LAPIC_FIRST && mfn <= IOMEM_LAPIC_LAST);
+	return iomem_frames_are_keels(mfn, mfn + 1);
 }
 
 int iomem_frame_check(uint16_t domid, uint64_t mfn)
@@ -60,4 +74,13 @@ int iomem_frame_check(uint16_t domid, uint64_t mfn)
 	    range_list_contains(&iomem_ram, mfn << PAGE_SHIFT))
 		return -EINVAL;
 	return iomem_frame_is_keels(mfn) ? -EPERM : 0;
+}
+
+bool iomem_range_is_device(uint64_t start, uint64_t end)
+{
+	if (iomem_ram_unknown || start >= end ||
+	    range_list_intersects(&iomem_ram, start, end))
+		return false;
+	return !iomem_frames_are_keels(start >> PAGE_SHIFT,
+				       ((end - 1) >> PAGE_SHIFT) + 1);
 }

@@ -90,3 +90,12 @@ bool range_list_contains(const struct range_list *list, uint64_t addr)
 			return true;
 	return false;
 }
+
+bool range_list_intersects(const struct range_list *list, uint64_t start,
+			   uint64_t end)
+{
+	for (unsigned int i = 0; i < list->count; i++)
+		if (start < list->r[i].end && list->r[i].start < end)
+			return true;
+	return false;
+}

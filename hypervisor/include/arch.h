@@ -33,6 +33,16 @@ void arch_dump_state(const struct cpu_user_regs *regs);
 __noreturn void arch_test_exit(unsigned int status);
 /* Allocate and describe the stack block for @cpu. */
 void *arch_alloc_stack_block(unsigned int cpu);
+/* PCI configuration space, mechanism 1: @size (1, 2 or 4) bytes at
+ * @reg (aligned to @size, below 256) of function @bdf (bus << 8 |
+ * devfn). The caller serialises every access (common/physdev.c). */
+uint32_t arch_pci_config_read(uint16_t bdf, unsigned int reg,
+			      unsigned int size);
+void arch_pci_config_write(uint16_t bdf, unsigned int reg, unsigned int size,
+			   uint32_t value);
+/* Whether the hardware domain reaches every port of [first, last]
+ * (none of them Keel's). */
+bool arch_io_ports_allowed(uint32_t first, uint32_t last);
 /* All ones when @index < @size, else 0, computed so that it holds even
  * where the CPU speculates past a bounds check (asm/nospec.h): AND a
  * guest-chosen index with it before it indexes a table.

@@ -35,5 +35,8 @@ bool iomem_frame_is_keels(uint64_t mfn);
  * map (RAM, or @domid is not the hardware domain); -EPERM if it is one
  * of Keel's device windows. */
 int iomem_frame_check(uint16_t domid, uint64_t mfn);
+/* Whether a device may decode the addresses [start, end) (a BAR the
+ * hardware domain enables): none of them RAM or Keel's. */
+bool iomem_range_is_device(uint64_t start, uint64_t end);
 
 #endif

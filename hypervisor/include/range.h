@@ -28,5 +28,8 @@ int range_list_remove(struct range_list *list, uint64_t start, uint64_t end);
 uint64_t range_list_total(const struct range_list *list);
 /* Whether @addr lies in one of the ranges. */
 bool range_list_contains(const struct range_list *list, uint64_t addr);
+/* Whether some of [start, end) lies in one of the ranges. */
+bool range_list_intersects(const struct range_list *list, uint64_t start,
+			   uint64_t end);
 
 #endif

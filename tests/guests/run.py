@@ -22,6 +22,7 @@ with these keys (all optional):
                   with "..." if it has spaces); nothing else is checked
     host_mem=MB   the machine's memory for the boot (default 256)
     timeout=S     seconds for the boot
+    device=NAME   add QEMU device NAME (-device NAME) to the boot's machine
     icount=1      run the boot under -icount shift=0: virtual time follows
                   executed instructions, so timing checks do not depend on
                   the host's load
@@ -196,6 +197,9 @@ def run_boot(boot):
                           if "host_mem" in t])
     extra = (["-icount", "shift=0"]
              if any(t.get("icount") == "1" for t in boot) else [])
+    for t in boot:
+        if "device" in t:
+            extra += ["-device", t["device"]]
     with tempfile.TemporaryDirectory(prefix="keel-guests-") as workdir:
         modules = []
         for t in boot:

@@ -53,6 +53,20 @@ START_TEST(exactly_keels_ports_are_denied)
 }
 END_TEST
 
+START_TEST(port_ranges_for_io_bars)
+{
+	io_bitmap_fill_hardware_domain(bitmap, 0x3f8);
+	ck_assert(io_bitmap_ports_allowed(bitmap, 0xc000, 0xc03f));
+	ck_assert(io_bitmap_ports_allowed(bitmap, 0x3f0, 0x3f7));
+	ck_assert(!io_bitmap_ports_allowed(bitmap, 0x3f0, 0x3f8));
+	ck_assert(!io_bitmap_ports_allowed(bitmap, 0xcf0, 0xcff));
+	ck_assert(!io_bitmap_ports_allowed(bitmap, 0x00, 0xff));
+	ck_assert(io_bitmap_ports_allowed(bitmap, 0xffff, 0xffff));
+	ck_assert(!io_bitmap_ports_allowed(bitmap, 0xfff0, 0x10000));
+	ck_assert(!io_bitmap_ports_allowed(bitmap, 0x10, 0x0f));
+}
+END_TEST
+
 START_TEST(wide_accesses_and_the_edges)
 {
 	io_bitmap_fill_hardware_domain(bitmap, 0x3f8);
@@ -96,6 +110,7 @@ Suite *io_bitmap_suite(void)
 
 	tcase_add_test(tc, exactly_keels_ports_are_denied);
 	tcase_add_test(tc, wide_accesses_and_the_edges);
+	tcase_add_test(tc, port_ranges_for_io_bars);
 	tcase_add_test(tc, a_serial_port_at_the_very_end_is_ignored);
 	suite_add_tcase(s, tc);
 	return s;

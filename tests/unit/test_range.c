@@ -63,6 +63,24 @@ START_TEST(contains)
 }
 END_TEST
 
+START_TEST(intersects)
+{
+	struct range_list l;
+
+	range_list_init(&l);
+	ck_assert(!range_list_intersects(&l, 0, UINT64_MAX));
+	range_list_add(&l, 0x1000, 0x3000);
+	range_list_add(&l, 0x8000, 0x9000);
+	ck_assert(!range_list_intersects(&l, 0, 0x1000));
+	ck_assert(range_list_intersects(&l, 0, 0x1001));
+	ck_assert(range_list_intersects(&l, 0x2fff, 0x3000));
+	ck_assert(!range_list_intersects(&l, 0x3000, 0x8000));
+	ck_assert(range_list_intersects(&l, 0x3000, 0x8001));
+	ck_assert(range_list_intersects(&l, 0, UINT64_MAX));
+	ck_assert(!range_list_intersects(&l, 0x9000, UINT64_MAX));
+}
+END_TEST
+
 START_TEST(empty_list)
 {
 	ck_assert_uint_eq(list.count, 0);
@@ -297,6 +315,7 @@ Suite *range_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, empty_list);
 	tcase_add_test(tc, contains);
+	tcase_add_test(tc, intersects);
 	tcase_add_test(tc, add_keeps_order);
 	tcase_add_test(tc, add_merges);
 	tcase_add_test(tc, remove_cases);

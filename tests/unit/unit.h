@@ -18,6 +18,7 @@ Suite *grant_entry_suite(void);
 Suite *heap_suite(void);
 Suite *log_ring_suite(void);
 Suite *multiboot2_suite(void);
+Suite *pci_config_suite(void);
 Suite *range_suite(void);
 Suite *ratelimit_suite(void);
 Suite *symbols_suite(void);

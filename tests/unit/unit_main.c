@@ -30,6 +30,7 @@ int main(void)
 	srunner_add_suite(sr, io_bitmap_suite());
 	srunner_add_suite(sr, log_ring_suite());
 	srunner_add_suite(sr, multiboot2_suite());
+	srunner_add_suite(sr, pci_config_suite());
 	srunner_add_suite(sr, pt_validate_suite());
 	srunner_add_suite(sr, range_suite());
 	srunner_add_suite(sr, ratelimit_suite());

@@ -30,7 +30,7 @@
 /* ABI version: major in bits 31..16, minor in 15..0. A guest built for
  * major M runs on any hypervisor whose major is M and minor is >= its own. */
 #define KEEL_ABI_VERSION_MAJOR 1
-#define KEEL_ABI_VERSION_MINOR 5
+#define KEEL_ABI_VERSION_MINOR 6
 #define KEEL_ABI_VERSION \
 	((KEEL_ABI_VERSION_MAJOR << 16) | KEEL_ABI_VERSION_MINOR)
 

@@ -5,8 +5,8 @@
  * it shares with the hardware domain, out of the bitmap. An access to
  * one of them faults in the guest: a #GP it can handle, or, for Linux,
  * an empty bus (patch 0010). Where the hardware domain needs one of
- * these devices, Keel will mediate it instead (the PCI configuration
- * space first).
+ * these devices, Keel mediates it instead: PCI configuration space
+ * through physdev_op (common/physdev.c).
  */
 #include <asm/io_bitmap.h>
 
@@ -48,4 +48,15 @@ void io_bitmap_fill_hardware_domain(uint8_t *bitmap, uint16_t serial_base)
 	/* Keel's console; the last ports of the space are no UART's. */
 	if (serial_base && serial_base <= IO_PORTS - 8)
 		deny(bitmap, serial_base, serial_base + 7u);
+}
+
+bool io_bitmap_ports_allowed(const uint8_t *bitmap, uint32_t first,
+			     uint32_t last)
+{
+	if (first > last || last >= IO_PORTS)
+		return false;
+	for (uint32_t port = first; port <= last; port++)
+		if (bitmap[port / 8] & (1u << (port % 8)))
+			return false;
+	return true;
 }

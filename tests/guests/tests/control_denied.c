@@ -2,6 +2,7 @@
 /* domctl and console_read are for the control domain: an ordinary domain
  * gets -EPERM, with good arguments or bad, and nothing is written. */
 #include "keeltest.h"
+#include <keel/physdev.h>
 
 const char test_name[] = "control_denied";
 
@@ -59,6 +60,15 @@ void test_main(void)
 		printf("bad pointer %#llx: domctl and console_read -EPERM\n",
 		       (unsigned long long)bad[i]);
 	}
+	/* physdev_op is the hardware domain's, and so a control call. */
+	struct keel_physdev_pci_config pci = { .size = 4, .value = 0x5a5a5a5a };
+	CHECK_EQ(keel_hypercall_physdev_op(KEEL_PHYSDEV_pci_config_read,
+					   (unsigned long)&pci), -KEEL_EPERM);
+	CHECK_EQ(pci.value, 0x5a5a5a5a);
+	CHECK_EQ(keel_hypercall_physdev_op(KEEL_PHYSDEV_pci_config_write,
+					   (unsigned long)&pci), -KEEL_EPERM);
+	printf("physdev_op: -EPERM\n");
+
 	/* Through the raw numbers too. */
 	CHECK_EQ(keel_hypercall_raw(KEEL_HC_domctl, KEEL_DOMCTL_physinfo,
 				    (unsigned long)&phys, 0, 0, 0), -KEEL_EPERM);

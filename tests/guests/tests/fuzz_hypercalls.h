@@ -1120,7 +1120,7 @@ static void fuzz(void)
 	trace_from = parse_u64(rt_cmdline_value("trace"), ~0ULL);
 	memory_fuzz_setup();
 	for (uint64_t i = 0; i < iterations;) {
-		uint64_t nr = rnd() % 22;
+		uint64_t nr = rnd() % KEEL_HC_COUNT;
 		uint64_t a[5];
 
 		if (rnd() % 16 == 0)

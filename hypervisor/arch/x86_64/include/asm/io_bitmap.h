@@ -26,5 +26,8 @@
  * port allowed but Keel's own and the 8 of its console UART at
  * @serial_base (0: none). */
 void io_bitmap_fill_hardware_domain(uint8_t *bitmap, uint16_t serial_base);
+/* Whether every port of [first, last] is open in @bitmap. */
+bool io_bitmap_ports_allowed(const uint8_t *bitmap, uint32_t first,
+			     uint32_t last);
 
 #endif

@@ -1,0 +1,254 @@
+/*
+ * The PCI configuration-space filter (pci_config.h).
+ *
+ * Reads pass; the filter looks only at writes, and only at the few
+ * registers that say where a device decodes and where it signals:
+ *
+ *  - the command register's I/O and memory decode bits: turning one on
+ *    makes every BAR of that kind live, so Keel sizes each of them
+ *    first (decoding of that kind is still off, so a BAR moved to all
+ *    ones for a moment decodes nothing) and refuses the write if one
+ *    would decode RAM, Keel's device windows or Keel's ports;
+ *  - the BARs and the ROM BAR: while their kind is decoded, moving one
+ *    would change what the device answers to without the check above, so
+ *    only a write of the value already there passes. While it is not
+ *    decoded, a driver sizes and places BARs freely, natively;
+ *  - the enable bits of the MSI and MSI-X capabilities: an MSI is a
+ *    memory write to an address the device was given, and Keel does not
+ *    yet route them, so neither may be turned on.
+ *
+ * A write is judged on the 32-bit register it falls in: the value the
+ * register would hold afterwards is the current one with the written
+ * bytes replaced. The write itself is then made as it came, at its own
+ * size, so that a byte write does not rewrite its neighbours (status
+ * bits are write-one-to-clear).
+ */
+#include <errno_values.h>
+#include <pci_config.h>
+
+#define PCI_BAR_IO        0x1u
+#define PCI_BAR_MEM_TYPE  0x6u	/* memory BAR type: 0 32-bit, 2 64-bit */
+#define PCI_BAR_MEM_64    0x4u
+#define PCI_MSI_ENABLE    (1u << 16)	/* in the capability's first dword */
+#define PCI_MSIX_ENABLE   (1u << 31)
+#define PCI_ROM_BAR_INDEX 6
+/* Enough for every capability that fits in 192 bytes: a loop in a
+ * broken device's list ends here. */
+#define PCI_CAP_WALK_MAX  48
+
+bool pci_config_access_valid(unsigned int reg, unsigned int size)
+{
+	return (size == 1 || size == 2 || size == 4) && reg < PCI_CONFIG_SIZE &&
+	       reg % size == 0;
+}
+
+/* What one function's header holds BARs at. */
+struct pci_header {
+	unsigned int nr_bars;	/* 32-bit BAR registers from PCI_BAR0 */
+	unsigned int rom;	/* the ROM BAR's offset, or 0 */
+};
+
+static struct pci_header header_of(const struct pci_config_ops *ops,
+				   uint16_t bdf)
+{
+	switch (ops->read(bdf, PCI_HEADER_TYPE, 1) & 0x7f) {
+	case 0:  return (struct pci_header){ 6, PCI_ROM_TYPE0 };
+	case 1:  return (struct pci_header){ 2, PCI_ROM_TYPE1 };
+	case 2:  return (struct pci_header){ 1, 0 };	/* CardBus */
+	default: return (struct pci_header){ 0, 0 };
+	}
+}
+
+/* How many BAR registers the BAR whose first register (number @i)
+ * holds @low spans, and whether it is an I/O BAR. The type bits are
+ * read-only, so the hardware's answer is the truth. */
+static unsigned int bar_registers(uint32_t low, unsigned int i,
+				  const struct pci_header *h, bool *io)
+{
+	*io = low & PCI_BAR_IO;
+	return !*io && (low & PCI_BAR_MEM_TYPE) == PCI_BAR_MEM_64 &&
+	       i + 1 < h->nr_bars ? 2 : 1;
+}
+
+/* The first register of the BAR that register @index belongs to (a
+ * 64-bit BAR spans two), and the BAR's kind. */
+static unsigned int bar_first(const struct pci_config_ops *ops, uint16_t bdf,
+			      const struct pci_header *h, unsigned int index,
+			      bool *io)
+{
+	unsigned int i = 0, regs;
+
+	for (; i < h->nr_bars; i += regs) {
+		regs = bar_registers(ops->read(bdf, PCI_BAR0 + 4 * i, 4), i, h,
+				     io);
+		if (index < i + regs)
+			return i;
+	}
+	return index;	/* not reached for an index below nr_bars */
+}
+
+/*
+ * Size the BAR at register @reg (@regs of them) with decoding of its
+ * kind off: write all ones, read back what sticks, put the old value
+ * back. Fills [*start, *end); false when the BAR is not implemented.
+ */
+static bool bar_range(const struct pci_config_ops *ops, uint16_t bdf,
+		      unsigned int reg, unsigned int regs, bool io, bool rom,
+		      uint64_t *start, uint64_t *end)
+{
+	uint32_t low = ops->read(bdf, reg, 4);
+	uint32_t high = regs == 2 ? ops->read(bdf, reg + 4, 4) : 0;
+	uint32_t low_bits = rom ? PCI_ROM_ADDRESS_MASK :
+			    io ? 0xfffcu : ~0xfu;	/* address bits */
+	uint64_t mask;
+
+	ops->write(bdf, reg, 4, rom ? PCI_ROM_ADDRESS_MASK : ~0u);
+	mask = ops->read(bdf, reg, 4) & low_bits;
+	ops->write(bdf, reg, 4, low);
+	if (regs == 2) {
+		ops->write(bdf, reg + 4, 4, ~0u);
+		mask |= (uint64_t)ops->read(bdf, reg + 4, 4) << 32;
+		ops->write(bdf, reg + 4, 4, high);
+	}
+	if (!mask)
+		return false;		/* not implemented */
+	*start = ((uint64_t)high << 32) | (low & low_bits);
+	/* The lowest address bit that sticks is the size. */
+	uint64_t size = mask & (~mask + 1);
+	*end = *start + size < *start ? UINT64_MAX : *start + size;
+	return true;
+}
+
+/* Whether every BAR of the kind about to be decoded may be: 0, or
+ * -EPERM with @why filled in. */
+static int check_bars(const struct pci_config_ops *ops, uint16_t bdf,
+		      const struct pci_header *h, bool io,
+		      struct pci_config_refusal *why)
+{
+	uint64_t start, end;
+
+	for (unsigned int i = 0, regs; i < h->nr_bars; i += regs) {
+		bool bar_io;
+
+		regs = bar_registers(ops->read(bdf, PCI_BAR0 + 4 * i, 4), i, h,
+				     &bar_io);
+		if (bar_io != io ||
+		    !bar_range(ops, bdf, PCI_BAR0 + 4 * i, regs, io, false,
+			       &start, &end))
+			continue;
+		bool ok = io ? end <= 0x10000 &&
+				   ops->ports_allowed((uint32_t)start,
+						      (uint32_t)(end - 1))
+			     : ops->memory_allowed(start, end);
+		if (!ok) {
+			*why = (struct pci_config_refusal){
+				io ? "I/O BAR over Keel's ports"
+				   : "memory BAR over RAM or Keel's devices",
+				(int)i, start, end };
+			return -EPERM;
+		}
+	}
+	if (!io && h->rom &&
+	    (ops->read(bdf, h->rom, 4) & PCI_ROM_ENABLE) &&
+	    bar_range(ops, bdf, h->rom, 1, false, true, &start, &end) &&
+	    !ops->memory_allowed(start, end)) {
+		*why = (struct pci_config_refusal){
+			"ROM BAR over RAM or Keel's devices",
+			PCI_ROM_BAR_INDEX, start, end };
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* The enable bit a write to the 32-bit register at @dword must not set,
+ * if that register starts an MSI or MSI-X capability; 0 otherwise. */
+static uint32_t msi_enable_bit(const struct pci_config_ops *ops, uint16_t bdf,
+			       unsigned int dword)
+{
+	if (!(ops->read(bdf, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
+		return 0;
+	unsigned int pos = ops->read(bdf, PCI_CAP_POINTER, 1) & 0xfc;
+	for (unsigned int n = 0; n < PCI_CAP_WALK_MAX && pos >= 0x40; n++) {
+		uint32_t head = ops->read(bdf, pos, 4);
+
+		if (pos == dword) {
+			if ((head & 0xff) == PCI_CAP_ID_MSI)
+				return PCI_MSI_ENABLE;
+			if ((head & 0xff) == PCI_CAP_ID_MSIX)
+				return PCI_MSIX_ENABLE;
+		}
+		pos = (head >> 8) & 0xfc;
+	}
+	return 0;
+}
+
+int pci_config_write_filtered(const struct pci_config_ops *ops, uint16_t bdf,
+			      unsigned int reg, unsigned int size,
+			      uint32_t value, struct pci_config_refusal *why)
+{
+	unsigned int dword = reg & ~3u, shift = (reg & 3) * 8;
+	uint32_t mask = size == 4 ? ~0u : ((1u << (size * 8)) - 1) << shift;
+	uint32_t old = ops->read(bdf, dword, 4);
+	uint32_t new = (old & ~mask) | ((value << shift) & mask);
+	struct pci_header h = header_of(ops, bdf);
+	uint16_t command = ops->read(bdf, PCI_COMMAND, 2);
+
+	*why = (struct pci_config_refusal){ NULL, -1, 0, 0 };
+	if (dword == PCI_COMMAND) {
+		uint32_t turned_on = new & ~old &
+				     (PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
+
+		if ((turned_on & PCI_COMMAND_IO) &&
+		    check_bars(ops, bdf, &h, true, why))
+			return -EPERM;
+		if ((turned_on & PCI_COMMAND_MEMORY) &&
+		    check_bars(ops, bdf, &h, false, why))
+			return -EPERM;
+	} else if (dword >= PCI_BAR0 && dword < PCI_BAR0 + 4 * h.nr_bars) {
+		bool io = false;
+		unsigned int first = bar_first(ops, bdf, &h,
+					       (dword - PCI_BAR0) / 4, &io);
+		uint16_t decode = io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY;
+
+		if ((command & decode) && new != old) {
+			*why = (struct pci_config_refusal){
+				"BAR moved while it is decoded", (int)first,
+				0, 0 };
+			return -EPERM;
+		}
+	} else if (h.rom && dword == h.rom) {
+		uint64_t start, end;
+
+		if ((command & PCI_COMMAND_MEMORY) &&
+		    (new & PCI_ROM_ADDRESS_MASK) !=
+		    (old & PCI_ROM_ADDRESS_MASK)) {
+			*why = (struct pci_config_refusal){
+				"ROM BAR moved while it is decoded",
+				PCI_ROM_BAR_INDEX, 0, 0 };
+			return -EPERM;
+		}
+		/* Turning the ROM on while memory is decoded: it is not
+		 * decoded yet, so it may be sized. */
+		if ((command & PCI_COMMAND_MEMORY) && (new & PCI_ROM_ENABLE) &&
+		    !(old & PCI_ROM_ENABLE) &&
+		    bar_range(ops, bdf, h.rom, 1, false, true, &start, &end) &&
+		    !ops->memory_allowed(start, end)) {
+			*why = (struct pci_config_refusal){
+				"ROM BAR over RAM or Keel's devices",
+				PCI_ROM_BAR_INDEX, start, end };
+			return -EPERM;
+		}
+	} else if (dword >= 0x40) {
+		uint32_t enable = msi_enable_bit(ops, bdf, dword);
+
+		if (new & enable) {
+			*why = (struct pci_config_refusal){
+				enable == PCI_MSI_ENABLE ? "MSI enabled"
+							 : "MSI-X enabled",
+				-1, 0, 0 };
+			return -EPERM;
+		}
+	}
+	ops->write(bdf, reg, size, value);
+	return 0;
+}

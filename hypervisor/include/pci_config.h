@@ -1,0 +1,65 @@
+/*
+ * The PCI configuration-space filter (common/pci_config.c).
+ *
+ * The hardware domain reaches configuration space only through Keel
+ * (physdev_op, keel/physdev.h), because a few registers there decide
+ * where a device decodes memory and ports, and where its MSIs go: Keel's
+ * own memory and interrupt windows must stay out of reach. The filter is
+ * pure logic over an accessor, so that the unit tests can run it against
+ * a simulated device.
+ */
+#ifndef KEEL_PCI_CONFIG_H
+#define KEEL_PCI_CONFIG_H
+
+#include <types.h>
+
+/* Registers the filter looks at (PCI Local Bus 3.0, chapter 6). */
+#define PCI_COMMAND          0x04	/* 16 bits */
+#define PCI_COMMAND_IO       0x0001	/* decodes its I/O BARs */
+#define PCI_COMMAND_MEMORY   0x0002	/* decodes its memory BARs */
+#define PCI_STATUS           0x06	/* 16 bits */
+#define PCI_STATUS_CAP_LIST  0x0010
+#define PCI_HEADER_TYPE      0x0e
+#define PCI_BAR0             0x10
+#define PCI_CAP_POINTER      0x34
+#define PCI_ROM_TYPE0        0x30
+#define PCI_ROM_TYPE1        0x38
+#define PCI_ROM_ENABLE       0x00000001u
+#define PCI_ROM_ADDRESS_MASK 0xfffff800u
+#define PCI_CAP_ID_MSI       0x05
+#define PCI_CAP_ID_MSIX      0x11
+#define PCI_CONFIG_SIZE      256
+
+/* How the filter reaches one function (bdf: bus << 8 | devfn) and what
+ * it must keep the function away from. */
+struct pci_config_ops {
+	uint32_t (*read)(uint16_t bdf, unsigned int reg, unsigned int size);
+	void (*write)(uint16_t bdf, unsigned int reg, unsigned int size,
+		      uint32_t value);
+	/* Whether a memory BAR may decode [start, end). */
+	bool (*memory_allowed)(uint64_t start, uint64_t end);
+	/* Whether an I/O BAR may decode ports [first, last]. */
+	bool (*ports_allowed)(uint32_t first, uint32_t last);
+};
+
+/* Whether an access of @size bytes at @reg is well formed: size 1, 2 or
+ * 4, naturally aligned, inside the 256 bytes of mechanism 1. */
+bool pci_config_access_valid(unsigned int reg, unsigned int size);
+
+/* Why a write was refused, for the log. */
+struct pci_config_refusal {
+	const char *why;	/* a phrase: "BAR moved while decoding" */
+	int bar;		/* the BAR concerned (6: the ROM), or -1 */
+	uint64_t start, end;	/* what it would decode, [start, end) */
+};
+
+/* Write @value (@size bytes at @reg, a valid access) to function @bdf
+ * if the filter allows it (keel/physdev.h says what it refuses): 0, or
+ * -EPERM with nothing written and @why filled in. Enabling decoding
+ * sizes the BARs concerned, with the write that sizing takes. The
+ * caller serialises all accesses. */
+int pci_config_write_filtered(const struct pci_config_ops *ops, uint16_t bdf,
+			      unsigned int reg, unsigned int size,
+			      uint32_t value, struct pci_config_refusal *why);
+
+#endif

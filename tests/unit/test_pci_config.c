@@ -1,0 +1,373 @@
+/*
+ * Unit tests for the PCI configuration-space filter
+ * (hypervisor/common/pci_config.c), against one simulated function:
+ * a type-0 header with a 32-bit memory BAR, a 64-bit memory BAR, an I/O
+ * BAR, an expansion ROM, and MSI and MSI-X capabilities. Its BARs behave
+ * as hardware's do: the bits below the size read as zero, the type bits
+ * are read-only.
+ */
+#include <string.h>
+
+#include <errno.h>
+#include <pci_config.h>
+
+#include "unit.h"
+
+#define BDF 0x0018		/* 00:03.0 */
+#define MSI_CAP  0x50
+#define MSIX_CAP 0x60
+
+static uint8_t cfg[PCI_CONFIG_SIZE];
+/* Per BAR register (6: the ROM): the size, 0 for none, and the bits
+ * that read back fixed (type bits). A 64-bit BAR's upper register has
+ * size 0 and is marked upper. */
+static struct {
+	uint64_t size;
+	uint32_t fixed;
+	bool upper;
+} bar[7];
+static unsigned int writes;	/* accesses that changed something */
+
+static uint32_t get(unsigned int reg, unsigned int size)
+{
+	uint32_t v = 0;
+
+	for (unsigned int i = 0; i < size; i++)
+		v |= (uint32_t)cfg[reg + i] << (8 * i);
+	return v;
+}
+
+static void put(unsigned int reg, unsigned int size, uint32_t v)
+{
+	for (unsigned int i = 0; i < size; i++)
+		cfg[reg + i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t sim_read(uint16_t bdf, unsigned int reg, unsigned int size)
+{
+	ck_assert_uint_eq(bdf, BDF);
+	ck_assert(pci_config_access_valid(reg, size));
+	return get(reg, size);
+}
+
+/* The register's value after a write of @v, as the device keeps it. */
+static uint32_t bar_store(int i, uint32_t v)
+{
+	if (bar[i].upper) {
+		uint64_t size = bar[i - 1].size;
+		uint32_t upper_mask = (uint32_t)(~(size - 1) >> 32);
+		return v & upper_mask;
+	}
+	if (!bar[i].size)
+		return 0;
+	uint32_t addr_mask = (uint32_t)~(bar[i].size - 1);
+	if (i == 6)
+		return (v & addr_mask & PCI_ROM_ADDRESS_MASK) |
+		       (v & PCI_ROM_ENABLE);
+	return (v & addr_mask & ~0xfu) | bar[i].fixed;
+}
+
+static void sim_write(uint16_t bdf, unsigned int reg, unsigned int size,
+		      uint32_t value)
+{
+	ck_assert_uint_eq(bdf, BDF);
+	ck_assert(pci_config_access_valid(reg, size));
+	writes++;
+	unsigned int dword = reg & ~3u;
+	int i = -1;
+	if (dword >= PCI_BAR0 && dword < PCI_BAR0 + 24)
+		i = (int)(dword - PCI_BAR0) / 4;
+	else if (dword == PCI_ROM_TYPE0)
+		i = 6;
+	if (i >= 0) {
+		ck_assert_uint_eq(size, 4);
+		put(dword, 4, bar_store(i, value));
+		return;
+	}
+	if (reg == PCI_HEADER_TYPE || reg < 4)
+		return;		/* read-only */
+	put(reg, size, value);
+}
+
+/* RAM is below 256 MiB and at 4-8 GiB; Keel's window is the local
+ * APIC's; ports 0x20-0x3f are Keel's. */
+static bool sim_memory_allowed(uint64_t start, uint64_t end)
+{
+	ck_assert(start < end);
+	if (start < 0x10000000)
+		return false;
+	if (start < 0x200000000ull && end > 0x100000000ull)
+		return false;
+	return !(start < 0xfef00000 && end > 0xfee00000);
+}
+
+static bool sim_ports_allowed(uint32_t first, uint32_t last)
+{
+	ck_assert(first <= last && last <= 0xffff);
+	return last < 0x20 || first > 0x3f;
+}
+
+static const struct pci_config_ops ops = {
+	.read = sim_read,
+	.write = sim_write,
+	.memory_allowed = sim_memory_allowed,
+	.ports_allowed = sim_ports_allowed,
+};
+
+static void setup(void)
+{
+	memset(cfg, 0, sizeof(cfg));
+	memset(bar, 0, sizeof(bar));
+	put(0x00, 4, 0x10001af4);
+	put(PCI_STATUS, 2, PCI_STATUS_CAP_LIST);
+	cfg[PCI_HEADER_TYPE] = 0;
+	/* BAR0: 4 KiB 32-bit memory at 0xfeb00000. */
+	bar[0].size = 0x1000;
+	put(0x10, 4, 0xfeb00000);
+	/* BAR1-2: 16 KiB 64-bit prefetchable memory at 0xfe000000. */
+	bar[1].size = 0x4000;
+	bar[1].fixed = 0xc;
+	bar[2].upper = true;
+	put(0x14, 4, 0xfe00000c);
+	/* BAR3: 32 ports at 0xc040. */
+	bar[3].size = 0x20;
+	bar[3].fixed = 0x1;
+	put(0x1c, 4, 0xc041);
+	/* BAR4, BAR5: none. The ROM: 256 KiB at 0xfea00000, off. */
+	bar[6].size = 0x40000;
+	put(PCI_ROM_TYPE0, 4, 0xfea00000);
+	/* MSI, then MSI-X, at the end of the list. */
+	cfg[PCI_CAP_POINTER] = MSI_CAP;
+	put(MSI_CAP, 4, (uint32_t)PCI_CAP_ID_MSI | MSIX_CAP << 8);
+	put(MSIX_CAP, 4, PCI_CAP_ID_MSIX);
+	writes = 0;
+}
+
+static int filtered(unsigned int reg, unsigned int size, uint32_t value,
+		    struct pci_config_refusal *why)
+{
+	return pci_config_write_filtered(&ops, BDF, reg, size, value, why);
+}
+
+START_TEST(only_aligned_accesses_in_256_bytes)
+{
+	ck_assert(pci_config_access_valid(0, 4));
+	ck_assert(pci_config_access_valid(0xfe, 2));
+	ck_assert(pci_config_access_valid(0xff, 1));
+	ck_assert(!pci_config_access_valid(0x02, 4));
+	ck_assert(!pci_config_access_valid(0x01, 2));
+	ck_assert(!pci_config_access_valid(0x100, 1));
+	ck_assert(!pci_config_access_valid(0, 3));
+	ck_assert(!pci_config_access_valid(0, 8));
+	ck_assert(!pci_config_access_valid(0, 0));
+}
+END_TEST
+
+START_TEST(bars_are_sized_natively_while_not_decoded)
+{
+	struct pci_config_refusal why;
+
+	ck_assert_int_eq(filtered(0x10, 4, 0xffffffff, &why), 0);
+	ck_assert_uint_eq(get(0x10, 4), 0xfffff000);
+	ck_assert_int_eq(filtered(0x10, 4, 0xfeb00000, &why), 0);
+	ck_assert_int_eq(filtered(0x1c, 4, 0xffffffff, &why), 0);
+	ck_assert_uint_eq(get(0x1c, 4), 0xffffffe1);
+	ck_assert_int_eq(filtered(0x1c, 4, 0xc041, &why), 0);
+	/* A new place, before decoding starts. */
+	ck_assert_int_eq(filtered(0x10, 4, 0xfeb10000, &why), 0);
+	ck_assert_uint_eq(get(0x10, 4), 0xfeb10000);
+}
+END_TEST
+
+START_TEST(a_decoded_bar_does_not_move)
+{
+	struct pci_config_refusal why;
+
+	put(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	ck_assert_int_eq(filtered(0x10, 4, 0xfee00000, &why), -EPERM);
+	ck_assert_int_eq(why.bar, 0);
+	ck_assert_uint_eq(get(0x10, 4), 0xfeb00000);
+	/* The upper half of the 64-bit BAR is part of BAR 1. */
+	ck_assert_int_eq(filtered(0x18, 4, 0x1, &why), -EPERM);
+	ck_assert_int_eq(why.bar, 1);
+	ck_assert_uint_eq(writes, 0);
+	/* Writing back what is there passes; the I/O BAR is not decoded. */
+	ck_assert_int_eq(filtered(0x10, 4, 0xfeb00000, &why), 0);
+	ck_assert_int_eq(filtered(0x1c, 4, 0xffffffff, &why), 0);
+	/* And with I/O decoded, the I/O BAR stays too. */
+	put(0x1c, 4, 0xc041);
+	put(PCI_COMMAND, 2, PCI_COMMAND_IO);
+	ck_assert_int_eq(filtered(0x1c, 4, 0x21, &why), -EPERM);
+	ck_assert_int_eq(why.bar, 3);
+	ck_assert_int_eq(filtered(0x10, 4, 0xffffffff, &why), 0);
+}
+END_TEST
+
+START_TEST(memory_decoding_is_checked_bar_by_bar)
+{
+	struct pci_config_refusal why;
+
+	/* Fine where it is; the BARs are where they were after sizing. */
+	ck_assert_int_eq(filtered(PCI_COMMAND, 2, PCI_COMMAND_MEMORY, &why), 0);
+	ck_assert_uint_eq(get(PCI_COMMAND, 2), PCI_COMMAND_MEMORY);
+	ck_assert_uint_eq(get(0x10, 4), 0xfeb00000);
+	ck_assert_uint_eq(get(0x14, 4), 0xfe00000c);
+	ck_assert_uint_eq(get(0x18, 4), 0);
+
+	/* BAR0 over the local APIC. */
+	put(PCI_COMMAND, 2, 0);
+	put(0x10, 4, 0xfee00000);
+	writes = 0;
+	ck_assert_int_eq(filtered(PCI_COMMAND, 2, 0x0006, &why), -EPERM);
+	ck_assert_int_eq(why.bar, 0);
+	ck_assert_uint_eq(why.start, 0xfee00000);
+	ck_assert_uint_eq(why.end, 0xfee01000);
+	ck_assert_uint_eq(get(PCI_COMMAND, 2), 0);
+	ck_assert_uint_eq(get(0x10, 4), 0xfee00000);
+
+	/* The 64-bit BAR over RAM above 4 GiB. */
+	put(0x10, 4, 0xfeb00000);
+	put(0x18, 4, 0x1);
+	ck_assert_int_eq(filtered(PCI_COMMAND, 4, 0x0002, &why), -EPERM);
+	ck_assert_int_eq(why.bar, 1);
+	ck_assert_uint_eq(why.start, 0x1fe000000ull);
+	ck_assert_uint_eq(why.end, 0x1fe004000ull);
+	ck_assert_uint_eq(get(0x18, 4), 1);
+	/* Past RAM it may be. */
+	put(0x18, 4, 0x2);
+	ck_assert_int_eq(filtered(PCI_COMMAND, 4, 0x0002, &why), 0);
+}
+END_TEST
+
+START_TEST(io_decoding_keeps_off_keels_ports)
+{
+	struct pci_config_refusal why;
+
+	put(0x1c, 4, 0x21);	/* ports 0x20-0x3f */
+	ck_assert_int_eq(filtered(PCI_COMMAND, 2, PCI_COMMAND_IO, &why),
+			 -EPERM);
+	ck_assert_int_eq(why.bar, 3);
+	ck_assert_uint_eq(why.start, 0x20);
+	ck_assert_uint_eq(why.end, 0x40);
+	/* Memory decoding does not look at I/O BARs. */
+	ck_assert_int_eq(filtered(PCI_COMMAND, 2, PCI_COMMAND_MEMORY, &why), 0);
+	put(0x1c, 4, 0xc041);
+	ck_assert_int_eq(filtered(PCI_COMMAND, 2, 0x0003, &why), 0);
+}
+END_TEST
+
+START_TEST(the_rom_counts_once_enabled)
+{
+	struct pci_config_refusal why;
+
+	/* Over RAM but off: memory decoding may start. */
+	put(PCI_ROM_TYPE0, 4, 0x00100000);
+	ck_assert_int_eq(filtered(PCI_COMMAND, 2, PCI_COMMAND_MEMORY, &why), 0);
+	/* Turning it on there is refused; where it was, allowed. */
+	ck_assert_int_eq(filtered(PCI_ROM_TYPE0, 4, 0x00100001, &why), -EPERM);
+	ck_assert_int_eq(why.bar, 6);
+	ck_assert_uint_eq(get(PCI_ROM_TYPE0, 4), 0x00100000);
+	ck_assert_int_eq(filtered(PCI_ROM_TYPE0, 4, 0xfea00001, &why), -EPERM);
+	ck_assert_str_eq(why.why, "ROM BAR moved while it is decoded");
+	put(PCI_COMMAND, 2, 0);
+	ck_assert_int_eq(filtered(PCI_ROM_TYPE0, 4, 0xfea00000, &why), 0);
+	put(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	ck_assert_int_eq(filtered(PCI_ROM_TYPE0, 4, 0xfea00001, &why), 0);
+	ck_assert_uint_eq(get(PCI_ROM_TYPE0, 4), 0xfea00001);
+	/* An enabled ROM over RAM stops memory decoding from starting. */
+	put(PCI_COMMAND, 2, 0);
+	put(PCI_ROM_TYPE0, 4, 0x00100001);
+	ck_assert_int_eq(filtered(PCI_COMMAND, 2, PCI_COMMAND_MEMORY, &why),
+			 -EPERM);
+	ck_assert_int_eq(why.bar, 6);
+}
+END_TEST
+
+START_TEST(msi_and_msix_stay_off)
+{
+	struct pci_config_refusal why;
+
+	/* MSI's enable bit, by a dword and by its own 16-bit register. */
+	ck_assert_int_eq(filtered(MSI_CAP, 4, get(MSI_CAP, 4) | 0x10000, &why),
+			 -EPERM);
+	ck_assert_str_eq(why.why, "MSI enabled");
+	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0001, &why), -EPERM);
+	ck_assert_int_eq(filtered(MSIX_CAP + 2, 2, 0x8000, &why), -EPERM);
+	ck_assert_str_eq(why.why, "MSI-X enabled");
+	ck_assert_uint_eq(writes, 0);
+	/* Everything else in them may be written: masks, the address
+	 * while off, the function mask. */
+	ck_assert_int_eq(filtered(MSI_CAP + 4, 4, 0xfee00000, &why), 0);
+	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0080, &why), 0);
+	ck_assert_int_eq(filtered(MSIX_CAP + 2, 2, 0x4000, &why), 0);
+	ck_assert_int_eq(filtered(MSIX_CAP + 3, 1, 0x40, &why), 0);
+	ck_assert_int_eq(filtered(MSIX_CAP + 3, 1, 0x80, &why), -EPERM);
+	/* Firmware left MSI on: turning it off passes. */
+	put(MSI_CAP + 2, 2, 0x0001);
+	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0000, &why), 0);
+}
+END_TEST
+
+START_TEST(other_registers_pass)
+{
+	struct pci_config_refusal why;
+
+	/* The command register's upper byte, bus mastering, status. */
+	ck_assert_int_eq(filtered(PCI_COMMAND + 1, 1, 0x04, &why), 0);
+	ck_assert_int_eq(filtered(PCI_COMMAND, 2, 0x0004, &why), 0);
+	ck_assert_int_eq(filtered(PCI_STATUS, 2, 0xffff, &why), 0);
+	ck_assert_int_eq(filtered(0x3c, 1, 11, &why), 0);
+	ck_assert_int_eq(filtered(0x80, 4, 0x12345678, &why), 0);
+	ck_assert_uint_eq(get(0x80, 4), 0x12345678);
+	ck_assert_uint_eq(writes, 5);
+}
+END_TEST
+
+START_TEST(a_capability_loop_ends)
+{
+	struct pci_config_refusal why;
+
+	put(MSIX_CAP, 4, 0x42 | MSIX_CAP << 8);	/* points at itself */
+	ck_assert_int_eq(filtered(0x70, 4, 0xffffffff, &why), 0);
+	/* No capability list: MSI's registers are plain ones. */
+	put(PCI_STATUS, 2, 0);
+	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0001, &why), 0);
+}
+END_TEST
+
+START_TEST(a_bridge_has_two_bars_and_its_rom_at_0x38)
+{
+	struct pci_config_refusal why;
+
+	cfg[PCI_HEADER_TYPE] = 0x81;	/* multi-function type 1 */
+	put(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	/* Register 0x1c is the bridge's I/O window, not a BAR. */
+	ck_assert_int_eq(filtered(0x1c, 4, 0x2020, &why), 0);
+	ck_assert_int_eq(filtered(0x10, 4, 0xfee00000, &why), -EPERM);
+	/* Its BAR 0 over the local APIC stops memory decoding. */
+	put(PCI_COMMAND, 2, 0);
+	put(0x10, 4, 0xfee00000);
+	ck_assert_int_eq(filtered(PCI_COMMAND, 2, PCI_COMMAND_MEMORY, &why),
+			 -EPERM);
+}
+END_TEST
+
+Suite *pci_config_suite(void)
+{
+	Suite *s = suite_create("pci_config");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, only_aligned_accesses_in_256_bytes);
+	tcase_add_test(tc, bars_are_sized_natively_while_not_decoded);
+	tcase_add_test(tc, a_decoded_bar_does_not_move);
+	tcase_add_test(tc, memory_decoding_is_checked_bar_by_bar);
+	tcase_add_test(tc, io_decoding_keeps_off_keels_ports);
+	tcase_add_test(tc, the_rom_counts_once_enabled);
+	tcase_add_test(tc, msi_and_msix_stay_off);
+	tcase_add_test(tc, other_registers_pass);
+	tcase_add_test(tc, a_capability_loop_ends);
+	tcase_add_test(tc, a_bridge_has_two_bars_and_its_rom_at_0x38);
+	suite_add_tcase(s, tc);
+	return s;
+}
