@@ -21,6 +21,8 @@ struct sdt_header {
 } __packed;
 
 #define MADT_LAPIC          0
+#define MADT_IOAPIC         1
+#define MADT_OVERRIDE       2
 #define MADT_LAPIC_OVERRIDE 5
 #define MADT_X2APIC         9
 #define MADT_ENABLED        (1u << 0)
@@ -120,6 +122,8 @@ static void add_cpu(struct acpi_cpus *cpus, uint32_t apic_id)
 int acpi_find_cpus(const uint8_t *rsdp, acpi_map_fn map, struct acpi_cpus *cpus)
 {
 	cpus->count = 0;
+	cpus->nr_ioapics = 0;
+	cpus->nr_overrides = 0;
 	cpus->error = NULL;
 	cpus->lapic_address = 0xfee00000;
 
@@ -156,6 +160,19 @@ int acpi_find_cpus(const uint8_t *rsdp, acpi_map_fn map, struct acpi_cpus *cpus)
 				add_cpu(cpus, get_le32(e + 4));
 		} else if (type == MADT_LAPIC_OVERRIDE && elen >= 12) {
 			cpus->lapic_address = get_le64(e + 4);
+		} else if (type == MADT_IOAPIC && elen >= 12 &&
+			   cpus->nr_ioapics < ACPI_MAX_IOAPICS) {
+			unsigned int n = cpus->nr_ioapics++;
+			cpus->ioapics[n].id = e[2];
+			cpus->ioapics[n].address = get_le32(e + 4);
+			cpus->ioapics[n].gsi_base = get_le32(e + 8);
+		} else if (type == MADT_OVERRIDE && elen >= 10 && e[2] == 0 &&
+			   e[3] < 16 &&
+			   cpus->nr_overrides < ACPI_MAX_OVERRIDES) {
+			unsigned int n = cpus->nr_overrides++;
+			cpus->overrides[n].isa_irq = e[3];
+			cpus->overrides[n].gsi = get_le32(e + 4);
+			cpus->overrides[n].flags = (uint16_t)(e[8] | e[9] << 8);
 		}
 		off += elen;
 	}

@@ -10,6 +10,7 @@
 #include <errno_values.h>
 #include <event_bitmap.h>
 #include <event_channel.h>
+#include <gsi.h>
 #include <hypercall.h>
 #include <mm.h>
 #include <scheduler.h>
@@ -139,6 +140,9 @@ static void close_port_locked(struct domain *d, keel_port_t port)
 			if (d->vcpus[i]->virq_port[ch->u.virq] == port)
 				d->vcpus[i]->virq_port[ch->u.virq] = 0;
 		break;
+	case EVTCHN_GSI:
+		gsi_unbind(d, ch->u.gsi, port);
+		break;
 	default:
 		break;
 	}
@@ -175,6 +179,11 @@ static long evtchn_close(struct domain *d, keel_port_t port)
 		if (same)
 			return 0;
 	}
+}
+
+long evtchn_close_port(struct domain *d, keel_port_t port)
+{
+	return evtchn_close(d, port);
 }
 
 void evtchn_domain_destroy(struct domain *d)
@@ -277,6 +286,28 @@ static long alloc_local_port(struct domain *d, enum evtchn_state state,
 	return port;
 }
 
+long evtchn_bind_gsi(struct domain *d, uint32_t gsi, bool level,
+		     bool active_low)
+{
+	unsigned long flags = spin_lock_irqsave(&d->evtchn_lock);
+	long port = alloc_port_locked(d);
+
+	if (port > 0) {
+		struct evtchn *ch = &d->evtchn[port];
+		ch->state = EVTCHN_GSI;
+		ch->notify_vcpu = 0;
+		ch->u.gsi = gsi;
+		long rc = gsi_claim(d, gsi, (keel_port_t)port, level,
+				    active_low);
+		if (rc) {
+			memset(ch, 0, sizeof(*ch));
+			port = rc;
+		}
+	}
+	spin_unlock_irqrestore(&d->evtchn_lock, flags);
+	return port;
+}
+
 long evtchn_alloc_unbound(struct domain *d, uint16_t remote_domid)
 {
 	return alloc_local_port(d, EVTCHN_UNBOUND, 0, remote_domid);
@@ -359,7 +390,8 @@ static long op_send(struct domain *d, unsigned long arg)
 			if (ch->state == EVTCHN_IPI)
 				evtchn_signal(d, s.port);
 			else if (ch->state != EVTCHN_UNBOUND)
-				rc = -EINVAL;	/* VIRQs are raised by Keel */
+				rc = -EINVAL;	/* VIRQs and GSIs: Keel raises
+						 * them */
 			/* Unbound: nobody listens yet; dropped, as in Xen. */
 			spin_unlock_irqrestore(&d->evtchn_lock, flags);
 			return rc;
@@ -416,6 +448,10 @@ static long op_status(struct domain *d, unsigned long arg)
 		break;
 	case EVTCHN_IPI:
 		st.status = KEEL_EVTCHNSTAT_ipi;
+		break;
+	case EVTCHN_GSI:
+		st.status = KEEL_EVTCHNSTAT_gsi;
+		st.u.gsi = ch->u.gsi;
 		break;
 	}
 	spin_unlock_irqrestore(&d->evtchn_lock, flags);

@@ -1,13 +1,16 @@
 /*
  * physdev_op: the hardware domain's access to the host's devices where
- * Keel has to see it (keel/physdev.h). Today that is configuration
- * space: every access is Keel's own, made under one lock, and every
- * write goes through the filter in pci_config.c.
+ * Keel has to see it (keel/physdev.h): configuration space, where every
+ * access is Keel's own, made under one lock, and every write goes
+ * through the filter in pci_config.c; and device interrupts, which
+ * gsi.c turns into events.
  */
 #include <arch.h>
 #include <domain.h>
 #include <errno_values.h>
+#include <event_channel.h>
 #include <format.h>
+#include <gsi.h>
 #include <hypercall.h>
 #include <iomem.h>
 #include <panic.h>
@@ -88,15 +91,65 @@ static long physdev_pci_config(unsigned long arg, bool write)
 	return 0;
 }
 
+static long physdev_bind_gsi(struct domain *d, unsigned long arg)
+{
+	struct keel_physdev_bind_gsi b;
+	bool level, active_low;
+
+	if (copy_from_guest(&b, arg, sizeof(b)))
+		return trace_error(-EFAULT);
+	if (b.pad || (b.flags & ~(KEEL_GSI_LEVEL | KEEL_GSI_ACTIVE_LOW |
+				  KEEL_GSI_FIRMWARE)) ||
+	    b.gsi >= arch_gsi_count())
+		return trace_error(-EINVAL);
+	if (arch_gsi_is_keels(b.gsi))
+		return trace_error(-EPERM);
+	if (b.flags & KEEL_GSI_FIRMWARE) {
+		arch_gsi_firmware_mode(b.gsi, &level, &active_low);
+	} else {
+		level = b.flags & KEEL_GSI_LEVEL;
+		active_low = b.flags & KEEL_GSI_ACTIVE_LOW;
+	}
+	long port = evtchn_bind_gsi(d, b.gsi, level, active_low);
+	if (port < 0)
+		return port;
+	b.port = (keel_port_t)port;
+	if (copy_to_guest(arg, &b, sizeof(b))) {
+		evtchn_close_port(d, b.port);
+		return trace_error(-EFAULT);
+	}
+	printk(LOG_INFO "d%u: GSI %u bound to port %u, %s, active %s\n",
+	       d->domid, b.gsi, b.port, level ? "level" : "edge",
+	       active_low ? "low" : "high");
+	return 0;
+}
+
+static long physdev_gsi_eoi(struct domain *d, unsigned long arg)
+{
+	struct keel_physdev_gsi_eoi e;
+
+	if (copy_from_guest(&e, arg, sizeof(e)))
+		return trace_error(-EFAULT);
+	if (e.pad)
+		return trace_error(-EINVAL);
+	return gsi_eoi(d, e.gsi);
+}
+
 long do_physdev_op(unsigned long cmd, unsigned long arg)
 {
-	if (!current_vcpu()->domain->hardware)
+	struct domain *d = current_vcpu()->domain;
+
+	if (!d->hardware)
 		return trace_error(-EPERM);
 	switch (cmd) {
 	case KEEL_PHYSDEV_pci_config_read:
 		return physdev_pci_config(arg, false);
 	case KEEL_PHYSDEV_pci_config_write:
 		return physdev_pci_config(arg, true);
+	case KEEL_PHYSDEV_bind_gsi:
+		return physdev_bind_gsi(d, arg);
+	case KEEL_PHYSDEV_gsi_eoi:
+		return physdev_gsi_eoi(d, arg);
 	default:
 		return -ENOSYS;
 	}

@@ -43,6 +43,19 @@ void arch_pci_config_write(uint16_t bdf, unsigned int reg, unsigned int size,
 /* Whether the hardware domain reaches every port of [first, last]
  * (none of them Keel's). */
 bool arch_io_ports_allowed(uint32_t first, uint32_t last);
+/* Device interrupts: the GSIs (IOAPIC inputs) arch/x86_64/ioapic.c
+ * routes. gsi.c calls the last three under its lock. */
+/* How many GSIs Keel can route: 0 to the count - 1. */
+unsigned int arch_gsi_count(void);
+/* Whether @gsi is the line of a device Keel keeps for itself. */
+bool arch_gsi_is_keels(uint32_t gsi);
+/* The trigger mode and polarity the firmware gives @gsi. */
+void arch_gsi_firmware_mode(uint32_t gsi, bool *level, bool *active_low);
+/* Route @gsi to this machine's boot CPU, in the mode given, unmasked;
+ * each interrupt calls gsi_interrupt(). */
+void arch_gsi_enable(uint32_t gsi, bool level, bool active_low);
+void arch_gsi_mask(uint32_t gsi);
+void arch_gsi_unmask(uint32_t gsi);
 /* All ones when @index < @size, else 0, computed so that it holds even
  * where the CPU speculates past a bounds check (asm/nospec.h): AND a
  * guest-chosen index with it before it indexes a table.

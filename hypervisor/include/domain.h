@@ -75,6 +75,7 @@ enum evtchn_state {
 	EVTCHN_INTERDOMAIN,
 	EVTCHN_VIRQ,
 	EVTCHN_IPI,
+	EVTCHN_GSI,			/* a device interrupt (gsi.h) */
 };
 
 struct evtchn {
@@ -88,6 +89,7 @@ struct evtchn {
 			keel_port_t port;
 		} interdomain;
 		uint32_t virq;
+		uint32_t gsi;
 	} u;
 };
 

@@ -16,6 +16,12 @@ void evtchn_send_virq_global(unsigned int virq);
  * builder's, for a PV console): the port, or -ENOSPC. */
 long evtchn_alloc_unbound(struct domain *d, uint16_t remote_domid);
 bool evtchn_port_is_pending(struct domain *d, keel_port_t port);
+/* Bind @gsi to a new port of @d, notifying vCPU 0 (gsi_claim() does the
+ * rest): the port, or -EBUSY, -EINVAL or -ENOSPC. */
+long evtchn_bind_gsi(struct domain *d, uint32_t gsi, bool level,
+		     bool active_low);
+/* Close @d's @port as EVTCHNOP_close does: 0 or -EBADF. */
+long evtchn_close_port(struct domain *d, keel_port_t port);
 long do_event_channel_op(unsigned long cmd, unsigned long arg);
 
 #endif

@@ -191,11 +191,23 @@ static void madt_override(uint64_t addr)
 	madt_raw(e, sizeof(e));
 }
 
-static void madt_ioapic(void)
+static void madt_ioapic(uint8_t id, uint32_t addr, uint32_t gsi_base)
 {
-	uint8_t e[12] = { 1, 12, 0, 0 };
+	uint8_t e[12] = { 1, 12, id, 0 };
 
-	put_u32(e + 4, 0xfec00000);
+	put_u32(e + 4, addr);
+	put_u32(e + 8, gsi_base);
+	madt_raw(e, sizeof(e));
+}
+
+static void madt_irq_override(uint8_t bus, uint8_t irq, uint32_t gsi,
+			      uint16_t flags)
+{
+	uint8_t e[10] = { 2, 10, bus, irq };
+
+	put_u32(e + 4, gsi);
+	e[8] = (uint8_t)flags;
+	e[9] = (uint8_t)(flags >> 8);
 	madt_raw(e, sizeof(e));
 }
 
@@ -209,7 +221,9 @@ static size_t madt_finish(void)
 
 /* The usual firmware: FACP and MADT reachable from both root tables. The
  * MADT lists CPUs 0, 1 and x2APIC 300 as enabled, CPU 2 and x2APIC 301
- * as disabled, CPU 1 a second time, an I/O APIC and a LAPIC override.
+ * as disabled, CPU 1 a second time, two I/O APICs, a LAPIC override,
+ * and interrupt source overrides: ISA IRQ 0 on GSI 2, IRQ 10 level and
+ * active high, and one for a bus that is not ISA (ignored).
  * Returns the size of memory to commit (the MADT ends it). */
 static size_t build_standard(int rsdp_version)
 {
@@ -225,11 +239,15 @@ static size_t build_standard(int rsdp_version)
 	madt_begin(MADT_OFF, 0xfee00000);
 	madt_lapic(0, 0, 1);
 	madt_lapic(1, 1, 1);
-	madt_ioapic();
+	madt_ioapic(0, 0xfec00000, 0);
 	madt_lapic(2, 2, 0);
+	madt_irq_override(0, 0, 2, 0);
 	madt_x2apic(300, 1);
 	madt_x2apic(301, 0);
+	madt_irq_override(0, 10, 10, 0xd);
+	madt_irq_override(1, 3, 40, 0xf);
 	madt_lapic(3, 1, 1);
+	madt_ioapic(9, 0xfec10000, 24);
 	madt_override(0xfed00000);
 	return madt_finish();
 }
@@ -250,6 +268,20 @@ static void expect_standard_cpus(void)
 	ck_assert_uint_eq(cpus.apic_ids[1], 1);
 	ck_assert_uint_eq(cpus.apic_ids[2], 300);
 	ck_assert_uint_eq(cpus.lapic_address, 0xfed00000);
+	ck_assert_uint_eq(cpus.nr_ioapics, 2);
+	ck_assert_uint_eq(cpus.ioapics[0].id, 0);
+	ck_assert_uint_eq(cpus.ioapics[0].address, 0xfec00000);
+	ck_assert_uint_eq(cpus.ioapics[0].gsi_base, 0);
+	ck_assert_uint_eq(cpus.ioapics[1].id, 9);
+	ck_assert_uint_eq(cpus.ioapics[1].address, 0xfec10000);
+	ck_assert_uint_eq(cpus.ioapics[1].gsi_base, 24);
+	ck_assert_uint_eq(cpus.nr_overrides, 2);
+	ck_assert_uint_eq(cpus.overrides[0].isa_irq, 0);
+	ck_assert_uint_eq(cpus.overrides[0].gsi, 2);
+	ck_assert_uint_eq(cpus.overrides[0].flags, 0);
+	ck_assert_uint_eq(cpus.overrides[1].isa_irq, 10);
+	ck_assert_uint_eq(cpus.overrides[1].gsi, 10);
+	ck_assert_uint_eq(cpus.overrides[1].flags, 0xd);
 }
 
 /* ---- Well-formed tables ---------------------------------------------- */
@@ -536,7 +568,7 @@ START_TEST(no_enabled_cpu)
 	madt_lapic(0, 0, 0);
 	madt_lapic(1, 1, 2);	/* online capable, but not enabled */
 	madt_x2apic(5, 0);
-	madt_ioapic();
+	madt_ioapic(0, 0xfec00000, 0);
 	commit(madt_finish());
 	expect_error(-ENOENT, "no enabled CPU");
 }

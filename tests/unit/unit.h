@@ -15,6 +15,7 @@ Suite *event_bitmap_suite(void);
 Suite *format_suite(void);
 Suite *frame_suite(void);
 Suite *grant_entry_suite(void);
+Suite *gsi_route_suite(void);
 Suite *heap_suite(void);
 Suite *log_ring_suite(void);
 Suite *multiboot2_suite(void);

@@ -25,6 +25,7 @@ int main(void)
 	srunner_add_suite(sr, frame_suite());
 	srunner_add_suite(sr, frame_type_suite());
 	srunner_add_suite(sr, grant_entry_suite());
+	srunner_add_suite(sr, gsi_route_suite());
 	srunner_add_suite(sr, heap_suite());
 	srunner_add_suite(sr, insn_int_suite());
 	srunner_add_suite(sr, io_bitmap_suite());

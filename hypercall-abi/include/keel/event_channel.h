@@ -90,6 +90,8 @@ struct keel_evtchn_bind_vcpu {
 #define KEEL_EVTCHNSTAT_interdomain 2
 #define KEEL_EVTCHNSTAT_virq        3
 #define KEEL_EVTCHNSTAT_ipi         4
+#define KEEL_EVTCHNSTAT_gsi         5	/* a device interrupt (physdev.h,
+					 * ABI 1.6) */
 
 struct keel_evtchn_status {
 	keel_domid_t dom;		/* IN: KEEL_DOMID_SELF */
@@ -109,6 +111,7 @@ struct keel_evtchn_status {
 			keel_port_t port;
 		} interdomain;		/* the other end */
 		uint32_t virq;
+		uint32_t gsi;		/* ABI 1.6 */
 	} u;				/* OUT */
 };
 

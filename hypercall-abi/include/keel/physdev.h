@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * physdev_op(cmd, arg): the hardware domain's access to the host's
- * devices, where Keel must see it (ABI 1.6).
+ * devices, where Keel must see it: PCI configuration space and device
+ * interrupts (ABI 1.6).
  *
  * Only the hardware domain (the boot's first domain, a control domain)
  * may call it; any other control domain gets -KEEL_EPERM, and an
@@ -11,9 +12,12 @@
 #define KEEL_PUBLIC_PHYSDEV_H
 
 #include "keel.h"
+#include "event_channel.h"
 
 #define KEEL_PHYSDEV_pci_config_read  0	/* arg: struct keel_physdev_pci_config */
 #define KEEL_PHYSDEV_pci_config_write 1	/* arg: struct keel_physdev_pci_config */
+#define KEEL_PHYSDEV_bind_gsi         2	/* arg: struct keel_physdev_bind_gsi */
+#define KEEL_PHYSDEV_gsi_eoi          3	/* arg: struct keel_physdev_gsi_eoi */
 
 /*
  * One access to a PCI function's configuration space, through Keel.
@@ -55,6 +59,55 @@ struct keel_physdev_pci_config {
 	uint8_t pad;		/* IN: zero */
 	uint32_t value;		/* IN (write) or OUT (read) */
 	uint32_t pad2;		/* IN: zero */
+};
+
+/*
+ * bind_gsi: route a device interrupt line to the caller as an event.
+ *
+ * Keel owns the IOAPICs and the vectors. A GSI (an IOAPIC input: a
+ * legacy ISA IRQ, or a PCI INTx line) bound here is programmed to
+ * interrupt Keel, which signals `port`, a new port of the caller that
+ * notifies its vCPU 0 (bind_vcpu moves it; closing the port unbinds
+ * the GSI and masks it again).
+ *
+ * A level-triggered GSI stays masked from its delivery until the caller
+ * says it has handled the device (gsi_eoi), so a line that is still
+ * asserted does not interrupt Keel again and again. An edge-triggered
+ * one needs no EOI, and gsi_eoi on it does nothing.
+ *
+ * `flags`: KEEL_GSI_FIRMWARE takes the trigger mode and polarity from
+ * the firmware (the MADT's interrupt source overrides, or the bus's
+ * defaults: edge and active high for GSIs 0-15, level and active low
+ * above), for a caller that does not read ACPI; otherwise they are
+ * KEEL_GSI_LEVEL and KEEL_GSI_ACTIVE_LOW, each set or clear.
+ *
+ * The caller writes gsi, flags and pad; Keel writes port.
+ * Errors: -KEEL_EFAULT; -KEEL_EINVAL (a GSI no IOAPIC has, or one past
+ * the 192 Keel has vectors for; unknown flags; pad not zero);
+ * -KEEL_EPERM (not the hardware domain; a GSI of a device Keel keeps:
+ * the PIT, the cascade, the RTC, the FPU error line, its console UART);
+ * -KEEL_EBUSY (the GSI is bound already); -KEEL_ENOSPC (no free port).
+ */
+#define KEEL_GSI_LEVEL      (1u << 0)	/* level-triggered (else edge) */
+#define KEEL_GSI_ACTIVE_LOW (1u << 1)	/* active low (else high) */
+#define KEEL_GSI_FIRMWARE   (1u << 2)	/* the firmware's mode and polarity */
+
+struct keel_physdev_bind_gsi {
+	uint32_t gsi;		/* IN */
+	uint32_t flags;		/* IN: KEEL_GSI_* */
+	keel_port_t port;	/* OUT */
+	uint32_t pad;		/* IN: zero */
+};
+
+/*
+ * gsi_eoi: the caller has handled the device behind `gsi`; Keel unmasks
+ * the line if its last delivery masked it.
+ * Errors: -KEEL_EFAULT; -KEEL_EINVAL (the caller has not bound `gsi`;
+ * pad not zero); -KEEL_EPERM (not the hardware domain).
+ */
+struct keel_physdev_gsi_eoi {
+	uint32_t gsi;		/* IN */
+	uint32_t pad;		/* IN: zero */
 };
 
 #endif

@@ -43,4 +43,5 @@ void arch_platform_init(const struct boot_info *bi)
 		       platform_cpus.count == 1 ? "" : "s");
 	}
 	apic_bsp_init(platform_cpus.lapic_address);
+	ioapic_init(&platform_cpus);
 }

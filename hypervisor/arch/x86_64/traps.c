@@ -9,6 +9,7 @@
  * panicking CPU stops the others.
  */
 #include <arch.h>
+#include <gsi.h>
 #include <panic.h>
 #include <percpu.h>
 #include <printk.h>
@@ -221,6 +222,14 @@ void do_interrupt(struct cpu_user_regs *regs)
 		apic_eoi();
 		break;
 	default:
+		if (vector >= VECTOR_GSI_BASE &&
+		    vector < VECTOR_GSI_BASE + GSI_MAX) {
+			/* Before the EOI: a level-triggered line gets masked
+			 * there until its domain has handled it. */
+			gsi_interrupt(vector - VECTOR_GSI_BASE);
+			apic_eoi();
+			break;
+		}
 		printk(LOG_WARNING "CPU%u: unexpected interrupt vector %u\n",
 		       smp_processor_id(), vector);
 		apic_eoi();

@@ -77,6 +77,9 @@
 #define X86_PF_WRITE          (1u << 1)
 #define X86_PF_USER           (1u << 2)
 
+/* Device interrupts: GSI n arrives on vector VECTOR_GSI_BASE + n, for
+ * n below GSI_MAX (gsi_route.h), so up to VECTOR_TIMER. */
+#define VECTOR_GSI_BASE       0x30
 /* Interrupt vectors used by the hypervisor itself. */
 #define VECTOR_TIMER          0xf0
 #define VECTOR_CALL_FUNCTION  0xf1

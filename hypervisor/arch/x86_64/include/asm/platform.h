@@ -7,5 +7,7 @@
 extern struct acpi_cpus platform_cpus;
 
 void arch_send_call_function_ipi(unsigned int cpu);
+/* Find the IOAPICs the MADT lists and mask every input (ioapic.c). */
+void ioapic_init(const struct acpi_cpus *madt);
 
 #endif
