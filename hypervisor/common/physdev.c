@@ -114,6 +114,8 @@ static long physdev_bind_gsi(struct domain *d, unsigned long arg)
 	if (port < 0)
 		return port;
 	b.port = (keel_port_t)port;
+	b.flags = (level ? KEEL_GSI_LEVEL : 0) |
+		  (active_low ? KEEL_GSI_ACTIVE_LOW : 0);
 	if (copy_to_guest(arg, &b, sizeof(b))) {
 		evtchn_close_port(d, b.port);
 		return trace_error(-EFAULT);

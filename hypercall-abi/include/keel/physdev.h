@@ -81,7 +81,9 @@ struct keel_physdev_pci_config {
  * above), for a caller that does not read ACPI; otherwise they are
  * KEEL_GSI_LEVEL and KEEL_GSI_ACTIVE_LOW, each set or clear.
  *
- * The caller writes gsi, flags and pad; Keel writes port.
+ * The caller writes gsi, flags and pad; Keel writes port, and flags
+ * with the mode it used (KEEL_GSI_LEVEL and KEEL_GSI_ACTIVE_LOW), so a
+ * caller that asked for the firmware's knows whether to EOI.
  * Errors: -KEEL_EFAULT; -KEEL_EINVAL (a GSI no IOAPIC has, or one past
  * the 192 Keel has vectors for; unknown flags; pad not zero);
  * -KEEL_EPERM (not the hardware domain; a GSI of a device Keel keeps:
@@ -94,7 +96,7 @@ struct keel_physdev_pci_config {
 
 struct keel_physdev_bind_gsi {
 	uint32_t gsi;		/* IN */
-	uint32_t flags;		/* IN: KEEL_GSI_* */
+	uint32_t flags;		/* IN: KEEL_GSI_*; OUT: the mode used */
 	keel_port_t port;	/* OUT */
 	uint32_t pad;		/* IN: zero */
 };

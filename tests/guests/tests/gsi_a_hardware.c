@@ -45,6 +45,8 @@ static uint8_t in8(uint16_t port)
 	return v;
 }
 
+static uint32_t bound_flags;	/* the mode of the last bind */
+
 static long bind(uint32_t gsi, uint32_t flags, keel_port_t *port)
 {
 	struct keel_physdev_bind_gsi b = { .gsi = gsi, .flags = flags };
@@ -53,6 +55,7 @@ static long bind(uint32_t gsi, uint32_t flags, keel_port_t *port)
 
 	if (port)
 		*port = b.port;
+	bound_flags = b.flags;
 	return rc;
 }
 
@@ -90,6 +93,7 @@ static void edge(void)
 	keel_port_t port;
 
 	CHECK_EQ(bind(3, 0, &port), 0);
+	CHECK_EQ(bound_flags, 0);
 	rt_mask(port);
 	struct keel_evtchn_status st = { .dom = KEEL_DOMID_SELF, .port = port };
 	CHECK_EQ(rt_evtchn_op(KEEL_EVTCHNOP_status, &st), 0);
@@ -119,6 +123,7 @@ static void level(void)
 	keel_port_t port;
 
 	CHECK_EQ(bind(3, KEEL_GSI_LEVEL, &port), 0);
+	CHECK_EQ(bound_flags, KEEL_GSI_LEVEL);
 	rt_mask(port);
 	uart_raise();
 	CHECK(event_within(port, 5000 * MS), "level: no first event");
@@ -175,6 +180,7 @@ static void refusals(void)
 	uint64_t log = rt_log_end();
 	keel_port_t port;
 	CHECK_EQ(bind(5, KEEL_GSI_FIRMWARE, &port), 0);
+	CHECK_EQ(bound_flags, KEEL_GSI_LEVEL);
 	CHECK(rt_log_wait_for(&log, "GSI 5 bound to port"), "no log line");
 	log = 0;
 	CHECK(rt_log_wait_for(&log, "level, active high\n"), "not level");
@@ -192,5 +198,6 @@ void test_main(void)
 	/* Left bound: the domain's end unbinds it. */
 	keel_port_t port;
 	CHECK_EQ(bind(3, KEEL_GSI_FIRMWARE, &port), 0);
+	CHECK_EQ(bound_flags, 0);	/* ISA: edge, high */
 	printf("GSI 3 left bound to port %u\n", port);
 }
