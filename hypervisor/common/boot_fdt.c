@@ -46,6 +46,7 @@ static int build(void *buf, size_t size, const struct boot_fdt_info *in)
 
 	TRY(fdt_begin_node(buf, "memory"));
 	TRY(fdt_property_u64(buf, "nr-pages", in->nr_pages));
+	TRY(fdt_property_u64(buf, "pfn-base", in->pfn_base));
 	TRY(fdt_property_u64(buf, "mapped-pages", in->mapped_pages));
 	TRY(fdt_property_u64(buf, "virt-base", in->virt_base));
 	TRY(fdt_property_u64(buf, "p2m-vaddr", in->p2m_vaddr));

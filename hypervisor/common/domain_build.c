@@ -47,6 +47,13 @@
 #define MIN_FREE_PAGES     16
 #define USER_NOT_GIVEN     UINT64_MAX
 #define BACKEND_NOT_GIVEN  UINT32_MAX
+#define FRAMES_PER_2M      (MiB(2) >> PAGE_SHIFT)
+#define FRAMES_PER_1G      (GiB(1) >> PAGE_SHIFT)
+
+/* dom0_mem=SIZE: the hardware domain's memory, in place of its module's
+ * mem= (Xen's option of the same name). */
+static uint64_t opt_dom0_mem;
+OPTION_SIZE("dom0_mem", opt_dom0_mem);
 
 uint64_t frames_free_before_domains;
 
@@ -227,6 +234,8 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		return rc;
 	}
 	parse_module_cmdline(cmdline, &o, &guest_cmdline);
+	if (image->first_module && o.privileged != 0 && opt_dom0_mem)
+		o.mem = opt_dom0_mem;
 
 	if (!domain_name_ok(o.name)) {
 		printk(LOG_ERR "Domain builder: a domain name may hold only "
@@ -333,11 +342,40 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 
 	if (!p2m)
 		rc = -ENOMEM;
+	/*
+	 * The hardware domain's memory is identity-mapped, if its kernel
+	 * says it understands that (KEEL_ELFNOTE_F_IDENTITY): one run of
+	 * machine frames, whose numbers are its pseudo-physical ones, so
+	 * that the bus addresses its drivers give devices are right with
+	 * no IOMMU. Its page n is frame pfn_base + n. The run starts on a
+	 * 2 MiB boundary, and the pages mapped at boot do not cross a 1 GiB
+	 * one, so the kernel's first direct map needs one table of each
+	 * level (docs/memory-model.md).
+	 */
+	uint64_t pfn_base = 0;	/* 0: not identity-mapped */
+	if (p2m && d->hardware && (img.note_flags & KEEL_ELFNOTE_F_IDENTITY)) {
+		paddr_t run = frame_alloc_run(nr_pages, FRAMES_PER_2M,
+					      FRAMES_PER_1G, mapped_pages);
+		if (!run) {
+			printk(LOG_ERR "Domain builder: %s: no run of %llu "
+			       "free contiguous frames for the hardware "
+			       "domain's identity-mapped memory\n", o.name,
+			       (unsigned long long)nr_pages);
+			rc = -ENOMEM;
+		}
+		pfn_base = run >> PAGE_SHIFT;
+	}
 	spin_lock(&memory_lock);
-	for (uint64_t n = 0; p2m && n < nr_pages; n++) {
-		p2m[n] = domain_memory_add_frame(d, n);
+	for (uint64_t n = 0; p2m && !rc && n < nr_pages; n++) {
+		p2m[n] = pfn_base ?
+			domain_memory_add_given_frame(d, pfn_base + n,
+						      pfn_base + n) :
+			domain_memory_add_frame(d, n);
 		if (!p2m[n]) {
 			rc = -ENOMEM;
+			/* The rest of the run is still the builder's. */
+			for (uint64_t m = n; pfn_base && m < nr_pages; m++)
+				frame_free((pfn_base + m) << PAGE_SHIFT, 0);
 			break;
 		}
 	}
@@ -369,6 +407,7 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		.nr_vcpus = d->nr_vcpus,
 		.cmdline = guest_cmdline,
 		.nr_pages = nr_pages,
+		.pfn_base = pfn_base,
 		.mapped_pages = mapped_pages,
 		.max_pages = d->max_pages,
 		.virt_base = base,

@@ -157,3 +157,84 @@ int frame_pool_free(struct frame_pool *pool, uint64_t first,
 	release_block(pool, first, order);
 	return 0;
 }
+
+/* The head of the free block that holds free frame @f. Free blocks are
+ * naturally aligned and disjoint, so the first aligned frame below @f
+ * that heads a free block at least that large is it. */
+static uint64_t free_block_of(struct frame_pool *pool, uint64_t f)
+{
+	for (unsigned int o = 0; o <= FRAME_MAX_ORDER; o++) {
+		uint64_t h = f & ~((1ULL << o) - 1);
+		struct frame *fr = &pool->frames[h];
+
+		if (fr->is_head && fr->state == FRAME_STATE_FREE &&
+		    fr->order >= o)
+			return h;
+	}
+	return FRAME_NONE;	/* not reached for a free frame */
+}
+
+int frame_pool_claim_range(struct frame_pool *pool, uint64_t first,
+			   uint64_t count)
+{
+	if (first > pool->nr_frames || count > pool->nr_frames - first)
+		return -EINVAL;
+	for (uint64_t f = first; f < first + count; f++)
+		if (pool->frames[f].state != FRAME_STATE_FREE)
+			return -EBUSY;
+
+	uint64_t f = first, end = first + count;
+	while (f < end) {
+		uint64_t head = free_block_of(pool, f);
+		unsigned int order = pool->frames[head].order;
+		uint64_t block_end = head + (1ULL << order);
+
+		/* Take the whole block as single frames, then give back
+		 * those outside the range, which merge again as they go. */
+		free_list_remove(pool, head, order);
+		pool->free_frames -= 1ULL << order;
+		for (uint64_t g = head; g < block_end; g++)
+			set_block_state(pool, g, 0, FRAME_STATE_ALLOCATED);
+		for (uint64_t g = head; g < block_end; g++)
+			if (g < first || g >= end)
+				frame_pool_free(pool, g, 0);
+		f = block_end;
+	}
+	return 0;
+}
+
+uint64_t frame_pool_find_free_run(const struct frame_pool *pool,
+				  uint64_t count, uint64_t align,
+				  uint64_t no_cross, uint64_t no_cross_count)
+{
+	if (!count || !align || (align & (align - 1)) ||
+	    count > pool->nr_frames || no_cross_count > count)
+		return FRAME_NONE;
+	/* From the top down: low frames are what DMA-limited devices and
+	 * Keel's own allocations want. Each step moves the candidate below
+	 * what ruled it out, so the search ends. */
+	uint64_t start = ALIGN_DOWN(pool->nr_frames - count, align);
+	for (;;) {
+		if (no_cross && no_cross_count) {
+			uint64_t m = ALIGN_DOWN(start + no_cross_count - 1,
+						no_cross);
+			if (m > start) {
+				if (m < no_cross_count)
+					return FRAME_NONE;
+				start = ALIGN_DOWN(m - no_cross_count, align);
+				continue;
+			}
+		}
+		uint64_t bad = FRAME_NONE;
+		for (uint64_t f = start + count; f-- > start;)
+			if (pool->frames[f].state != FRAME_STATE_FREE) {
+				bad = f;
+				break;
+			}
+		if (bad == FRAME_NONE)
+			return start;
+		if (bad < count)
+			return FRAME_NONE;
+		start = ALIGN_DOWN(bad - count, align);
+	}
+}

@@ -96,6 +96,17 @@ void memory_work_charge(uint64_t visited_before)
 	w->requests++;
 }
 
+uint64_t domain_memory_add_given_frame(struct domain *d, uint64_t gpfn,
+				       uint64_t mfn)
+{
+	if (d->tot_pages >= d->max_pages)
+		return 0;
+	frame_assign(&machine_frames, mfn, d->domid, false);
+	m2p_table[mfn] = gpfn;
+	d->tot_pages++;
+	return mfn;
+}
+
 uint64_t domain_memory_add_frame(struct domain *d, uint64_t gpfn)
 {
 	if (d->tot_pages >= d->max_pages)
@@ -103,12 +114,7 @@ uint64_t domain_memory_add_frame(struct domain *d, uint64_t gpfn)
 	paddr_t pa = frame_alloc(0);
 	if (!pa)
 		return 0;
-	uint64_t mfn = pa >> PAGE_SHIFT;
-
-	frame_assign(&machine_frames, mfn, d->domid, false);
-	m2p_table[mfn] = gpfn;
-	d->tot_pages++;
-	return mfn;
+	return domain_memory_add_given_frame(d, gpfn, pa >> PAGE_SHIFT);
 }
 
 void domain_memory_release(struct domain *d)

@@ -146,6 +146,23 @@ paddr_t frame_alloc(unsigned int order)
 	return pa;
 }
 
+paddr_t frame_alloc_run(uint64_t count, uint64_t align, uint64_t no_cross,
+			uint64_t no_cross_count)
+{
+	unsigned long flags = spin_lock_irqsave(&frame_lock);
+	uint64_t f = frame_pool_find_free_run(&frame_pool, count, align,
+					      no_cross, no_cross_count);
+
+	if (f != FRAME_NONE && frame_pool_claim_range(&frame_pool, f, count))
+		f = FRAME_NONE;
+	spin_unlock_irqrestore(&frame_lock, flags);
+	if (f == FRAME_NONE)
+		return 0;
+	for (uint64_t i = 0; i < count; i++)
+		memset(phys_to_virt((f + i) << PAGE_SHIFT), 0, PAGE_SIZE);
+	return f << PAGE_SHIFT;
+}
+
 void frame_free(paddr_t pa, unsigned int order)
 {
 	unsigned long flags = spin_lock_irqsave(&frame_lock);

@@ -11,7 +11,8 @@
  *    would decode RAM, Keel's device windows or Keel's ports;
  *  - the BARs and the ROM BAR: while their kind is decoded, moving one
  *    would change what the device answers to without the check above, so
- *    only a write of the value already there passes. While it is not
+ *    only a write of the value already there passes (and one to a BAR
+ *    that reads 0, as not implemented, is dropped). While it is not
  *    decoded, a driver sizes and places BARs freely, natively;
  *  - the enable bits of the MSI and MSI-X capabilities: an MSI is a
  *    memory write to an address the device was given, and Keel does not
@@ -210,6 +211,15 @@ int pci_config_write_filtered(const struct pci_config_ops *ops, uint16_t bdf,
 					       (dword - PCI_BAR0) / 4, &io);
 		uint16_t decode = io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY;
 
+		/* A BAR that reads 0 while its kind is decoded is taken as
+		 * not implemented (an implemented one would be decoding
+		 * RAM; the upper half of a 64-bit BAR below 4 GiB is not
+		 * such a BAR): a write to it, a driver sizing a device it may not
+		 * stop (a host bridge), changes nothing and succeeds, and
+		 * the sizing reads 0, "no BAR". */
+		if ((command & decode) && new != old && old == 0 &&
+		    first == (dword - PCI_BAR0) / 4)
+			return 0;
 		if ((command & decode) && new != old) {
 			*why = (struct pci_config_refusal){
 				"BAR moved while it is decoded", (int)first,
@@ -219,6 +229,8 @@ int pci_config_write_filtered(const struct pci_config_ops *ops, uint16_t bdf,
 	} else if (h.rom && dword == h.rom) {
 		uint64_t start, end;
 
+		if ((command & PCI_COMMAND_MEMORY) && new != old && old == 0)
+			return 0;	/* as for a BAR, above */
 		if ((command & PCI_COMMAND_MEMORY) &&
 		    (new & PCI_ROM_ADDRESS_MASK) !=
 		    (old & PCI_ROM_ADDRESS_MASK)) {

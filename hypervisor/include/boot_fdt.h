@@ -12,6 +12,7 @@ struct boot_fdt_info {
 	uint32_t nr_vcpus;
 	const char *cmdline;
 	uint64_t nr_pages;
+	uint64_t pfn_base;		/* pseudo-physical frame of page 0 */
 	uint64_t mapped_pages;		/* at virt_base: all, or the bootstrap */
 	uint64_t max_pages;		/* memory_op limit */
 	uint64_t m2p_vaddr;		/* the read-only M2P window */

@@ -64,6 +64,19 @@ uint64_t frame_pool_alloc(struct frame_pool *pool, unsigned int order);
 int frame_pool_free(struct frame_pool *pool, uint64_t first,
 		    unsigned int order);
 
+/* Allocate exactly the frames [@first, @first + @count), each as a
+ * block of order 0 (so each is freed on its own): 0, -EBUSY if one of
+ * them is not free (nothing is taken), or -EINVAL outside the table. */
+int frame_pool_claim_range(struct frame_pool *pool, uint64_t first,
+			   uint64_t count);
+/* The highest first frame, a multiple of @align (a power of two), of a
+ * run of @count free frames whose first @no_cross_count frames do not
+ * cross a multiple of @no_cross (0: no such rule); FRAME_NONE if there
+ * is none. */
+uint64_t frame_pool_find_free_run(const struct frame_pool *pool,
+				  uint64_t count, uint64_t align,
+				  uint64_t no_cross, uint64_t no_cross_count);
+
 static inline uint64_t frame_pool_used(const struct frame_pool *pool)
 {
 	return pool->managed_frames - pool->free_frames;

@@ -31,6 +31,10 @@ void memory_init(void);
  * under memory_lock. Returns the MFN, or 0 (-ENOMEM): none left, or the
  * domain is at its maximum. */
 uint64_t domain_memory_add_frame(struct domain *d, uint64_t gpfn);
+/* The same for machine frame @mfn, which the caller allocated (order 0):
+ * @mfn, or 0 (the frame still the caller's) when @d is full. */
+uint64_t domain_memory_add_given_frame(struct domain *d, uint64_t gpfn,
+				       uint64_t mfn);
 /* Destroy: drop everything @d holds (arch roots, grant mappings, pins,
  * allocation references). Takes memory_lock. */
 void domain_memory_release(struct domain *d);

@@ -20,6 +20,13 @@ void mm_init(const struct boot_info *bi);
  * first or 0 when none are left. Frames are zeroed. */
 paddr_t frame_alloc(unsigned int order);
 void frame_free(paddr_t pa, unsigned int order);
+/* Allocate @count contiguous frames, the first a multiple of @align
+ * frames, each its own order-0 block (frame_free(pa, 0) frees one), with
+ * the first @no_cross_count not crossing a multiple of @no_cross frames
+ * (a power of two; 0 for no such rule); the highest such run there is.
+ * Returns the first frame's address, or 0. Frames are zeroed. */
+paddr_t frame_alloc_run(uint64_t count, uint64_t align, uint64_t no_cross,
+			uint64_t no_cross_count);
 /* The frame table: one struct frame per machine frame. */
 struct frame *mm_frame_table(uint64_t *nr_frames);
 /* The order of the smallest block holding @bytes. */

@@ -435,7 +435,7 @@ START_TEST(reject_note_flags)
 	struct spec s;
 
 	spec_default(&s);
-	s.note_flags = 4;	/* the first flag no ABI defines */
+	s.note_flags = 8;	/* the first flag no ABI defines */
 	expect_reject(&s, "unknown flags");
 	s.note_flags = 0x80000000 | KEEL_ELFNOTE_F_PLACE_BY_PADDR;
 	expect_reject(&s, "unknown flags");

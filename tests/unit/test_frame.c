@@ -547,6 +547,75 @@ START_TEST(random_alloc_free)
 }
 END_TEST
 
+START_TEST(claim_range_takes_exactly_those_frames)
+{
+	pool_setup(4096);
+	ck_assert_int_eq(frame_pool_add_range(&pool, 16, 4000), 0);
+	uint64_t before = pool.free_frames;
+	uint64_t start_count[FRAME_MAX_ORDER + 1];
+	memcpy(start_count, pool.free_count, sizeof(start_count));
+
+	/* Straddling several blocks, unaligned at both ends. */
+	ck_assert_int_eq(frame_pool_claim_range(&pool, 1000, 1500), 0);
+	check_pool();
+	ck_assert_uint_eq(pool.free_frames, before - 1500);
+	for (uint64_t f = 990; f < 2510; f++) {
+		bool in = f >= 1000 && f < 2500;
+		ck_assert_uint_eq(table[f].state, in ? FRAME_STATE_ALLOCATED :
+						       FRAME_STATE_FREE);
+		if (in)
+			ck_assert(table[f].is_head && table[f].order == 0);
+	}
+	/* A range with a taken frame in it: nothing changes. */
+	ck_assert_int_eq(frame_pool_claim_range(&pool, 2400, 200), -EBUSY);
+	ck_assert_int_eq(frame_pool_claim_range(&pool, 4000, 200), -EINVAL);
+	ck_assert_int_eq(frame_pool_claim_range(&pool, 10, 10), -EBUSY);
+	ck_assert_uint_eq(pool.free_frames, before - 1500);
+	check_pool();
+	/* Each frame goes back on its own, and all merges again. */
+	for (uint64_t f = 1000; f < 2500; f++)
+		ck_assert_int_eq(frame_pool_free(&pool, f, 0), 0);
+	check_pool();
+	ck_assert_uint_eq(pool.free_frames, before);
+	ck_assert_mem_eq(pool.free_count, start_count, sizeof(start_count));
+}
+END_TEST
+
+START_TEST(find_free_run_from_the_top)
+{
+	pool_setup(8192);
+	ck_assert_int_eq(frame_pool_add_range(&pool, 0, 8000), 0);
+	/* The highest 512-aligned run of 1000 that fits below 8000. */
+	ck_assert_uint_eq(frame_pool_find_free_run(&pool, 1000, 512, 0, 0),
+			  6656);
+	/* A frame taken in its way pushes it down. */
+	ck_assert_int_eq(frame_pool_claim_range(&pool, 7000, 1), 0);
+	ck_assert_uint_eq(frame_pool_find_free_run(&pool, 1000, 512, 0, 0),
+			  5632);
+	/* Its first 600 frames may not cross a multiple of 4096: they do
+	 * not; of 2048: they would, at 6144. */
+	ck_assert_uint_eq(frame_pool_find_free_run(&pool, 1000, 512, 4096,
+						   600), 5632);
+	ck_assert_uint_eq(frame_pool_find_free_run(&pool, 1000, 512, 2048,
+						   600), 5120);
+	ck_assert_uint_eq(frame_pool_find_free_run(&pool, 3000, 1, 0, 0),
+			  4000);
+	/* Too big, or nowhere. */
+	ck_assert_uint_eq(frame_pool_find_free_run(&pool, 7500, 1, 0, 0),
+			  FRAME_NONE);
+	ck_assert_uint_eq(frame_pool_find_free_run(&pool, 100, 3, 0, 0),
+			  FRAME_NONE);
+	ck_assert_uint_eq(frame_pool_find_free_run(&pool, 0, 1, 0, 0),
+			  FRAME_NONE);
+	ck_assert_uint_eq(frame_pool_find_free_run(&pool, 9000, 1, 0, 0),
+			  FRAME_NONE);
+	/* Found, then claimed. */
+	uint64_t f = frame_pool_find_free_run(&pool, 1000, 512, 0, 0);
+	ck_assert_int_eq(frame_pool_claim_range(&pool, f, 1000), 0);
+	check_pool();
+}
+END_TEST
+
 Suite *frame_suite(void)
 {
 	Suite *s = suite_create("frame");
@@ -567,6 +636,8 @@ Suite *frame_suite(void)
 	tcase_add_test(tc, max_order_blocks_do_not_merge);
 	tcase_add_test(tc, bad_frees_are_refused);
 	tcase_add_test(tc, random_alloc_free);
+	tcase_add_test(tc, claim_range_takes_exactly_those_frames);
+	tcase_add_test(tc, find_free_run_from_the_top);
 	suite_add_tcase(s, tc);
 	return s;
 }

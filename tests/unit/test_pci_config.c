@@ -203,6 +203,27 @@ START_TEST(a_decoded_bar_does_not_move)
 }
 END_TEST
 
+START_TEST(a_decoded_bar_that_reads_zero_is_not_there)
+{
+	struct pci_config_refusal why;
+
+	/* A host bridge: decoding stays on while Linux sizes. BAR4 is not
+	 * implemented, BAR0 is. */
+	put(PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	ck_assert_int_eq(filtered(0x20, 4, 0xffffffff, &why), 0);
+	ck_assert_uint_eq(get(0x20, 4), 0);
+	ck_assert_uint_eq(writes, 0);
+	ck_assert_int_eq(filtered(0x20, 4, 0, &why), 0);
+	ck_assert_int_eq(filtered(0x10, 4, 0xffffffff, &why), -EPERM);
+	/* The same for the ROM BAR. */
+	put(PCI_ROM_TYPE0, 4, 0);
+	writes = 0;
+	ck_assert_int_eq(filtered(PCI_ROM_TYPE0, 4, 0xfffffffe, &why), 0);
+	ck_assert_uint_eq(get(PCI_ROM_TYPE0, 4), 0);
+	ck_assert_uint_eq(writes, 0);
+}
+END_TEST
+
 START_TEST(memory_decoding_is_checked_bar_by_bar)
 {
 	struct pci_config_refusal why;
@@ -361,6 +382,7 @@ Suite *pci_config_suite(void)
 	tcase_add_test(tc, only_aligned_accesses_in_256_bytes);
 	tcase_add_test(tc, bars_are_sized_natively_while_not_decoded);
 	tcase_add_test(tc, a_decoded_bar_does_not_move);
+	tcase_add_test(tc, a_decoded_bar_that_reads_zero_is_not_there);
 	tcase_add_test(tc, memory_decoding_is_checked_bar_by_bar);
 	tcase_add_test(tc, io_decoding_keeps_off_keels_ports);
 	tcase_add_test(tc, the_rom_counts_once_enabled);

@@ -98,8 +98,16 @@ enum keel_hypercall_number {
  * memory than fits above it. There is no user window: user= must be 0 or
  * not given. /keel/memory/mapped-pages says how many pages are mapped. */
 #define KEEL_ELFNOTE_F_MAP_BOOTSTRAP  (1u << 1)
+/* IDENTITY (ABI 1.6): the kernel understands /keel/memory/pfn-base. As
+ * the hardware domain, it then gets identity-mapped memory: one run of
+ * machine frames whose numbers are its pseudo-physical frame numbers
+ * (page n of guest memory is frame pfn-base + n, and the M2P says so),
+ * so that its drivers give devices the right bus addresses. Without the
+ * flag, and for every other domain, pfn-base is 0 and page n is pfn n. */
+#define KEEL_ELFNOTE_F_IDENTITY       (1u << 2)
 #define KEEL_ELFNOTE_F_ALL            (KEEL_ELFNOTE_F_PLACE_BY_PADDR | \
-				       KEEL_ELFNOTE_F_MAP_BOOTSTRAP)
+				       KEEL_ELFNOTE_F_MAP_BOOTSTRAP | \
+				       KEEL_ELFNOTE_F_IDENTITY)
 /* Free memory mapped after the page-table area with MAP_BOOTSTRAP. */
 #define KEEL_BOOTSTRAP_FREE_PAGES     128
 

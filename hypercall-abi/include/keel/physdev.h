@@ -29,7 +29,10 @@
  *  - A BAR (and the expansion ROM BAR) may be written while the device's
  *    decoding of its kind (memory or I/O, in the command register) is
  *    off, which is how drivers size and place BARs. While decoding is on,
- *    only a write of the value it already holds passes.
+ *    only a write of the value it already holds passes; a write to one
+ *    that reads 0 (not implemented: an implemented BAR at 0 would be
+ *    decoding RAM) succeeds and changes nothing, so that sizing a
+ *    device whose decoding may not stop (a host bridge) reads "no BAR".
  *  - Turning decoding on checks every BAR of that kind (Keel sizes each
  *    itself): none may overlap RAM or Keel's device windows (memory), or
  *    Keel's ports (I/O). A ROM BAR with its enable bit set counts as a

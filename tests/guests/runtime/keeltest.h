@@ -72,6 +72,7 @@ struct rt_boot {
 	uint32_t nr_vcpus;
 	const char *cmdline;
 	uint64_t nr_pages;
+	uint64_t pfn_base;	/* pseudo-physical frame of page 0 (ABI 1.6) */
 	uint64_t mapped_pages;	/* from virt_base; fewer with MAP_BOOTSTRAP */
 	uint64_t virt_base;
 	uint64_t p2m_vaddr;

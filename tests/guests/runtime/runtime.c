@@ -228,6 +228,7 @@ static void read_boot_fdt(const void *fdt)
 				      "bootargs", &len);
 	rt_boot.shared_info = (void *)prop_u64(fdt, "/keel", "shared-info-vaddr");
 	rt_boot.nr_pages = prop_u64(fdt, "/keel/memory", "nr-pages");
+	rt_boot.pfn_base = prop_u64(fdt, "/keel/memory", "pfn-base");
 	rt_boot.mapped_pages = prop_u64(fdt, "/keel/memory", "mapped-pages");
 	rt_boot.virt_base = prop_u64(fdt, "/keel/memory", "virt-base");
 	rt_boot.p2m_vaddr = prop_u64(fdt, "/keel/memory", "p2m-vaddr");
@@ -798,7 +799,7 @@ void *rt_mfn_to_va(uint64_t mfn)
 {
 	if (mfn >= rt_boot.m2p_entries)
 		return NULL;
-	uint64_t pfn = rt_boot.m2p[mfn];
+	uint64_t pfn = rt_boot.m2p[mfn] - rt_boot.pfn_base;
 	if (pfn >= rt_boot.nr_pages)
 		return NULL;
 	return (void *)(rt_boot.virt_base + pfn * 4096);

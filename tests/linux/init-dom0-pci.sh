@@ -1,0 +1,49 @@
+#!/bin/sh
+# /init of the dom0-pci scenario: Linux as the hardware domain finds the
+# host's PCI devices through Keel and drives one with its own driver: a
+# PCI 16550 UART (QEMU's pci-serial), by 8250_pci, whose INTx is a GSI
+# that Keel turns into an event. Each command's output is framed by
+#   KEEL-DOM0: $ COMMAND
+#   KEEL-DOM0: exit STATUS
+# for tests/linux/run.py.
+mount -t devtmpfs dev /dev
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+
+run() {
+	echo "KEEL-DOM0: \$ $*"
+	"$@" 2>&1
+	echo "KEEL-DOM0: exit $?"
+}
+
+# vendor:device class, for every function.
+pci_list() {
+	for d in /sys/bus/pci/devices/*; do
+		echo "${d##*/} $(cat $d/vendor):$(cat $d/device)" \
+			"$(cat $d/class) irq $(cat $d/irq)"
+	done
+}
+
+# The tty of the PCI UART: the one the kernel says is on a PCI function.
+pci_tty() {
+	for t in /sys/class/tty/ttyS*; do
+		case "$(readlink -f $t/device 2>/dev/null)" in
+		*/pci0000:00/*) echo "/dev/${t##*/}"; return 0 ;;
+		esac
+	done
+	return 1
+}
+
+run pci_list
+run sh -c 'dmesg | grep -E "keel: PCI|INT[A-D]: GSI|ttyS.*16550"'
+tty=$(pci_tty)
+echo "KEEL-DOM0: PCI UART $tty"
+run stty -F "$tty" 115200 raw -echo
+# Far more than the UART's 16-byte FIFO: the rest goes out as its
+# transmit interrupts come, through Keel. A lost interrupt stalls it.
+run sh -c "i=0; while [ \$i -lt 64 ]; do
+	echo \"keel-pci-serial line \$i of 64 ....................................\"
+	i=\$((i + 1)); done > $tty; echo written"
+run sh -c 'grep -E "keel-gsi|fasteoi" /proc/interrupts'
+echo "KEEL-DOM0: done"
+poweroff -f
