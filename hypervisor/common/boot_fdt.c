@@ -23,14 +23,15 @@ static int build(void *buf, size_t size, const struct boot_fdt_info *in)
 
 	TRY(fdt_begin_node(buf, "chosen"));
 	TRY(fdt_property_string(buf, "bootargs", in->cmdline ? in->cmdline : ""));
-	/* The initrd as pseudo-physical addresses (offsets from virt-base),
-	 * the convention Linux's device-tree code knows. */
+	/* The initrd as pseudo-physical addresses (offsets from virt-base,
+	 * plus pfn-base's), the convention Linux's device-tree code knows. */
 	if (in->initrd_vaddr) {
-		TRY(fdt_property_u64(buf, "linux,initrd-start",
-				     in->initrd_vaddr - in->virt_base));
+		uint64_t start = in->initrd_vaddr - in->virt_base +
+				 (in->pfn_base << 12);
+
+		TRY(fdt_property_u64(buf, "linux,initrd-start", start));
 		TRY(fdt_property_u64(buf, "linux,initrd-end",
-				     in->initrd_vaddr + in->initrd_size -
-				     in->virt_base));
+				     start + in->initrd_size));
 	}
 	TRY(fdt_end_node(buf));
 

@@ -136,10 +136,12 @@ static void check_tree(const void *fdt, int rc, const struct boot_fdt_info *in)
 
 	expect_string(fdt, "/chosen", "bootargs", in->cmdline ? in->cmdline : "");
 	if (in->initrd_vaddr) {
-		expect_u64(fdt, "/chosen", "linux,initrd-start",
-			   in->initrd_vaddr - in->virt_base);
+		uint64_t start = in->initrd_vaddr - in->virt_base +
+				 (in->pfn_base << 12);
+
+		expect_u64(fdt, "/chosen", "linux,initrd-start", start);
 		expect_u64(fdt, "/chosen", "linux,initrd-end",
-			   in->initrd_vaddr + in->initrd_size - in->virt_base);
+			   start + in->initrd_size);
 	} else {
 		expect_absent(fdt, "/chosen", "linux,initrd-start");
 		expect_absent(fdt, "/chosen", "linux,initrd-end");
@@ -163,6 +165,7 @@ static void check_tree(const void *fdt, int rc, const struct boot_fdt_info *in)
 	expect_u64(fdt, "/keel", "shared-info-mfn", in->shared_info_mfn);
 
 	expect_u64(fdt, "/keel/memory", "nr-pages", in->nr_pages);
+	expect_u64(fdt, "/keel/memory", "pfn-base", in->pfn_base);
 	expect_u64(fdt, "/keel/memory", "mapped-pages", in->mapped_pages);
 	expect_u64(fdt, "/keel/memory", "virt-base", in->virt_base);
 	expect_u64(fdt, "/keel/memory", "p2m-vaddr", in->p2m_vaddr);
@@ -253,6 +256,25 @@ START_TEST(initrd_tree)
 	check_tree(fdt, rc, &in);
 	expect_u64(fdt, "/chosen", "linux,initrd-start", 0x345000);
 	expect_u64(fdt, "/chosen", "linux,initrd-end", 0x345000 + 0x123457);
+	free(fdt);
+}
+END_TEST
+
+/* An identity-mapped hardware domain: the initrd's pseudo-physical
+ * addresses start at pfn-base's. */
+START_TEST(identity_initrd_tree)
+{
+	struct boot_fdt_info in = sample;
+	int rc;
+
+	in.privileged = true;
+	in.pfn_base = 0xf600;
+	in.initrd_vaddr = in.kernel_end;
+	in.initrd_size = 0x123457;
+	void *fdt = build(&in, BUF_SIZE, &rc);
+	check_tree(fdt, rc, &in);
+	expect_u64(fdt, "/chosen", "linux,initrd-start",
+		   0xf600000ULL + 0x345000);
 	free(fdt);
 }
 END_TEST
@@ -349,6 +371,7 @@ Suite *boot_fdt_suite(void)
 	tcase_add_test(tc, unprivileged_tree);
 	tcase_add_test(tc, privileged_tree);
 	tcase_add_test(tc, initrd_tree);
+	tcase_add_test(tc, identity_initrd_tree);
 	tcase_add_test(tc, empty_and_missing_cmdline);
 	tcase_add_test(tc, size_is_totalsize);
 	tcase_add_test(tc, too_small);
