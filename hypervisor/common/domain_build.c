@@ -510,6 +510,11 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 	       d->privileged ? ", control domain" : "",
 	       d->hardware ? ", hardware domain" : "",
 	       (unsigned long long)img.entry);
+	if (pfn_base)
+		printk("Domain %u (%s): memory identity-mapped, frames %#llx-"
+		       "%#llx\n", d->domid, d->name,
+		       (unsigned long long)pfn_base,
+		       (unsigned long long)(pfn_base + nr_pages - 1));
 	*out = d;
 	return 0;
 }
