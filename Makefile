@@ -76,14 +76,19 @@ QEMU_RUN_FLAGS ?= -smp 4 -m 512
 # make run boots Linux as Keel's first domain, to a shell on its console
 # (tests/linux/run_iso.py builds the ISO; the make-run-shell scenario
 # types into the same one).
+# dom0's disk (build/dom0-disk.img, ext4 on a virtio-blk PCI device)
+# holds the demo guest; dom0 mounts it on /etc/keel.
 run: deps $(BUILD)/keel.elf linux
-	python3 tests/linux/run_iso.py $(BUILD) $(BUILD)/keel-run.iso
+	python3 tests/linux/run_iso.py $(BUILD) $(BUILD)/keel-run.iso \
+		$(BUILD)/dom0-disk.img
 	@echo "Keel in QEMU: Ctrl-T three times switches the console between"
 	@echo "domains; quit QEMU with Ctrl-A X"
 	$(QEMU) -accel tcg -cpu $(QEMU_RUN_CPU) $(QEMU_RUN_FLAGS) \
 		-cdrom $(BUILD)/keel-run.iso -boot d -display none -no-reboot \
 		-serial mon:stdio -nic none \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-drive file=$(BUILD)/dom0-disk.img,if=none,id=dom0disk,format=raw \
+		-device virtio-blk-pci,drive=dom0disk
 
 # make demo: make run's control domain with a script in place of the
 # person (dom0-tools/rootfs/demo.sh): two guests, a console, shutdowns.

@@ -124,12 +124,28 @@ int acpi_find_cpus(const uint8_t *rsdp, acpi_map_fn map, struct acpi_cpus *cpus)
 	cpus->count = 0;
 	cpus->nr_ioapics = 0;
 	cpus->nr_overrides = 0;
+	cpus->nr_mcfg = 0;
 	cpus->error = NULL;
 	cpus->lapic_address = 0xfee00000;
 
 	if (!rsdp || !acpi_rsdp_valid(rsdp, rsdp[15] >= 2 ? 36 : 20)) {
 		cpus->error = "no valid RSDP";
 		return -ENOENT;
+	}
+	/* The ECAM windows: 16-byte entries after the 44-byte header. */
+	const uint8_t *mcfg = find_table(rsdp, map, "MCFG");
+	uint32_t mcfg_len = mcfg ? get_le32(mcfg + 4) : 0;
+	for (uint32_t off = 44; mcfg && off + 16 <= mcfg_len &&
+	     cpus->nr_mcfg < ACPI_MAX_MCFG; off += 16) {
+		uint64_t base = get_le64(mcfg + off);
+		uint8_t first = mcfg[off + 10], last = mcfg[off + 11];
+
+		if (last < first)
+			continue;
+		cpus->mcfg[cpus->nr_mcfg].base = base;
+		cpus->mcfg[cpus->nr_mcfg].size =
+			(uint64_t)(last - first + 1) << 20;
+		cpus->nr_mcfg++;
 	}
 	const uint8_t *madt = find_table(rsdp, map, "APIC");
 	if (!madt) {

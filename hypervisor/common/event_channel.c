@@ -181,9 +181,14 @@ static long evtchn_close(struct domain *d, keel_port_t port)
 	}
 }
 
-long evtchn_close_port(struct domain *d, keel_port_t port)
+void evtchn_close_gsi_port(struct domain *d, keel_port_t port, uint32_t gsi)
 {
-	return evtchn_close(d, port);
+	unsigned long flags = spin_lock_irqsave(&d->evtchn_lock);
+
+	if (port_valid(d, port) && d->evtchn[port].state == EVTCHN_GSI &&
+	    d->evtchn[port].u.gsi == gsi)
+		close_port_locked(d, port);
+	spin_unlock_irqrestore(&d->evtchn_lock, flags);
 }
 
 void evtchn_domain_destroy(struct domain *d)

@@ -26,6 +26,13 @@ struct gsi_binding {
 static spinlock_t gsi_lock = SPINLOCK_INIT;
 static struct gsi_binding gsi_bindings[GSI_MAX];
 
+/* @gsi's binding (@gsi below GSI_MAX, checked by the caller), indexed
+ * so that a CPU running on past that check stays in the table. */
+static struct gsi_binding *binding_of(uint32_t gsi)
+{
+	return &gsi_bindings[gsi & arch_index_mask_nospec(gsi, GSI_MAX)];
+}
+
 long gsi_claim(struct domain *d, uint32_t gsi, keel_port_t port, bool level,
 	       bool active_low)
 {
@@ -34,7 +41,7 @@ long gsi_claim(struct domain *d, uint32_t gsi, keel_port_t port, bool level,
 	if (gsi >= GSI_MAX)
 		return -EINVAL;
 	unsigned long flags = spin_lock_irqsave(&gsi_lock);
-	struct gsi_binding *b = &gsi_bindings[gsi];
+	struct gsi_binding *b = binding_of(gsi);
 	if (b->domain) {
 		rc = -EBUSY;
 	} else {
@@ -50,7 +57,7 @@ void gsi_unbind(struct domain *d, uint32_t gsi, keel_port_t port)
 	if (gsi >= GSI_MAX)
 		return;
 	unsigned long flags = spin_lock_irqsave(&gsi_lock);
-	struct gsi_binding *b = &gsi_bindings[gsi];
+	struct gsi_binding *b = binding_of(gsi);
 	if (b->domain == d && b->port == port) {
 		arch_gsi_mask(gsi);
 		memset(b, 0, sizeof(*b));
@@ -65,7 +72,7 @@ long gsi_eoi(struct domain *d, uint32_t gsi)
 	if (gsi >= GSI_MAX)
 		return -EINVAL;
 	unsigned long flags = spin_lock_irqsave(&gsi_lock);
-	struct gsi_binding *b = &gsi_bindings[gsi];
+	struct gsi_binding *b = binding_of(gsi);
 	if (b->domain != d) {
 		rc = -EINVAL;
 	} else if (b->masked) {
@@ -81,7 +88,7 @@ void gsi_interrupt(uint32_t gsi)
 	if (gsi >= GSI_MAX)
 		return;
 	spin_lock(&gsi_lock);		/* interrupts are off here */
-	struct gsi_binding *b = &gsi_bindings[gsi];
+	struct gsi_binding *b = binding_of(gsi);
 	if (!b->domain) {
 		/* Unbound since it was raised: keep it quiet. */
 		arch_gsi_mask(gsi);

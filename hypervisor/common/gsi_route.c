@@ -54,6 +54,8 @@ bool gsi_is_keels(const struct acpi_cpus *madt, uint32_t gsi,
 	static const uint8_t keels[] = { 0, 2, 8, 13 };
 	uint16_t flags;
 
+	if (gsi == 0)
+		return true;
 	for (unsigned int i = 0; i < ARRAY_SIZE(keels); i++)
 		if (gsi_of_isa_irq(madt, keels[i], &flags) == gsi)
 			return true;

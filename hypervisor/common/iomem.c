@@ -14,6 +14,8 @@
 #include <range.h>
 
 static struct range_list iomem_ram;
+/* Keel's windows the firmware tables name, beyond the fixed ones. */
+static struct range_list iomem_keel_windows;
 static uint16_t iomem_hardware_domid = 0xffff;	/* none yet */
 /* The map had more RAM regions than the list holds: RAM is not known,
  * so no frame counts as device memory. */
@@ -22,6 +24,7 @@ static bool iomem_ram_unknown;
 void iomem_init(const struct boot_info *bi)
 {
 	range_list_init(&iomem_ram);
+	range_list_init(&iomem_keel_windows);
 	for (unsigned int i = 0; i < bi->nr_mmap; i++) {
 		const struct boot_mmap_entry *m = &bi->mmap[i];
 
@@ -62,9 +65,24 @@ static bool iomem_frames_are_keels(uint64_t first, uint64_t end)
 	return false;
 }
 
+int iomem_reserve_for_keel(uint64_t start, uint64_t end)
+{
+	start = ALIGN_DOWN(start, PAGE_SIZE);
+	end = end > UINT64_MAX - PAGE_SIZE ? UINT64_MAX :
+	      ALIGN_UP(end, PAGE_SIZE);
+	if (range_list_add(&iomem_keel_windows, start, end)) {
+		printk(LOG_WARNING "iomem: too many windows of Keel's: no "
+		       "device memory for the hardware domain\n");
+		iomem_ram_unknown = true;
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 bool iomem_frame_is_keels(uint64_t mfn)
 {
-	return iomem_frames_are_keels(mfn, mfn + 1);
+	return iomem_frames_are_keels(mfn, mfn + 1) ||
+	       range_list_contains(&iomem_keel_windows, mfn << PAGE_SHIFT);
 }
 
 int iomem_frame_check(uint16_t domid, uint64_t mfn)
@@ -82,5 +100,6 @@ bool iomem_range_is_device(uint64_t start, uint64_t end)
 	    range_list_intersects(&iomem_ram, start, end))
 		return false;
 	return !iomem_frames_are_keels(start >> PAGE_SHIFT,
-				       ((end - 1) >> PAGE_SHIFT) + 1);
+				       ((end - 1) >> PAGE_SHIFT) + 1) &&
+	       !range_list_intersects(&iomem_keel_windows, start, end);
 }

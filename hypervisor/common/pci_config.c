@@ -16,7 +16,9 @@
  *    decoded, a driver sizes and places BARs freely, natively;
  *  - the enable bits of the MSI and MSI-X capabilities: an MSI is a
  *    memory write to an address the device was given, and Keel does not
- *    yet route them, so neither may be turned on.
+ *    yet route them, so neither may be turned on;
+ *  - a host bridge's registers past the standard header, which decide
+ *    where RAM and the ECAM window are: none may be written.
  *
  * A write is judged on the 32-bit register it falls in: the value the
  * register would hold afterwards is the current one with the written
@@ -250,6 +252,14 @@ int pci_config_write_filtered(const struct pci_config_ops *ops, uint16_t bdf,
 				PCI_ROM_BAR_INDEX, start, end };
 			return -EPERM;
 		}
+	} else if (dword >= 0x40 &&
+		   ops->read(bdf, PCI_CLASS_DEVICE, 2) == PCI_CLASS_HOST_BRIDGE) {
+		/* A host bridge's own registers say where RAM, the ECAM
+		 * window and the shadowed BIOS are (PCIEXBAR, PAM, SMRAM,
+		 * TOLUD): Keel's to leave alone. */
+		*why = (struct pci_config_refusal){
+			"a host bridge's register", -1, 0, 0 };
+		return -EPERM;
 	} else if (dword >= 0x40) {
 		uint32_t enable = msi_enable_bit(ops, bdf, dword);
 

@@ -26,7 +26,7 @@
  * time, machine-wide. */
 static spinlock_t pci_config_lock = SPINLOCK_INIT;
 /* Refusals are logged, but a domain cannot flood the log with them. */
-static struct ratelimit pci_refusal_log;
+static struct ratelimit pci_refusal_log;	/* under pci_config_lock */
 static bool pci_refusal_log_ready;
 
 static const struct pci_config_ops pci_config_host_ops = {
@@ -81,11 +81,11 @@ static long physdev_pci_config(unsigned long arg, bool write)
 					       c.reg, c.size, c.value, &why);
 	else
 		c.value = arch_pci_config_read(bdf, c.reg, c.size);
-	spin_unlock(&pci_config_lock);
-	if (rc) {
+	if (rc)
 		log_refusal(&c, &why);
+	spin_unlock(&pci_config_lock);
+	if (rc)
 		return rc;
-	}
 	if (!write && copy_to_guest(arg, &c, sizeof(c)))
 		return trace_error(-EFAULT);
 	return 0;
@@ -100,7 +100,7 @@ static long physdev_bind_gsi(struct domain *d, unsigned long arg)
 		return trace_error(-EFAULT);
 	if (b.pad || (b.flags & ~(KEEL_GSI_LEVEL | KEEL_GSI_ACTIVE_LOW |
 				  KEEL_GSI_FIRMWARE)) ||
-	    b.gsi >= arch_gsi_count())
+	    !arch_gsi_exists(b.gsi))
 		return trace_error(-EINVAL);
 	if (arch_gsi_is_keels(b.gsi))
 		return trace_error(-EPERM);
@@ -117,7 +117,9 @@ static long physdev_bind_gsi(struct domain *d, unsigned long arg)
 	b.flags = (level ? KEEL_GSI_LEVEL : 0) |
 		  (active_low ? KEEL_GSI_ACTIVE_LOW : 0);
 	if (copy_to_guest(arg, &b, sizeof(b))) {
-		evtchn_close_port(d, b.port);
+		/* Only if it is still this GSI's: another vCPU may have
+		 * closed it, and reused the number, meanwhile. */
+		evtchn_close_gsi_port(d, b.port, b.gsi);
 		return trace_error(-EFAULT);
 	}
 	printk(LOG_INFO "d%u: GSI %u bound to port %u, %s, active %s\n",

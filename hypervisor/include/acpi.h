@@ -18,6 +18,7 @@ typedef const void *(*acpi_map_fn)(uint64_t addr, size_t len);
 
 #define ACPI_MAX_IOAPICS   8
 #define ACPI_MAX_OVERRIDES 16
+#define ACPI_MAX_MCFG      4
 
 /* An interrupt source override's flags (MPS INTI flags). */
 #define ACPI_INTI_POLARITY_MASK 0x3
@@ -45,6 +46,13 @@ struct acpi_cpus {
 		uint16_t flags;		/* ACPI_INTI_* */
 		uint32_t gsi;
 	} overrides[ACPI_MAX_OVERRIDES];
+	/* The PCIe extended configuration windows (ECAM) the MCFG lists;
+	 * beyond ACPI_MAX_MCFG: ignored. [base, base + size). */
+	unsigned int nr_mcfg;
+	struct {
+		uint64_t base;
+		uint64_t size;
+	} mcfg[ACPI_MAX_MCFG];
 	const char *error;	/* why parsing failed, when it did */
 };
 

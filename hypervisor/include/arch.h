@@ -45,8 +45,8 @@ void arch_pci_config_write(uint16_t bdf, unsigned int reg, unsigned int size,
 bool arch_io_ports_allowed(uint32_t first, uint32_t last);
 /* Device interrupts: the GSIs (IOAPIC inputs) arch/x86_64/ioapic.c
  * routes. gsi.c calls the last three under its lock. */
-/* How many GSIs Keel can route: 0 to the count - 1. */
-unsigned int arch_gsi_count(void);
+/* Whether an IOAPIC has @gsi, and Keel has a vector for it. */
+bool arch_gsi_exists(uint32_t gsi);
 /* Whether @gsi is the line of a device Keel keeps for itself. */
 bool arch_gsi_is_keels(uint32_t gsi);
 /* The trigger mode and polarity the firmware gives @gsi. */

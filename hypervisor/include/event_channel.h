@@ -20,8 +20,8 @@ bool evtchn_port_is_pending(struct domain *d, keel_port_t port);
  * rest): the port, or -EBUSY, -EINVAL or -ENOSPC. */
 long evtchn_bind_gsi(struct domain *d, uint32_t gsi, bool level,
 		     bool active_low);
-/* Close @d's @port as EVTCHNOP_close does: 0 or -EBADF. */
-long evtchn_close_port(struct domain *d, keel_port_t port);
+/* Close @d's @port if it is still bound to @gsi. */
+void evtchn_close_gsi_port(struct domain *d, keel_port_t port, uint32_t gsi);
 long do_event_channel_op(unsigned long cmd, unsigned long arg);
 
 #endif

@@ -18,9 +18,10 @@ uint32_t gsi_of_isa_irq(const struct acpi_cpus *madt, unsigned int irq,
  * low). */
 void gsi_firmware_mode(const struct acpi_cpus *madt, uint32_t gsi,
 		       bool *level, bool *active_low);
-/* Whether @gsi is the line of a device Keel keeps: the PIT (ISA IRQ 0),
- * the cascade (2), the RTC (8), the FPU error line (13), and the console
- * UART's IRQ @console_irq (none if above 15). */
+/* Whether @gsi is the line of a device Keel keeps: GSI 0 (the 8259's
+ * ExtINT input, whatever ISA IRQ 0 is routed to), the PIT (ISA IRQ 0),
+ * the cascade (2), the RTC (8), the FPU error line (13), and the
+ * console UART's IRQ @console_irq (none if above 15). */
 bool gsi_is_keels(const struct acpi_cpus *madt, uint32_t gsi,
 		  unsigned int console_irq);
 

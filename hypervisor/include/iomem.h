@@ -25,6 +25,11 @@
 
 /* Remember what the boot memory map calls RAM (any type but reserved). */
 void iomem_init(const struct boot_info *bi);
+/* Keep [start, end) for Keel, as its fixed windows are: the IOAPICs and
+ * the local APIC where the MADT puts them, the ECAM windows (whose
+ * writes would bypass the configuration-space filter). -ENOSPC when
+ * the list is full, in which case nothing is device memory. */
+int iomem_reserve_for_keel(uint64_t start, uint64_t end);
 /* The hardware domain, once built; there is never another. */
 void iomem_set_hardware_domain(uint16_t domid);
 

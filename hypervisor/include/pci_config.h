@@ -19,6 +19,8 @@
 #define PCI_COMMAND_MEMORY   0x0002	/* decodes its memory BARs */
 #define PCI_STATUS           0x06	/* 16 bits */
 #define PCI_STATUS_CAP_LIST  0x0010
+#define PCI_CLASS_DEVICE     0x0a	/* 16 bits: class, subclass */
+#define PCI_CLASS_HOST_BRIDGE 0x0600
 #define PCI_HEADER_TYPE      0x0e
 #define PCI_BAR0             0x10
 #define PCI_CAP_POINTER      0x34

@@ -556,13 +556,14 @@ def _(ctx, problems):
         return
     word = f"hello-{os.getpid()}{int(time.time()) % 10000}"
     with tempfile.TemporaryDirectory(prefix="keel-run-") as work:
-        iso = run_iso.make_run_iso(ctx["build"], kdir, work, ["test"])
+        iso, disk = run_iso.make_run_iso(ctx["build"], kdir, work, ["test"])
         cmd = ["timeout", "--kill-after=5", "300", "qemu-system-x86_64",
                "-accel", "tcg", "-cpu", make_value("print-run-cpu"),
                *make_value("print-run-flags").split(), "-cdrom", iso,
                "-boot", "d", "-display", "none", "-no-reboot", "-nic",
                "none", "-serial", "stdio", "-monitor", "none", "-device",
-               "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+               "isa-debug-exit,iobase=0xf4,iosize=0x04",
+               *run_iso.disk_args(disk)]
         con = Console(cmd)
         steps = [
             (None, rb"\(d0\) This is a busybox shell on hvc0", 240,
@@ -655,13 +656,14 @@ def _(ctx, problems):
     if not kdir:
         return
     with tempfile.TemporaryDirectory(prefix="keel-demo-") as work:
-        iso = run_iso.make_run_iso(ctx["build"], kdir, work, ["test"],
-                                   scripted=True)
+        iso, disk = run_iso.make_run_iso(ctx["build"], kdir, work,
+                                         ["test"], scripted=True)
         flags = make_value("print-run-flags").split()
         r = keeltest.run_qemu(iso, cpus=int(flags[flags.index("-smp") + 1]),
                               mem_mb=int(flags[flags.index("-m") + 1]),
                               timeout=300,
-                              cpu_model=make_value("print-run-cpu"))
+                              cpu_model=make_value("print-run-cpu"),
+                              extra_args=run_iso.disk_args(disk))
     ctx["last_lines"] = r.lines
     got = demo_transcript(r.lines)
     at = 0
@@ -1176,23 +1178,6 @@ DISK_EXPECT = [
 ]
 
 
-def make_ext4_image(path, files, size_mb):
-    """An ext4 image of @size_mb MiB at @path holding @files ({name in
-    the image: bytes or a host path}), made without mounting anything."""
-    with tempfile.TemporaryDirectory(prefix="keel-ext4-") as root:
-        for name, data in files.items():
-            dest = os.path.join(root, name)
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            if isinstance(data, bytes):
-                with open(dest, "wb") as f:
-                    f.write(data)
-            else:
-                shutil.copyfile(data, dest)
-        subprocess.run(["mkfs.ext4", "-q", "-F", "-b", "4096", "-d", root,
-                        path, f"{size_mb}M"], check=True,
-                       capture_output=True)
-
-
 @scenario("dom0-disk")
 def _(ctx, problems):
     """Linux as the hardware domain drives its disk, a virtio-blk PCI
@@ -1230,7 +1215,7 @@ def _(ctx, problems):
     initrd = dom0_initramfs(ctx, "init-dom0-disk.sh")
     with tempfile.TemporaryDirectory(prefix="keel-disk-") as tmp:
         img = os.path.join(tmp, "disk.img")
-        make_ext4_image(img, cfg, 96)
+        run_iso.make_ext4_image(img, cfg, 96)
         r = boot_dom0(ctx, kdir, initrd, extra_args=[
             "-drive", f"file={img},if=none,id=disk0,format=raw",
             "-device", "virtio-blk-pci,drive=disk0"])

@@ -24,6 +24,7 @@
 #define FACP_OFF 0x100
 #define MADT_OFF 0x200
 #define MADT2_OFF 0x180	/* a second MADT, 0x80 bytes at most */
+#define MCFG_OFF 0x140	/* 92 bytes */
 
 #define PHYS(off) (MEM_BASE + (off))
 
@@ -143,6 +144,25 @@ static void make_facp(size_t off)
 {
 	sdt_header(off, "FACP", 36 + 8);
 	memset(stage + off + 36, 0x55, 8);
+	sdt_checksum(off);
+}
+
+/* An MCFG with two ECAM windows: buses 0-255 at 0xb0000000, and a
+ * second segment's buses 16-31 at 0xe0000000; and one with its last bus
+ * before its first (ignored). */
+static void make_mcfg(size_t off)
+{
+	sdt_header(off, "MCFG", 44 + 3 * 16);
+	memset(stage + off + 36, 0, 8 + 3 * 16);
+	put_u64(stage + off + 44, 0xb0000000);
+	stage[off + 44 + 11] = 255;
+	put_u64(stage + off + 60, 0xe0000000);
+	stage[off + 60 + 8] = 1;
+	stage[off + 60 + 10] = 16;
+	stage[off + 60 + 11] = 31;
+	put_u64(stage + off + 76, 0xf0000000);
+	stage[off + 76 + 10] = 9;
+	stage[off + 76 + 11] = 8;
 	sdt_checksum(off);
 }
 
@@ -299,6 +319,31 @@ START_TEST(rsdp_v2_xsdt)
 	commit(build_standard(2));
 	ck_assert_int_eq(find(), 0);
 	expect_standard_cpus();
+}
+END_TEST
+
+START_TEST(mcfg_windows)
+{
+	uint64_t tables[] = { PHYS(FACP_OFF), PHYS(MCFG_OFF), PHYS(MADT_OFF) };
+
+	make_rsdp_v2(stage + RSDP_OFF, PHYS(RSDT_OFF), PHYS(XSDT_OFF));
+	make_rsdt(RSDT_OFF, tables, 3);
+	make_xsdt(XSDT_OFF, tables, 3);
+	make_facp(FACP_OFF);
+	make_mcfg(MCFG_OFF);
+	madt_begin(MADT_OFF, 0xfee00000);
+	madt_lapic(0, 0, 1);
+	commit(madt_finish());
+	ck_assert_int_eq(find(), 0);
+	ck_assert_uint_eq(cpus.nr_mcfg, 2);
+	ck_assert_uint_eq(cpus.mcfg[0].base, 0xb0000000);
+	ck_assert_uint_eq(cpus.mcfg[0].size, 256ULL << 20);
+	ck_assert_uint_eq(cpus.mcfg[1].base, 0xe0000000);
+	ck_assert_uint_eq(cpus.mcfg[1].size, 16ULL << 20);
+	/* The standard tables have none. */
+	commit(build_standard(2));
+	ck_assert_int_eq(find(), 0);
+	ck_assert_uint_eq(cpus.nr_mcfg, 0);
 }
 END_TEST
 
@@ -784,6 +829,7 @@ Suite *acpi_suite(void)
 	tcase_add_test(good, rsdp_v1_rsdt);
 	tcase_add_test(good, rsdp_v2_xsdt);
 	tcase_add_test(good, xsdt_preferred_over_rsdt);
+	tcase_add_test(good, mcfg_windows);
 	tcase_add_test(good, lapic_address_from_header);
 	tcase_add_test(good, unmapped_root_entries_skipped);
 	tcase_add_test(good, short_entries_ignored);

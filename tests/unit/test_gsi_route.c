@@ -71,7 +71,7 @@ START_TEST(keels_lines)
 	ck_assert(gsi_is_keels(&madt, 8, 4));	/* the RTC */
 	ck_assert(gsi_is_keels(&madt, 13, 4));
 	ck_assert(gsi_is_keels(&madt, 4, 4));	/* the console */
-	ck_assert(!gsi_is_keels(&madt, 0, 4));	/* nothing: IRQ 0 moved */
+	ck_assert(gsi_is_keels(&madt, 0, 4));	/* ExtINT, though IRQ 0 moved */
 	ck_assert(!gsi_is_keels(&madt, 3, 4));
 	ck_assert(gsi_is_keels(&madt, 3, 3));
 	ck_assert(!gsi_is_keels(&madt, 4, 16));	/* no console IRQ */

@@ -344,6 +344,24 @@ START_TEST(other_registers_pass)
 }
 END_TEST
 
+START_TEST(a_host_bridge_keeps_its_registers)
+{
+	struct pci_config_refusal why;
+
+	put(PCI_CLASS_DEVICE, 2, PCI_CLASS_HOST_BRIDGE);
+	/* PCIEXBAR on Q35, PAM: refused; the header still writable. */
+	ck_assert_int_eq(filtered(0x60, 4, 0xb0000001, &why), -EPERM);
+	ck_assert_str_eq(why.why, "a host bridge's register");
+	ck_assert_int_eq(filtered(0x90, 1, 0x30, &why), -EPERM);
+	ck_assert_uint_eq(writes, 0);
+	ck_assert_int_eq(filtered(PCI_STATUS, 2, 0xffff, &why), 0);
+	ck_assert_int_eq(filtered(0x3c, 1, 5, &why), 0);
+	/* Another class: device-specific registers pass. */
+	put(PCI_CLASS_DEVICE, 2, 0x0200);
+	ck_assert_int_eq(filtered(0x90, 1, 0x30, &why), 0);
+}
+END_TEST
+
 START_TEST(a_capability_loop_ends)
 {
 	struct pci_config_refusal why;
@@ -388,6 +406,7 @@ Suite *pci_config_suite(void)
 	tcase_add_test(tc, the_rom_counts_once_enabled);
 	tcase_add_test(tc, msi_and_msix_stay_off);
 	tcase_add_test(tc, other_registers_pass);
+	tcase_add_test(tc, a_host_bridge_keeps_its_registers);
 	tcase_add_test(tc, a_capability_loop_ends);
 	tcase_add_test(tc, a_bridge_has_two_bars_and_its_rom_at_0x38);
 	suite_add_tcase(s, tc);

@@ -40,6 +40,8 @@
  *  - MSI and MSI-X may not be enabled (Keel does not route them yet):
  *    a write that would set the enable bit of either capability is
  *    refused; the rest of those capabilities may be written.
+ *  - A host bridge's (class 0x0600) registers from 0x40 on, which place
+ *    RAM, the ECAM window and the BIOS shadow, may not be written.
  *  - Everything else (bridge windows and bus numbers, device-specific
  *    registers) passes.
  * A refused write changes nothing and returns -KEEL_EPERM; Keel logs it.
@@ -90,7 +92,8 @@ struct keel_physdev_pci_config {
  * Errors: -KEEL_EFAULT; -KEEL_EINVAL (a GSI no IOAPIC has, or one past
  * the 192 Keel has vectors for; unknown flags; pad not zero);
  * -KEEL_EPERM (not the hardware domain; a GSI of a device Keel keeps:
- * the PIT, the cascade, the RTC, the FPU error line, its console UART);
+ * GSI 0, the 8259's ExtINT input; the PIT, the cascade, the RTC, the
+ * FPU error line, its console UART);
  * -KEEL_EBUSY (the GSI is bound already); -KEEL_ENOSPC (no free port).
  */
 #define KEEL_GSI_LEVEL      (1u << 0)	/* level-triggered (else edge) */

@@ -72,6 +72,11 @@ void ioapic_init(const struct acpi_cpus *madt)
 
 		io->regs = ioremap(madt->ioapics[i].address, PAGE_SIZE);
 		io->gsi_base = madt->ioapics[i].gsi_base;
+		if (!io->regs || io->gsi_base >= GSI_MAX) {
+			printk(LOG_WARNING "IOAPIC %u at %#x: not used\n",
+			       madt->ioapics[i].id, madt->ioapics[i].address);
+			continue;
+		}
 		io->nr_pins = ((ioapic_read(io, IOAPIC_VERSION) >> 16) & 0xff) + 1;
 		for (uint32_t pin = 0; pin < io->nr_pins; pin++)
 			ioapic_write(io, IOAPIC_REDIR(pin), REDIR_MASKED);
@@ -82,14 +87,11 @@ void ioapic_init(const struct acpi_cpus *madt)
 	}
 }
 
-unsigned int arch_gsi_count(void)
+bool arch_gsi_exists(uint32_t gsi)
 {
-	uint32_t count = 0;
+	uint32_t pin;
 
-	for (unsigned int i = 0; i < nr_ioapics; i++)
-		if (ioapics[i].gsi_base + ioapics[i].nr_pins > count)
-			count = ioapics[i].gsi_base + ioapics[i].nr_pins;
-	return count < GSI_MAX ? count : GSI_MAX;
+	return gsi < GSI_MAX && ioapic_of(gsi, &pin);
 }
 
 bool arch_gsi_is_keels(uint32_t gsi)

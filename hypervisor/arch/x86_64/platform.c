@@ -4,6 +4,7 @@
  */
 #include <acpi.h>
 #include <arch.h>
+#include <iomem.h>
 #include <mm.h>
 #include <panic.h>
 #include <printk.h>
@@ -44,4 +45,24 @@ void arch_platform_init(const struct boot_info *bi)
 	}
 	apic_bsp_init(platform_cpus.lapic_address);
 	ioapic_init(&platform_cpus);
+	/* Where the firmware puts Keel's devices, beyond the architectural
+	 * windows iomem.c knows, and the ECAM windows: none of them the
+	 * hardware domain's to map or to cover with a BAR. */
+	iomem_reserve_for_keel(platform_cpus.lapic_address,
+			       platform_cpus.lapic_address + PAGE_SIZE);
+	for (unsigned int i = 0; i < platform_cpus.nr_ioapics &&
+	     i < ACPI_MAX_IOAPICS; i++)
+		iomem_reserve_for_keel(platform_cpus.ioapics[i].address,
+				       platform_cpus.ioapics[i].address +
+				       PAGE_SIZE);
+	for (unsigned int i = 0; i < platform_cpus.nr_mcfg; i++) {
+		uint64_t base = platform_cpus.mcfg[i].base;
+		uint64_t size = platform_cpus.mcfg[i].size;
+
+		printk("PCI: ECAM at %#llx, %llu MiB: not the hardware "
+		       "domain's to map\n", (unsigned long long)base,
+		       (unsigned long long)(size >> 20));
+		iomem_reserve_for_keel(base, base + size < base ? UINT64_MAX :
+						      base + size);
+	}
 }

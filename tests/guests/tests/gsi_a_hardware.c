@@ -10,8 +10,8 @@
  *    the line that is still up interrupts again; once the UART lowers it,
  *    an EOI brings nothing;
  *  - closing the port unbinds the GSI, and it can be bound again;
- *  - refused: Keel's own lines (the PIT on GSI 2, the RTC, the FPU,
- *    COM1, which is Keel's console), GSIs the IOAPIC does not have,
+ *  - refused: Keel's own lines (ExtINT on GSI 0, the PIT on GSI 2, the
+ *    RTC, the FPU, COM1, which is Keel's console), GSIs the IOAPIC does not have,
  *    unknown flags and padding, a GSI bound twice, an EOI of a GSI not
  *    bound, a send on the port, bad pointers;
  *  - a GSI left bound when the domain ends is unbound with it.
@@ -150,10 +150,10 @@ static void level(void)
 
 static void refusals(void)
 {
-	/* The PIT (IRQ 0 on GSI 2 on this machine), the RTC, the FPU, COM1
-	 * (Keel's console). */
-	static const uint32_t keels[] = { 2, 8, 13, 4 };
-	for (unsigned int i = 0; i < 4; i++)
+	/* The 8259's ExtINT input, the PIT (IRQ 0 on GSI 2 on this
+	 * machine), the RTC, the FPU, COM1 (Keel's console). */
+	static const uint32_t keels[] = { 0, 2, 8, 13, 4 };
+	for (unsigned int i = 0; i < 5; i++)
 		CHECK_EQ(bind(keels[i], KEEL_GSI_FIRMWARE, NULL), -KEEL_EPERM);
 	/* QEMU's IOAPIC has 24 inputs. */
 	CHECK_EQ(bind(24, 0, NULL), -KEEL_EINVAL);
