@@ -1,8 +1,9 @@
 #!/bin/sh
 # /init of the dom0-pci scenario: Linux as the hardware domain finds the
-# host's PCI devices through Keel and drives one with its own driver: a
-# PCI 16550 UART (QEMU's pci-serial), by 8250_pci, whose INTx is a GSI
-# that Keel turns into an event. Each command's output is framed by
+# host's PCI devices through Keel and drives them with their own drivers:
+# a PCI 16550 UART (QEMU's pci-serial), by 8250_pci, and a virtio-net
+# NIC on QEMU's user network (restricted: nothing leaves QEMU), whose
+# INTx lines are GSIs that Keel turns into events. Each command's output is framed by
 #   KEEL-DOM0: $ COMMAND
 #   KEEL-DOM0: exit STATUS
 # for tests/linux/run.py.
@@ -45,5 +46,11 @@ run sh -c "i=0; while [ \$i -lt 64 ]; do
 	echo \"keel-pci-serial line \$i of 64 ....................................\"
 	i=\$((i + 1)); done > $tty; echo written"
 run sh -c 'grep -E "keel-gsi|fasteoi" /proc/interrupts'
+# The NIC: QEMU's user network answers pings to its gateway itself.
+run ip link set lo up
+run ip link set eth0 up
+run ip addr add 10.0.2.15/24 dev eth0
+run ping -c 3 -W 10 10.0.2.2
+run sh -c 'grep -c virtio /proc/interrupts'
 echo "KEEL-DOM0: done"
 poweroff -f

@@ -1113,7 +1113,9 @@ def _(ctx, problems):
     INTx is bound as a GSI (level-triggered, as QEMU's MADT says), and 64
     lines written to its tty, far more than its FIFO holds, all reach
     the UART's output file, which takes its transmit interrupts through
-    Keel; /proc/interrupts counts them."""
+    Keel; /proc/interrupts counts them. The NIC, virtio-net on QEMU's
+    restricted user network, pings the network's gateway three times,
+    by DMA on dom0's identity-mapped memory and INTx."""
     kdir = kernel(ctx, problems)
     if not kdir:
         return
@@ -1122,7 +1124,9 @@ def _(ctx, problems):
         out = os.path.join(tmp, "uart.out")
         r = boot_dom0(ctx, kdir, initrd, extra_args=[
             "-chardev", f"file,id=pciuart,path={out}",
-            "-device", "pci-serial,chardev=pciuart"])
+            "-device", "pci-serial,chardev=pciuart",
+            "-netdev", "user,id=net0,restrict=on",
+            "-device", "virtio-net-pci,netdev=net0"])
         text = open(out, errors="replace").read() if os.path.exists(out) \
             else ""
     if not any(l == "(d0) KEEL-DOM0: done" for l in r.lines):
@@ -1130,7 +1134,8 @@ def _(ctx, problems):
     ran = {cmd: (out, status) for cmd, out, status in dom0_commands(r.lines)}
     devices = ran.get("pci_list", ([], None))[0]
     want = {"0x8086:0x1237": "host bridge", "0x8086:0x7000": "ISA bridge",
-            "0x1234:0x1111": "VGA", "0x1b36:0x0002": "PCI UART"}
+            "0x1234:0x1111": "VGA", "0x1b36:0x0002": "PCI UART",
+            "0x1af4:0x1000": "virtio-net NIC"}
     for ids, what in want.items():
         if not any(f" {ids} " in l for l in devices):
             problems.append(f"no {what} ({ids}) in sysfs: {devices}")
@@ -1155,6 +1160,12 @@ def _(ctx, problems):
     if total < 10:
         problems.append(f"/proc/interrupts: {counts} (expected the "
                         "UART's transmit interrupts)")
+    ping = ran.get("ping -c 3 -W 10 10.0.2.2", ([], None))
+    if ping[1] != 0 or not any(re.search(r"3 packets transmitted, 3 "
+                                         r"(packets )?received", l)
+                               for l in ping[0]):
+        problems.append(f"ping over the virtio-net NIC: exit {ping[1]}, "
+                        f"{ping[0][-3:]}")
     if r.status != keeltest.SUCCESS:
         problems.append(f"Keel ended with {r.status}")
 
@@ -1252,6 +1263,15 @@ def _(ctx, problems):
                         f"{fsck.stdout[-300:]}")
     if not any(l == "(d0) KEEL-DOM0: all gone" for l in r.lines):
         problems.append("the guests were not all gone")
+    listed = by_cmd.get("pvctl --json list", ([], None))
+    try:
+        doms = sorted((d["domid"], d["name"])
+                      for d in json.loads("\n".join(listed[0])))
+    except (ValueError, KeyError, TypeError):
+        doms = listed
+    if doms != [(0, "dom0"), (1, "linux-guest"), (2, "spinner"),
+                (3, "third")]:
+        problems.append(f"--json list: {doms}")
     if r.frame_count and r.frame_count[0] != r.frame_count[1]:
         problems.append(f"frames: {r.frame_count[0]} free at the end, "
                         f"{r.frame_count[1]} before")
