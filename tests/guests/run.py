@@ -23,6 +23,7 @@ with these keys (all optional):
     host_mem=MB   the machine's memory for the boot (default 256)
     timeout=S     seconds for the boot
     device=NAME   add QEMU device NAME (-device NAME) to the boot's machine
+    machine=NAME  boot QEMU's machine NAME (-machine NAME, e.g. q35)
     icount=1      run the boot under -icount shift=0: virtual time follows
                   executed instructions, so timing checks do not depend on
                   the host's load
@@ -200,6 +201,8 @@ def run_boot(boot):
     for t in boot:
         if "device" in t:
             extra += ["-device", t["device"]]
+        if "machine" in t:
+            extra += ["-machine", t["machine"]]
     with tempfile.TemporaryDirectory(prefix="keel-guests-") as workdir:
         modules = []
         for t in boot:

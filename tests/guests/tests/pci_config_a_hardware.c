@@ -13,6 +13,7 @@
  *    windows or over RAM, and allowed again where it was;
  *  - the RNG's I/O BAR may not decode Keel's serial port, nor may its
  *    MSI-X be enabled;
+ *  - the host bridge's own registers (PAM) may not be written;
  *  - Keel logs each refusal with its reason;
  *  - malformed accesses get -EINVAL, a bad pointer -EFAULT, an unknown
  *    command -ENOSYS.
@@ -160,6 +161,19 @@ static void rng(void)
 	printf("MSI-X at %#x may not be enabled\n", msix);
 }
 
+/* The host bridge's own registers: the i440FX's PAM (0x59-0x5f) shadows
+ * the BIOS in the low megabyte Keel keeps. */
+static void host_bridge(void)
+{
+	uint32_t pam = rd(0, 0x59, 1);
+
+	CHECK_EQ(wr(0, 0x59, 1, pam ^ 0x30), -KEEL_EPERM);
+	CHECK_EQ(wr(0, 0x58, 4, 0), -KEEL_EPERM);
+	CHECK_EQ(rd(0, 0x59, 1), pam);
+	CHECK_EQ(wr(0, 0x04, 2, rd(0, 0x04, 2)), 0);	/* its header: fine */
+	printf("the host bridge's registers past its header are refused\n");
+}
+
 static void bad_arguments(void)
 {
 	struct keel_physdev_pci_config c = { .size = 4 };
@@ -209,5 +223,6 @@ void test_main(void)
 	reads();
 	vga_bar();
 	rng();
+	host_bridge();
 	bad_arguments();
 }
