@@ -48,6 +48,22 @@ static int build(void *buf, size_t size, const struct boot_fdt_info *in)
 	TRY(fdt_begin_node(buf, "memory"));
 	TRY(fdt_property_u64(buf, "nr-pages", in->nr_pages));
 	TRY(fdt_property_u64(buf, "pfn-base", in->pfn_base));
+	/* Pairs of big-endian u64 (start, size), for a kernel to keep out
+	 * of its memory map's holes. */
+	if (in->pfn_base && in->nr_other_ram) {
+		void *val = NULL;
+		int len = (int)(in->nr_other_ram * 2 * sizeof(fdt64_t));
+
+		TRY(fdt_property_placeholder(buf, "other-ram", len, &val));
+		for (unsigned int i = 0; !err && i < in->nr_other_ram; i++) {
+			const struct range *r = &in->other_ram[i];
+			fdt64_t pair[2] = { cpu_to_fdt64(r->start),
+					    cpu_to_fdt64(r->end - r->start) };
+
+			memcpy((uint8_t *)val + i * sizeof(pair), pair,
+			       sizeof(pair));
+		}
+	}
 	TRY(fdt_property_u64(buf, "mapped-pages", in->mapped_pages));
 	TRY(fdt_property_u64(buf, "virt-base", in->virt_base));
 	TRY(fdt_property_u64(buf, "p2m-vaddr", in->p2m_vaddr));

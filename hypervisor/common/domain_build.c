@@ -55,6 +55,14 @@
 static uint64_t opt_dom0_mem;
 OPTION_SIZE("dom0_mem", opt_dom0_mem);
 
+/* The machine's RAM that is not the identity-mapped hardware domain's,
+ * for its boot FDT: built once, when that domain is (2 KiB, too big for
+ * the stack). */
+static struct range_list hardware_other_ram;
+/* At most this many of them, so that the boot FDT keeps its size; a
+ * firmware map with more RAM ranges than this is not one we know. */
+#define OTHER_RAM_MAX 32
+
 uint64_t frames_free_before_domains;
 
 struct module_options {
@@ -364,6 +372,10 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 			rc = -ENOMEM;
 		}
 		pfn_base = run >> PAGE_SHIFT;
+		/* The rest of the machine's RAM, for its memory map: Keel's
+		 * and other domains', never to hold a BAR. */
+		iomem_ram_except(&hardware_other_ram, run,
+				 run + (nr_pages << PAGE_SHIFT));
 	}
 	spin_lock(&memory_lock);
 	for (uint64_t n = 0; p2m && !rc && n < nr_pages; n++) {
@@ -408,6 +420,9 @@ int domain_build(const struct domain_image *image, bool first_kernel,
 		.cmdline = guest_cmdline,
 		.nr_pages = nr_pages,
 		.pfn_base = pfn_base,
+		.other_ram = pfn_base ? hardware_other_ram.r : NULL,
+		.nr_other_ram = pfn_base ? MIN(hardware_other_ram.count,
+					       OTHER_RAM_MAX) : 0,
 		.mapped_pages = mapped_pages,
 		.max_pages = d->max_pages,
 		.virt_base = base,

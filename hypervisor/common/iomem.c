@@ -44,6 +44,13 @@ void iomem_init(const struct boot_info *bi)
 	}
 }
 
+void iomem_ram_except(struct range_list *out, uint64_t start, uint64_t end)
+{
+	*out = iomem_ram;
+	if (range_list_remove(out, start, end))
+		range_list_init(out);	/* too many pieces: say nothing */
+}
+
 void iomem_set_hardware_domain(uint16_t domid)
 {
 	iomem_hardware_domid = domid;

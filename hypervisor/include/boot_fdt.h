@@ -3,6 +3,7 @@
 #ifndef KEEL_BOOT_FDT_H
 #define KEEL_BOOT_FDT_H
 
+#include <range.h>
 #include <types.h>
 
 struct boot_fdt_info {
@@ -13,6 +14,10 @@ struct boot_fdt_info {
 	const char *cmdline;
 	uint64_t nr_pages;
 	uint64_t pfn_base;		/* pseudo-physical frame of page 0 */
+	/* With pfn_base: the machine's RAM that is not the domain's, as
+	 * [start, end) byte ranges ("other-ram"); NULL for none. */
+	const struct range *other_ram;
+	unsigned int nr_other_ram;
 	uint64_t mapped_pages;		/* at virt_base: all, or the bootstrap */
 	uint64_t max_pages;		/* memory_op limit */
 	uint64_t m2p_vaddr;		/* the read-only M2P window */

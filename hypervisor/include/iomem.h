@@ -11,6 +11,7 @@
 #define KEEL_IOMEM_H
 
 #include <multiboot2.h>
+#include <range.h>
 #include <types.h>
 
 /* Keel's own device windows, fixed by the architecture: the local APIC
@@ -30,6 +31,8 @@ void iomem_init(const struct boot_info *bi);
  * writes would bypass the configuration-space filter). -ENOSPC when
  * the list is full, in which case nothing is device memory. */
 int iomem_reserve_for_keel(uint64_t start, uint64_t end);
+/* What the boot memory map calls RAM, less [start, end), into @out. */
+void iomem_ram_except(struct range_list *out, uint64_t start, uint64_t end);
 /* The hardware domain, once built; there is never another. */
 void iomem_set_hardware_domain(uint16_t domid);
 

@@ -36,6 +36,8 @@ pci_tty() {
 }
 
 run pci_list
+# Keel's RAM and other domains' are reserved holes in dom0's memory map.
+run sh -c 'grep -i reserved /proc/iomem'
 run sh -c 'dmesg | grep -E "keel: PCI|INT[A-D]: GSI|ttyS.*16550"'
 tty=$(pci_tty)
 echo "KEEL-DOM0: PCI UART $tty"

@@ -1139,7 +1139,11 @@ def _(ctx, problems):
     for ids, what in want.items():
         if not any(f" {ids} " in l for l in devices):
             problems.append(f"no {what} ({ids}) in sysfs: {devices}")
-    uart = [l for l in devices if " 0x1b36:0x0002 " in l]
+    reserved = ran.get("sh -c grep -i reserved /proc/iomem", ([], None))[0]
+    if not any(re.match(r"^0*100000-[0-9a-f]+ : Reserved$", l)
+               for l in reserved):
+        problems.append("the RAM above 1 MiB that is not dom0's is not "
+                        f"reserved in /proc/iomem: {reserved}")
     dmesg = ran.get('sh -c dmesg | grep -E "keel: PCI|INT[A-D]: GSI|'
                     'ttyS.*16550"', ([], None))[0]
     gsi = [re.search(r"INTA: GSI (\d+), irq (\d+)", l) for l in dmesg]

@@ -267,14 +267,28 @@ START_TEST(identity_initrd_tree)
 	struct boot_fdt_info in = sample;
 	int rc;
 
+	static const struct range other[] = {
+		{ 0, 0x9fc00 }, { 0x100000, 0xf600000 },
+		{ 0x1f600000, 0x1ffe0000 },
+	};
 	in.privileged = true;
 	in.pfn_base = 0xf600;
 	in.initrd_vaddr = in.kernel_end;
 	in.initrd_size = 0x123457;
+	in.other_ram = other;
+	in.nr_other_ram = 3;
 	void *fdt = build(&in, BUF_SIZE, &rc);
 	check_tree(fdt, rc, &in);
 	expect_u64(fdt, "/chosen", "linux,initrd-start",
 		   0xf600000ULL + 0x345000);
+	int len;
+	const fdt64_t *p = fdt_getprop(fdt, fdt_path_offset(fdt,
+				       "/keel/memory"), "other-ram", &len);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(len, 3 * 16);
+	ck_assert_uint_eq(fdt64_to_cpu(p[2]), 0x100000);
+	ck_assert_uint_eq(fdt64_to_cpu(p[3]), 0xf500000);
+	ck_assert_uint_eq(fdt64_to_cpu(p[5]), 0x9e0000);
 	free(fdt);
 }
 END_TEST

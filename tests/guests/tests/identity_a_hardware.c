@@ -6,6 +6,9 @@
  *  - /keel/memory/pfn-base is set, 2 MiB aligned; page n is frame
  *    pfn-base + n in the P2M, and the M2P says pfn-base + n back; the
  *    pages mapped at boot do not cross a 1 GiB boundary;
+ *  - /keel/memory/other-ram lists the machine's RAM that is not the
+ *    domain's (for its memory map): none of it overlaps the run, and the
+ *    first megabyte's RAM, which Keel keeps, is in it;
  *  - so a device can DMA to the guest's pseudo-physical addresses as
  *    they are: QEMU's "edu" device copies 1 KiB of a page of the guest's
  *    into its buffer and back into another page, by bus mastering, and
@@ -13,6 +16,7 @@
  * identity_b_control, a control domain with the same flag that is not
  * the hardware domain, keeps an ordinary P2M.
  */
+#include <libfdt.h>
 #include "keeltest.h"
 #include <keel/physdev.h>
 
@@ -145,8 +149,32 @@ static void dma(void)
 	CHECK_EQ(config_write(devfn, 0x04, 2, 0), 0);
 }
 
+static void other_ram(void)
+{
+	int len = 0;
+	int node = fdt_path_offset(rt_boot.fdt, "/keel/memory");
+	const fdt64_t *p = fdt_getprop(rt_boot.fdt, node, "other-ram", &len);
+	uint64_t own_start = rt_boot.pfn_base << 12;
+	uint64_t own_end = own_start + (rt_boot.nr_pages << 12);
+	bool low = false;
+
+	CHECK(p && len > 0 && len % 16 == 0, "other-ram: %d bytes", len);
+	for (int i = 0; p && i < len / 16; i++) {
+		uint64_t start = fdt64_to_cpu(p[2 * i]);
+		uint64_t end = start + fdt64_to_cpu(p[2 * i + 1]);
+
+		CHECK(end <= own_start || start >= own_end,
+		      "other-ram [%#llx, %#llx) overlaps the domain's",
+		      (unsigned long long)start, (unsigned long long)end);
+		low |= start <= 0x1000 && end > 0x1000;
+	}
+	CHECK(low, "the low megabyte's RAM is not in other-ram");
+	printf("other-ram: %d ranges, none of them the domain's\n", len / 16);
+}
+
 void test_main(void)
 {
 	layout();
+	other_ram();
 	dma();
 }

@@ -2,8 +2,9 @@
 /*
  * A control domain whose kernel asks for identity-mapped memory but that
  * is not the hardware domain (identity_a_hardware is): it gets an
- * ordinary P2M, pfn-base 0, page n at guest frame n.
+ * ordinary P2M, pfn-base 0, page n at guest frame n, and no other-ram.
  */
+#include <libfdt.h>
 #include "keeltest.h"
 
 RT_KEEL_NOTE(KEEL_ELFNOTE_F_IDENTITY);
@@ -22,5 +23,8 @@ void test_main(void)
 			      (unsigned long long)rt_boot.m2p[p2m[n]]);
 			break;
 		}
-	printf("pfn-base 0: an ordinary P2M\n");
+	CHECK(fdt_getprop(rt_boot.fdt, fdt_path_offset(rt_boot.fdt,
+						      "/keel/memory"),
+			  "other-ram", NULL) == NULL, "other-ram is there");
+	printf("pfn-base 0: an ordinary P2M, no other-ram\n");
 }
