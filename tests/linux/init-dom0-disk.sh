@@ -16,20 +16,8 @@ mount -t tmpfs tmpfs /run
 echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd
 echo 'root:x:0:' > /etc/group
 
-run() {
-	echo "KEEL-DOM0: \$ $*"
-	"$@" 2>&1
-	echo "KEEL-DOM0: exit $?"
-}
+. /etc/dom0-lib.sh	# run, wait_gone
 
-# Wait (at most 30 s) until domain $1 is gone.
-wait_gone() {
-	for i in $(seq 1 300); do
-		pvctl domid "$1" >/dev/null 2>&1 || return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 run sh -c 'dmesg | grep -E "virtio_blk.*vda|INTA: GSI"'
 run mount -t ext4 /dev/vda /mnt

@@ -11,11 +11,7 @@ mount -t devtmpfs dev /dev
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 
-run() {
-	echo "KEEL-DOM0: \$ $*"
-	"$@" 2>&1
-	echo "KEEL-DOM0: exit $?"
-}
+. /etc/dom0-lib.sh	# run, wait_gone
 
 # vendor:device class, for every function.
 pci_list() {

@@ -13,11 +13,7 @@ echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> /etc/passwd
 echo 'root:x:0:' > /etc/group
 echo 'nogroup:x:65534:' >> /etc/group
 
-run() {
-	echo "KEEL-DOM0: \$ $*"
-	"$@" 2>&1
-	echo "KEEL-DOM0: exit $?"
-}
+. /etc/dom0-lib.sh	# run, wait_gone
 
 # Wait (at most $3 s, default 30) until file $1 has a line matching $2.
 wait_line() {
@@ -37,14 +33,6 @@ wait_dmesg() {
 	return 1
 }
 
-# Wait (at most 30 s) until domain $1 is gone.
-wait_gone() {
-	for i in $(seq 1 300); do
-		pvctl domid "$1" >/dev/null 2>&1 || return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 cd /etc/keel
 cat > keeper.cfg <<CFG

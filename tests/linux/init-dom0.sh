@@ -15,20 +15,8 @@ echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> /etc/passwd
 echo 'root:x:0:' > /etc/group
 echo 'nogroup:x:65534:' >> /etc/group
 
-run() {
-	echo "KEEL-DOM0: \$ $*"
-	"$@" 2>&1
-	echo "KEEL-DOM0: exit $?"
-}
+. /etc/dom0-lib.sh	# run, wait_gone
 
-# Wait (at most ${2:-20} s) until domain $1 is gone.
-wait_gone() {
-	for i in $(seq 1 $((${2:-20} * 10))); do
-		pvctl domid "$1" >/dev/null 2>&1 || return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 cd /etc/keel
 cat > spinner.cfg <<CFG

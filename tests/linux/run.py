@@ -254,6 +254,15 @@ def pv_boot(ctx, problems, vcpus):
     ctx["last_lines"] = r.lines
     size = os.path.getsize(initrd)
     d0 = r"^\(d0\) (\[ *\d+\.\d+\] )?"
+    # The first domain is the hardware domain: its memory is where Keel
+    # found a run of frames, identity-mapped, and it says so.
+    run = next((re.match(r"^Domain 0 \(linux\): memory identity-mapped, "
+                         r"frames (0x[0-9a-f]+)-(0x[0-9a-f]+)$", l)
+                for l in r.lines if "identity-mapped" in l), None)
+    if not run:
+        problems.append("Keel did not identity-map the hardware domain")
+    first = int(run.group(1), 16) << 12 if run else 0
+    last = ((int(run.group(2), 16) + 1) << 12) - 1 if run else 0
     plural = "" if vcpus == 1 else "s"
     online = "0" if vcpus == 1 else f"0-{vcpus - 1}"
     wants = [
@@ -261,13 +270,13 @@ def pv_boot(ctx, problems, vcpus):
         r"pages, ABI " + abi_version_pattern() + r", control domain$",
         d0 + r"keel: page tables taken over; starting Linux$",
         d0 + r"Command line: earlyprintk=keel console=hvc0 keel_selftest$",
-        d0 + r"Keel: \[mem 0x0000000000000000-0x0000000007ffffff\] usable$",
+        d0 + rf"Keel: \[mem {first:#018x}-{last:#018x}\] usable$",
         d0 + r"RAMDISK: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\]$",
         d0 + r"Booting paravirtualized kernel on Keel$",
         d0 + r"keel-selftest: kernel #PF fixed up: yes \(-14\)$",
         d0 + r"keel-selftest: kernel #UD fixed up: yes$",
         d0 + r"keel-selftest: PASS$",
-        d0 + r"Memory: \d+K/130684K available",
+        d0 + r"Memory: \d+K/131072K available",
         d0 + r"tsc: Detected \d+\.\d+ MHz processor$",
         d0 + r"Calibrating delay loop \(skipped\)",
         d0 + r"printk: console \[hvc0\] enabled$",
@@ -1022,7 +1031,8 @@ def dom0_initramfs(ctx, init, kdir=None, more=()):
                    capture_output=True)
     pvctl = os.path.join(ctx["build"], "dom0-tools", "dom0", "pvctl")
     guests = os.path.join(ctx["build"], "guests")
-    extras = [f"{pvctl}:bin/pvctl"] + [
+    extras = [f"{pvctl}:bin/pvctl",
+              f"{os.path.join(HERE, 'dom0-lib.sh')}:etc/dom0-lib.sh"] + [
         f"{os.path.join(guests, g)}.elf:etc/keel/{g}.elf"
         for g in ("soak_child", "shutdown_request_child")]
     if kdir:
