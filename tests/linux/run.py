@@ -602,8 +602,10 @@ def _(ctx, problems):
              "pvctl list showing the demo guest"),
             (b"pvctl console demo\r", re.escape(f"{word}-demo").encode(), 30,
              "the console again, with the recent output"),
-            (b"poweroff -f\r", rb"Domain 1 \(demo\) exited: poweroff",
-             60, "the demo guest's end, from inside"),
+            # Its shutdown comes first; its end (once the monitor has
+            # destroyed it) and dom0's prompt may come in either order.
+            (b"poweroff -f\r", rb"Domain 1 \(demo\) shut down: poweroff",
+             60, "the demo guest's shutdown, from inside"),
             (None, rb"\(d0\) [^\n]*keel-dom0[^\n]*# ", 30,
              "pvctl console returning to dom0's shell"),
             (b"poweroff -f\r", rb"Domain 0 \(linux\) exited: poweroff",
@@ -612,6 +614,8 @@ def _(ctx, problems):
         con.run_steps(steps, problems)
         lines = con.finish(timeout=30 if not problems else 1)
         ctx["last_lines"] = lines
+        if not any(l == "Domain 1 (demo) exited: poweroff" for l in lines):
+            problems.append("the demo guest never ended")
         if not problems and con.proc.returncode != 1:
             problems.append(f"QEMU ended with {con.proc.returncode}, not "
                             "Keel's test success")
@@ -740,6 +744,8 @@ def _(ctx, problems):
         con.run_steps(steps, problems)
         lines = con.finish(timeout=30 if not problems else 1)
         ctx["last_lines"] = lines
+        if not any(l == "Domain 1 (demo) exited: poweroff" for l in lines):
+            problems.append("the demo guest never ended")
     if not any(l.startswith("(d0) KEEL-TWO: survivor up on 2 CPUs")
                for l in lines):
         problems.append("the control domain's userspace never came up")
