@@ -268,6 +268,9 @@ static void domain_release_resources(struct domain *d)
 
 void domain_destroy(struct domain *d)
 {
+	/* Dead before its ports go: nothing may bind to a domain that is
+	 * being freed, even one no lookup can find yet. */
+	__atomic_store_n(&d->state, DOMAIN_DEAD, __ATOMIC_SEQ_CST);
 	domain_release_resources(d);
 	xfree(d);
 }
