@@ -14,7 +14,8 @@
  *  - the RNG's I/O BAR may not decode Keel's serial port, nor may its
  *    MSI-X be enabled;
  *  - the host bridge's own registers (PAM) may not be written;
- *  - Keel logs each refusal with its reason;
+ *  - Keel logs each refusal with its reason, but a flood of them only
+ *    at its rate limit;
  *  - malformed accesses get -EINVAL, a bad pointer -EFAULT, an unknown
  *    command -ENOSYS.
  * pci_config_b_control, a control domain that is not the hardware
@@ -174,6 +175,37 @@ static void host_bridge(void)
 	printf("the host bridge's registers past its header are refused\n");
 }
 
+/* Occurrences of @needle in Keel's log. */
+static unsigned int log_count(const char *needle)
+{
+	static char log[65536];
+	size_t n = rt_log_read_all(log, sizeof(log));
+	size_t len = strlen(needle);
+	unsigned int count = 0;
+
+	for (size_t i = 0; i + len <= n; i++)
+		if (!memcmp(log + i, needle, len))
+			count++;
+	return count;
+}
+
+/* A domain that keeps making refused writes cannot flood Keel's log:
+ * 500 of them log a burst's worth (20) and the rate (10 a second) for
+ * the time they take. */
+static void refusal_flood(void)
+{
+	unsigned int before = log_count("refused: a host bridge");
+	uint64_t start = rt_now_ns();
+
+	for (int i = 0; i < 500; i++)
+		CHECK_EQ(wr(0, 0x59, 1, 0), -KEEL_EPERM);
+	uint64_t secs = (rt_now_ns() - start) / 1000000000ull + 1;
+	unsigned int logged = log_count("refused: a host bridge") - before;
+	CHECK(logged <= 20 + 10 * secs, "%u refusals logged in %llu s",
+	      logged, (unsigned long long)secs);
+	printf("500 refused writes, %u of them logged\n", logged);
+}
+
 static void bad_arguments(void)
 {
 	struct keel_physdev_pci_config c = { .size = 4 };
@@ -224,5 +256,6 @@ void test_main(void)
 	vga_bar();
 	rng();
 	host_bridge();
+	refusal_flood();
 	bad_arguments();
 }
