@@ -947,6 +947,20 @@ out:
 	return status;
 }
 
+/* Whether domain @domid has shut down or is gone already. */
+static bool domain_has_ended(uint16_t domid)
+{
+	struct keel_domctl_getinfo info;
+	struct keelctl *h;
+
+	if (keelctl_open(&h))
+		return false;
+	int rc = keelctl_domain_info(h, domid, &info);
+	keelctl_close(h);
+	return rc == -ESRCH || rc == -EBUSY ||
+	       (!rc && (info.flags & KEEL_DOMINFO_shutdown));
+}
+
 /* Attach to the console of the domain called @name (from cmd_console,
  * and create -c). */
 static int attach_console(const char *verb, uint16_t domid, const char *name)
@@ -954,6 +968,12 @@ static int attach_console(const char *verb, uint16_t domid, const char *name)
 	bool detached;
 	int rc = console_client_attach(name, &detached);
 
+	/* A guest that ended before create -c could attach (it powered off
+	 * at once, or the machine is slow) has no console server left: as
+	 * xl's console would, return with it, its output in its log. */
+	if (rc == -ENOENT && !strcmp(verb, "create") &&
+	    domain_has_ended(domid))
+		return 0;
 	if (rc == -ENOENT)
 		return error_exit(1, "%s: domain %u (%s) has no console server: "
 				  "pvctl did not create it, or its monitor "
