@@ -14,7 +14,8 @@
 #include <range.h>
 
 static struct range_list iomem_ram;
-/* Keel's windows the firmware tables name, beyond the fixed ones. */
+/* Keel's device windows, in bytes: the architecture's fixed ones, and
+ * those the firmware tables name (iomem_reserve_for_keel()). */
 static struct range_list iomem_keel_windows;
 static uint16_t iomem_hardware_domid = 0xffff;	/* none yet */
 /* The map had more RAM regions than the list holds: RAM is not known,
@@ -25,6 +26,12 @@ void iomem_init(const struct boot_info *bi)
 {
 	range_list_init(&iomem_ram);
 	range_list_init(&iomem_keel_windows);
+	range_list_add(&iomem_keel_windows, IOMEM_IOAPIC_FIRST << PAGE_SHIFT,
+		       (IOMEM_IOAPIC_LAST + 1) << PAGE_SHIFT);
+	range_list_add(&iomem_keel_windows, IOMEM_HPET_FIRST << PAGE_SHIFT,
+		       (IOMEM_HPET_LAST + 1) << PAGE_SHIFT);
+	range_list_add(&iomem_keel_windows, IOMEM_LAPIC_FIRST << PAGE_SHIFT,
+		       (IOMEM_LAPIC_LAST + 1) << PAGE_SHIFT);
 	for (unsigned int i = 0; i < bi->nr_mmap; i++) {
 		const struct boot_mmap_entry *m = &bi->mmap[i];
 
@@ -56,22 +63,6 @@ void iomem_set_hardware_domain(uint16_t domid)
 	iomem_hardware_domid = domid;
 }
 
-/* Keel's device windows, in frames: [start, end). */
-static const struct range iomem_keels[] = {
-	{ IOMEM_IOAPIC_FIRST, IOMEM_IOAPIC_LAST + 1 },
-	{ IOMEM_HPET_FIRST, IOMEM_HPET_LAST + 1 },
-	{ IOMEM_LAPIC_FIRST, IOMEM_LAPIC_LAST + 1 },
-};
-
-/* Whether some frame of [first, end) is in one of Keel's windows. */
-static bool iomem_frames_are_keels(uint64_t first, uint64_t end)
-{
-	for (unsigned int i = 0; i < ARRAY_SIZE(iomem_keels); i++)
-		if (first < iomem_keels[i].end && iomem_keels[i].start < end)
-			return true;
-	return false;
-}
-
 int iomem_reserve_for_keel(uint64_t start, uint64_t end)
 {
 	start = ALIGN_DOWN(start, PAGE_SIZE);
@@ -88,8 +79,7 @@ int iomem_reserve_for_keel(uint64_t start, uint64_t end)
 
 bool iomem_frame_is_keels(uint64_t mfn)
 {
-	return iomem_frames_are_keels(mfn, mfn + 1) ||
-	       range_list_contains(&iomem_keel_windows, mfn << PAGE_SHIFT);
+	return range_list_contains(&iomem_keel_windows, mfn << PAGE_SHIFT);
 }
 
 int iomem_frame_check(uint16_t domid, uint64_t mfn)
@@ -106,7 +96,6 @@ bool iomem_range_is_device(uint64_t start, uint64_t end)
 	if (iomem_ram_unknown || start >= end ||
 	    range_list_intersects(&iomem_ram, start, end))
 		return false;
-	return !iomem_frames_are_keels(start >> PAGE_SHIFT,
-				       ((end - 1) >> PAGE_SHIFT) + 1) &&
-	       !range_list_intersects(&iomem_keel_windows, start, end);
+	return !range_list_intersects(&iomem_keel_windows,
+				      ALIGN_DOWN(start, PAGE_SIZE), end);
 }
