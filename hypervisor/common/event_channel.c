@@ -11,6 +11,7 @@
 #include <event_bitmap.h>
 #include <event_channel.h>
 #include <gsi.h>
+#include <msi.h>
 #include <hypercall.h>
 #include <mm.h>
 #include <scheduler.h>
@@ -143,6 +144,9 @@ static void close_port_locked(struct domain *d, keel_port_t port)
 	case EVTCHN_GSI:
 		gsi_unbind(d, ch->u.gsi, port);
 		break;
+	case EVTCHN_MSI:
+		msi_unbind(d, ch->u.msi.slot, port);
+		break;
 	default:
 		break;
 	}
@@ -181,13 +185,18 @@ static long evtchn_close(struct domain *d, keel_port_t port)
 	}
 }
 
-void evtchn_close_gsi_port(struct domain *d, keel_port_t port, uint32_t gsi)
+void evtchn_close_device_port(struct domain *d, keel_port_t port,
+			      uint8_t state, uint32_t device)
 {
 	unsigned long flags = spin_lock_irqsave(&d->evtchn_lock);
 
-	if (port_valid(d, port) && d->evtchn[port].state == EVTCHN_GSI &&
-	    d->evtchn[port].u.gsi == gsi)
-		close_port_locked(d, port);
+	if (port_valid(d, port)) {
+		const struct evtchn *ch = &d->evtchn[port];
+
+		if (ch->state == state &&
+		    (state == EVTCHN_GSI ? ch->u.gsi : ch->u.msi.bdf) == device)
+			close_port_locked(d, port);
+	}
 	spin_unlock_irqrestore(&d->evtchn_lock, flags);
 }
 
@@ -307,6 +316,27 @@ long evtchn_bind_gsi(struct domain *d, uint32_t gsi, bool level,
 		if (rc) {
 			memset(ch, 0, sizeof(*ch));
 			port = rc;
+		}
+	}
+	spin_unlock_irqrestore(&d->evtchn_lock, flags);
+	return port;
+}
+
+long evtchn_bind_msi(struct domain *d, uint16_t bdf)
+{
+	unsigned long flags = spin_lock_irqsave(&d->evtchn_lock);
+	long port = alloc_port_locked(d);
+
+	if (port > 0) {
+		struct evtchn *ch = &d->evtchn[port];
+		long slot = msi_claim(d, bdf, (keel_port_t)port);
+		if (slot < 0) {
+			port = slot;
+		} else {
+			ch->state = EVTCHN_MSI;
+			ch->notify_vcpu = 0;
+			ch->u.msi.bdf = bdf;
+			ch->u.msi.slot = (uint16_t)slot;
 		}
 	}
 	spin_unlock_irqrestore(&d->evtchn_lock, flags);
@@ -457,6 +487,11 @@ static long op_status(struct domain *d, unsigned long arg)
 	case EVTCHN_GSI:
 		st.status = KEEL_EVTCHNSTAT_gsi;
 		st.u.gsi = ch->u.gsi;
+		break;
+	case EVTCHN_MSI:
+		st.status = KEEL_EVTCHNSTAT_msi;
+		st.u.msi.bus = (uint8_t)(ch->u.msi.bdf >> 8);
+		st.u.msi.devfn = (uint8_t)ch->u.msi.bdf;
 		break;
 	}
 	spin_unlock_irqrestore(&d->evtchn_lock, flags);

@@ -14,9 +14,14 @@
  *    only a write of the value already there passes (and one to a BAR
  *    that reads 0, as not implemented, is dropped). While it is not
  *    decoded, a driver sizes and places BARs freely, natively;
- *  - the enable bits of the MSI and MSI-X capabilities: an MSI is a
- *    memory write to an address the device was given, and Keel does not
- *    yet route them, so neither may be turned on;
+ *  - the MSI capability: an MSI is a memory write to the address, with
+ *    the data, the device was given, which pick a CPU and a vector: so
+ *    the address and data are Keel's (physdev_op bind_msi writes them),
+ *    and MSI may be turned on only once Keel has written them, with one
+ *    message (a device given several would use vectors that are not
+ *    the function's);
+ *  - the enable bit of the MSI-X capability: Keel does not route MSI-X
+ *    yet, so it may not be turned on;
  *  - a host bridge's registers past the standard header, which decide
  *    where RAM and the ECAM window are: none may be written.
  *
@@ -32,7 +37,11 @@
 #define PCI_BAR_IO        0x1u
 #define PCI_BAR_MEM_TYPE  0x6u	/* memory BAR type: 0 32-bit, 2 64-bit */
 #define PCI_BAR_MEM_64    0x4u
-#define PCI_MSI_ENABLE    (1u << 16)	/* in the capability's first dword */
+/* In the first dword of a capability, the ID is bits 7:0 and the
+ * control register bits 31:16. */
+#define PCI_MSI_ENABLE    ((uint32_t)PCI_MSI_CONTROL_ENABLE << 16)
+#define PCI_MSI_MME       ((uint32_t)PCI_MSI_CONTROL_MME << 16)
+#define PCI_MSI_64BIT     ((uint32_t)PCI_MSI_CONTROL_64BIT << 16)
 #define PCI_MSIX_ENABLE   (1u << 31)
 #define PCI_ROM_BAR_INDEX 6
 /* Enough for every capability that fits in 192 bytes: a loop in a
@@ -163,10 +172,8 @@ static int check_bars(const struct pci_config_ops *ops, uint16_t bdf,
 	return 0;
 }
 
-/* The enable bit a write to the 32-bit register at @dword must not set,
- * if that register starts an MSI or MSI-X capability; 0 otherwise. */
-static uint32_t msi_enable_bit(const struct pci_config_ops *ops, uint16_t bdf,
-			       unsigned int dword)
+unsigned int pci_config_find_capability(const struct pci_config_ops *ops,
+					uint16_t bdf, uint8_t id)
 {
 	if (!(ops->read(bdf, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
 		return 0;
@@ -174,13 +181,67 @@ static uint32_t msi_enable_bit(const struct pci_config_ops *ops, uint16_t bdf,
 	for (unsigned int n = 0; n < PCI_CAP_WALK_MAX && pos >= 0x40; n++) {
 		uint32_t head = ops->read(bdf, pos, 4);
 
-		if (pos == dword) {
-			if ((head & 0xff) == PCI_CAP_ID_MSI)
-				return PCI_MSI_ENABLE;
-			if ((head & 0xff) == PCI_CAP_ID_MSIX)
-				return PCI_MSIX_ENABLE;
-		}
+		if ((head & 0xff) == id)
+			return pos;
 		pos = (head >> 8) & 0xfc;
+	}
+	return 0;
+}
+
+void pci_msi_program(const struct pci_config_ops *ops, uint16_t bdf,
+		     unsigned int pos, uint64_t address, uint16_t data)
+{
+	uint16_t control = (uint16_t)ops->read(bdf, pos + PCI_MSI_CONTROL, 2);
+	bool is_64 = control & PCI_MSI_CONTROL_64BIT;
+
+	ops->write(bdf, pos + PCI_MSI_CONTROL, 2,
+		   control & ~(PCI_MSI_CONTROL_ENABLE | PCI_MSI_CONTROL_MME));
+	ops->write(bdf, pos + PCI_MSI_ADDRESS, 4, (uint32_t)address);
+	if (is_64)
+		ops->write(bdf, pos + PCI_MSI_ADDRESS + 4, 4,
+			   (uint32_t)(address >> 32));
+	ops->write(bdf, pos + (is_64 ? PCI_MSI_DATA_64 : PCI_MSI_DATA_32), 2,
+		   data);
+}
+
+void pci_msi_disable(const struct pci_config_ops *ops, uint16_t bdf,
+		     unsigned int pos)
+{
+	uint16_t control = (uint16_t)ops->read(bdf, pos + PCI_MSI_CONTROL, 2);
+
+	ops->write(bdf, pos + PCI_MSI_CONTROL, 2,
+		   control & ~PCI_MSI_CONTROL_ENABLE);
+}
+
+/* Whether a write leaving @new in the 32-bit register at @dword (@old
+ * before) may touch the MSI or MSI-X capability there: 0, or -EPERM with
+ * @why filled in. */
+static int check_msi(const struct pci_config_ops *ops, uint16_t bdf,
+		     unsigned int dword, uint32_t old, uint32_t new,
+		     struct pci_config_refusal *why)
+{
+	unsigned int msi = pci_config_find_capability(ops, bdf,
+						      PCI_CAP_ID_MSI);
+	const char *refusal = NULL;
+
+	if (msi && dword == msi) {
+		if ((new & PCI_MSI_ENABLE) && !ops->msi_bound(bdf))
+			refusal = "MSI enabled before bind_msi";
+		else if ((new & PCI_MSI_ENABLE) && (new & PCI_MSI_MME))
+			refusal = "MSI enabled with several messages";
+	} else if (msi && dword > msi && dword < msi + 16 && new != old) {
+		/* The message address (both halves if 64-bit) and data. */
+		bool is_64 = ops->read(bdf, msi, 4) & PCI_MSI_64BIT;
+
+		if (dword < msi + (is_64 ? 16 : 12))
+			refusal = "MSI address or data, which are Keel's";
+	}
+	if (!refusal && (new & PCI_MSIX_ENABLE) &&
+	    dword == pci_config_find_capability(ops, bdf, PCI_CAP_ID_MSIX))
+		refusal = "MSI-X enabled";
+	if (refusal) {
+		*why = (struct pci_config_refusal){ refusal, -1, 0, 0 };
+		return -EPERM;
 	}
 	return 0;
 }
@@ -260,16 +321,8 @@ int pci_config_write_filtered(const struct pci_config_ops *ops, uint16_t bdf,
 		*why = (struct pci_config_refusal){
 			"a host bridge's register", -1, 0, 0 };
 		return -EPERM;
-	} else if (dword >= 0x40) {
-		uint32_t enable = msi_enable_bit(ops, bdf, dword);
-
-		if (new & enable) {
-			*why = (struct pci_config_refusal){
-				enable == PCI_MSI_ENABLE ? "MSI enabled"
-							 : "MSI-X enabled",
-				-1, 0, 0 };
-			return -EPERM;
-		}
+	} else if (dword >= 0x40 && check_msi(ops, bdf, dword, old, new, why)) {
+		return -EPERM;
 	}
 	ops->write(bdf, reg, size, value);
 	return 0;

@@ -56,6 +56,10 @@ void arch_gsi_firmware_mode(uint32_t gsi, bool *level, bool *active_low);
 void arch_gsi_enable(uint32_t gsi, bool level, bool active_low);
 void arch_gsi_mask(uint32_t gsi);
 void arch_gsi_unmask(uint32_t gsi);
+/* The message (address and data) a device's MSI must carry to interrupt
+ * this machine's boot CPU on the vector of msi.c's slot @slot; each
+ * such interrupt calls msi_interrupt(). */
+void arch_msi_message(uint32_t slot, uint64_t *address, uint32_t *data);
 /* All ones when @index < @size, else 0, computed so that it holds even
  * where the CPU speculates past a bounds check (asm/nospec.h): AND a
  * guest-chosen index with it before it indexes a table.

@@ -76,6 +76,7 @@ enum evtchn_state {
 	EVTCHN_VIRQ,
 	EVTCHN_IPI,
 	EVTCHN_GSI,			/* a device interrupt (gsi.h) */
+	EVTCHN_MSI,			/* a device's MSI (msi.h) */
 };
 
 struct evtchn {
@@ -90,6 +91,10 @@ struct evtchn {
 		} interdomain;
 		uint32_t virq;
 		uint32_t gsi;
+		struct {
+			uint16_t bdf;
+			uint16_t slot;		/* in msi.c's table */
+		} msi;
 	} u;
 };
 

@@ -20,8 +20,14 @@ bool evtchn_port_is_pending(struct domain *d, keel_port_t port);
  * rest): the port, or -EBUSY, -EINVAL or -ENOSPC. */
 long evtchn_bind_gsi(struct domain *d, uint32_t gsi, bool level,
 		     bool active_low);
-/* Close @d's @port if it is still bound to @gsi. */
-void evtchn_close_gsi_port(struct domain *d, keel_port_t port, uint32_t gsi);
+/* Bind function @bdf's MSI to a new port of @d, notifying vCPU 0
+ * (msi_claim() does the rest): the port, or -EBUSY, -ENODEV or -ENOSPC. */
+long evtchn_bind_msi(struct domain *d, uint16_t bdf);
+/* Close @d's @port if it is still bound to the GSI (EVTCHN_GSI) or the
+ * function (EVTCHN_MSI) @device: the undo of a bind whose result could
+ * not be written back. */
+void evtchn_close_device_port(struct domain *d, keel_port_t port,
+			      uint8_t state, uint32_t device);
 long do_event_channel_op(unsigned long cmd, unsigned long arg);
 
 #endif

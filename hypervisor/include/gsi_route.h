@@ -8,7 +8,7 @@
 #include <acpi.h>
 
 /* The most GSIs Keel routes (one vector each). */
-#define GSI_MAX 192
+#define GSI_MAX 128
 
 /* The GSI ISA IRQ @irq arrives on, and its INTI flags in *@flags. */
 uint32_t gsi_of_isa_irq(const struct acpi_cpus *madt, unsigned int irq,

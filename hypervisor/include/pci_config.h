@@ -30,6 +30,14 @@
 #define PCI_ROM_ADDRESS_MASK 0xfffff800u
 #define PCI_CAP_ID_MSI       0x05
 #define PCI_CAP_ID_MSIX      0x11
+/* In an MSI capability at offset pos (PCI Local Bus 3.0, 6.8.1): */
+#define PCI_MSI_CONTROL      2	/* 16 bits, at pos + 2: */
+#define PCI_MSI_CONTROL_ENABLE 0x0001
+#define PCI_MSI_CONTROL_MME    0x0070	/* multiple message enable */
+#define PCI_MSI_CONTROL_64BIT  0x0080	/* 64-bit message address */
+#define PCI_MSI_ADDRESS      4	/* 32 bits; then the upper half if 64-bit */
+#define PCI_MSI_DATA_32      8	/* 16 bits, 32-bit address */
+#define PCI_MSI_DATA_64      12	/* 16 bits, 64-bit address */
 #define PCI_CONFIG_SIZE      256
 
 /* How the filter reaches one function (bdf: bus << 8 | devfn) and what
@@ -42,11 +50,28 @@ struct pci_config_ops {
 	bool (*memory_allowed)(uint64_t start, uint64_t end);
 	/* Whether an I/O BAR may decode ports [first, last]. */
 	bool (*ports_allowed)(uint32_t first, uint32_t last);
+	/* Whether Keel has bound the function's MSI (its message address
+	 * and data are Keel's), so that it may be enabled. */
+	bool (*msi_bound)(uint16_t bdf);
 };
 
 /* Whether an access of @size bytes at @reg is well formed: size 1, 2 or
  * 4, naturally aligned, inside the 256 bytes of mechanism 1. */
 bool pci_config_access_valid(unsigned int reg, unsigned int size);
+
+/* The offset of function @bdf's first capability with ID @id, or 0 if it
+ * has none. A broken list that loops ends after 48 entries. */
+unsigned int pci_config_find_capability(const struct pci_config_ops *ops,
+					uint16_t bdf, uint8_t id);
+
+/* Point the MSI of @bdf (its capability at @pos) at @address with @data,
+ * with MSI off and one message (multiple-message enable 0); the enable
+ * bit is the driver's to set. */
+void pci_msi_program(const struct pci_config_ops *ops, uint16_t bdf,
+		     unsigned int pos, uint64_t address, uint16_t data);
+/* Turn the MSI of @bdf (its capability at @pos) off. */
+void pci_msi_disable(const struct pci_config_ops *ops, uint16_t bdf,
+		     unsigned int pos);
 
 /* Why a write was refused, for the log. */
 struct pci_config_refusal {

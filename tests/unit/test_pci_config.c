@@ -107,17 +107,28 @@ static bool sim_ports_allowed(uint32_t first, uint32_t last)
 	return last < 0x20 || first > 0x3f;
 }
 
+/* Whether Keel has bound the function's MSI. */
+static bool sim_msi_bound;
+
+static bool sim_msi_is_bound(uint16_t bdf)
+{
+	ck_assert_uint_eq(bdf, BDF);
+	return sim_msi_bound;
+}
+
 static const struct pci_config_ops ops = {
 	.read = sim_read,
 	.write = sim_write,
 	.memory_allowed = sim_memory_allowed,
 	.ports_allowed = sim_ports_allowed,
+	.msi_bound = sim_msi_is_bound,
 };
 
 static void setup(void)
 {
 	memset(cfg, 0, sizeof(cfg));
 	memset(bar, 0, sizeof(bar));
+	sim_msi_bound = false;
 	put(0x00, 4, 0x10001af4);
 	put(PCI_STATUS, 2, PCI_STATUS_CAP_LIST);
 	cfg[PCI_HEADER_TYPE] = 0;
@@ -304,28 +315,105 @@ START_TEST(the_rom_counts_once_enabled)
 }
 END_TEST
 
-START_TEST(msi_and_msix_stay_off)
+START_TEST(msi_waits_for_bind_msi)
 {
 	struct pci_config_refusal why;
 
-	/* MSI's enable bit, by a dword and by its own 16-bit register. */
+	/* MSI's enable bit, by a dword and by its own 16-bit register,
+	 * before Keel has bound the function's MSI. */
 	ck_assert_int_eq(filtered(MSI_CAP, 4, get(MSI_CAP, 4) | 0x10000, &why),
 			 -EPERM);
-	ck_assert_str_eq(why.why, "MSI enabled");
+	ck_assert_str_eq(why.why, "MSI enabled before bind_msi");
 	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0001, &why), -EPERM);
+	ck_assert_uint_eq(writes, 0);
+	/* Once bound: one message only. */
+	sim_msi_bound = true;
+	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0011, &why), -EPERM);
+	ck_assert_str_eq(why.why, "MSI enabled with several messages");
+	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0001, &why), 0);
+	ck_assert_uint_eq(get(MSI_CAP + 2, 2), 0x0001);
+	/* Turning it off passes, bound or not (firmware left it on). */
+	sim_msi_bound = false;
+	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0000, &why), 0);
+	/* Several messages asked for while off: harmless, and passes. */
+	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0010, &why), 0);
+}
+END_TEST
+
+START_TEST(msi_address_and_data_are_keels)
+{
+	struct pci_config_refusal why;
+
+	/* 32-bit address: the address at +4 and the data at +8. */
+	put(MSI_CAP + 4, 4, 0xfee00000);
+	put(MSI_CAP + 8, 2, 0x00b0);
+	ck_assert_int_eq(filtered(MSI_CAP + 4, 4, 0xfee01000, &why), -EPERM);
+	ck_assert_str_eq(why.why, "MSI address or data, which are Keel's");
+	ck_assert_int_eq(filtered(MSI_CAP + 8, 2, 0x0031, &why), -EPERM);
+	ck_assert_int_eq(filtered(MSI_CAP + 9, 1, 0x01, &why), -EPERM);
+	ck_assert_uint_eq(writes, 0);
+	/* A write that leaves them as they are passes. */
+	ck_assert_int_eq(filtered(MSI_CAP + 4, 4, 0xfee00000, &why), 0);
+	/* 64-bit address with per-vector masking (MSI-X moved out of its
+	 * way): the upper half at +8 and the data at +12 are Keel's too,
+	 * the mask bits at +16 the driver's. */
+	put(MSI_CAP, 4, (uint32_t)PCI_CAP_ID_MSI | 0x70 << 8 | 0x01800000);
+	put(0x70, 4, PCI_CAP_ID_MSIX);
+	ck_assert_int_eq(filtered(MSI_CAP + 8, 4, 1, &why), -EPERM);
+	ck_assert_int_eq(filtered(MSI_CAP + 12, 2, 0x0031, &why), -EPERM);
+	ck_assert_int_eq(filtered(MSI_CAP + 16, 4, 1, &why), 0);
+	ck_assert_uint_eq(get(MSI_CAP + 16, 4), 1);
+	/* And MSI-X, where it now is, stays off. */
+	ck_assert_int_eq(filtered(0x72, 2, 0x8000, &why), -EPERM);
+	ck_assert_str_eq(why.why, "MSI-X enabled");
+}
+END_TEST
+
+START_TEST(msix_stays_off)
+{
+	struct pci_config_refusal why;
+
 	ck_assert_int_eq(filtered(MSIX_CAP + 2, 2, 0x8000, &why), -EPERM);
 	ck_assert_str_eq(why.why, "MSI-X enabled");
+	sim_msi_bound = true;	/* MSI's binding is no MSI-X's */
+	ck_assert_int_eq(filtered(MSIX_CAP + 3, 1, 0x80, &why), -EPERM);
 	ck_assert_uint_eq(writes, 0);
-	/* Everything else in them may be written: masks, the address
-	 * while off, the function mask. */
-	ck_assert_int_eq(filtered(MSI_CAP + 4, 4, 0xfee00000, &why), 0);
-	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0080, &why), 0);
+	/* The function mask, and the table's registers, may be written. */
 	ck_assert_int_eq(filtered(MSIX_CAP + 2, 2, 0x4000, &why), 0);
 	ck_assert_int_eq(filtered(MSIX_CAP + 3, 1, 0x40, &why), 0);
-	ck_assert_int_eq(filtered(MSIX_CAP + 3, 1, 0x80, &why), -EPERM);
-	/* Firmware left MSI on: turning it off passes. */
-	put(MSI_CAP + 2, 2, 0x0001);
-	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0000, &why), 0);
+	ck_assert_int_eq(filtered(MSIX_CAP + 4, 4, 0x2000, &why), 0);
+}
+END_TEST
+
+START_TEST(msi_is_programmed_off_with_one_message)
+{
+	ck_assert_uint_eq(pci_config_find_capability(&ops, BDF,
+						     PCI_CAP_ID_MSI), MSI_CAP);
+	ck_assert_uint_eq(pci_config_find_capability(&ops, BDF,
+						     PCI_CAP_ID_MSIX),
+			  MSIX_CAP);
+	ck_assert_uint_eq(pci_config_find_capability(&ops, BDF, 0x10), 0);
+	/* 32-bit: enabled with four messages, by firmware. */
+	put(MSI_CAP + 2, 2, 0x0021);
+	pci_msi_program(&ops, BDF, MSI_CAP, 0xfee01000, 0x00b3);
+	ck_assert_uint_eq(get(MSI_CAP + 2, 2), 0x0000);
+	ck_assert_uint_eq(get(MSI_CAP + 4, 4), 0xfee01000);
+	ck_assert_uint_eq(get(MSI_CAP + 8, 2), 0x00b3);
+	ck_assert_uint_eq(get(MSI_CAP + 12, 4), 0);
+	/* 64-bit: the upper half at +8, the data at +12. */
+	put(MSI_CAP + 2, 2, 0x0081);
+	put(MSI_CAP + 8, 4, 0xdead);
+	pci_msi_program(&ops, BDF, MSI_CAP, 0xfee00000, 0x00b4);
+	ck_assert_uint_eq(get(MSI_CAP + 2, 2), 0x0080);
+	ck_assert_uint_eq(get(MSI_CAP + 8, 4), 0);
+	ck_assert_uint_eq(get(MSI_CAP + 12, 2), 0x00b4);
+	put(MSI_CAP + 2, 2, 0x0081);
+	pci_msi_disable(&ops, BDF, MSI_CAP);
+	ck_assert_uint_eq(get(MSI_CAP + 2, 2), 0x0080);
+	/* No capability list: none found. */
+	put(PCI_STATUS, 2, 0);
+	ck_assert_uint_eq(pci_config_find_capability(&ops, BDF,
+						     PCI_CAP_ID_MSI), 0);
 }
 END_TEST
 
@@ -404,7 +492,10 @@ Suite *pci_config_suite(void)
 	tcase_add_test(tc, memory_decoding_is_checked_bar_by_bar);
 	tcase_add_test(tc, io_decoding_keeps_off_keels_ports);
 	tcase_add_test(tc, the_rom_counts_once_enabled);
-	tcase_add_test(tc, msi_and_msix_stay_off);
+	tcase_add_test(tc, msi_waits_for_bind_msi);
+	tcase_add_test(tc, msi_address_and_data_are_keels);
+	tcase_add_test(tc, msix_stays_off);
+	tcase_add_test(tc, msi_is_programmed_off_with_one_message);
 	tcase_add_test(tc, other_registers_pass);
 	tcase_add_test(tc, a_host_bridge_keeps_its_registers);
 	tcase_add_test(tc, a_capability_loop_ends);

@@ -92,6 +92,8 @@ struct keel_evtchn_bind_vcpu {
 #define KEEL_EVTCHNSTAT_ipi         4
 #define KEEL_EVTCHNSTAT_gsi         5	/* a device interrupt (physdev.h,
 					 * ABI 1.6) */
+#define KEEL_EVTCHNSTAT_msi         6	/* a device's MSI (physdev.h,
+					 * ABI 1.7) */
 
 struct keel_evtchn_status {
 	keel_domid_t dom;		/* IN: KEEL_DOMID_SELF */
@@ -112,6 +114,12 @@ struct keel_evtchn_status {
 		} interdomain;		/* the other end */
 		uint32_t virq;
 		uint32_t gsi;		/* ABI 1.6 */
+		struct {
+			uint16_t segment;
+			uint8_t bus;
+			uint8_t devfn;
+			uint32_t pad;
+		} msi;			/* ABI 1.7: the function */
 	} u;				/* OUT */
 };
 

@@ -30,7 +30,7 @@
 /* ABI version: major in bits 31..16, minor in 15..0. A guest built for
  * major M runs on any hypervisor whose major is M and minor is >= its own. */
 #define KEEL_ABI_VERSION_MAJOR 1
-#define KEEL_ABI_VERSION_MINOR 6
+#define KEEL_ABI_VERSION_MINOR 7
 #define KEEL_ABI_VERSION \
 	((KEEL_ABI_VERSION_MAJOR << 16) | KEEL_ABI_VERSION_MINOR)
 
@@ -44,6 +44,8 @@
 #define KEEL_EFAULT    14	/* a guest pointer could not be read or written */
 #define KEEL_EBUSY     16	/* object in use */
 #define KEEL_EEXIST    17	/* already exists / already bound */
+#define KEEL_ENODEV    19	/* no such device, or it lacks the feature
+				 * (ABI 1.7) */
 #define KEEL_EINVAL    22	/* invalid argument */
 #define KEEL_ENOSPC    28	/* no free slot (e.g. event channels) */
 #define KEEL_ENOSYS    38	/* no such hypercall or sub-command */

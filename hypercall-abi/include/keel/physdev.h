@@ -2,7 +2,7 @@
 /*
  * physdev_op(cmd, arg): the hardware domain's access to the host's
  * devices, where Keel must see it: PCI configuration space and device
- * interrupts (ABI 1.6).
+ * interrupts (ABI 1.6; MSI, ABI 1.7).
  *
  * Only the hardware domain (the boot's first domain, a control domain)
  * may call it; any other control domain gets -KEEL_EPERM, and an
@@ -18,6 +18,8 @@
 #define KEEL_PHYSDEV_pci_config_write 1	/* arg: struct keel_physdev_pci_config */
 #define KEEL_PHYSDEV_bind_gsi         2	/* arg: struct keel_physdev_bind_gsi */
 #define KEEL_PHYSDEV_gsi_eoi          3	/* arg: struct keel_physdev_gsi_eoi */
+#define KEEL_PHYSDEV_bind_msi         4	/* arg: struct keel_physdev_bind_msi
+					 * (ABI 1.7) */
 
 /*
  * One access to a PCI function's configuration space, through Keel.
@@ -37,9 +39,13 @@
  *    itself): none may overlap RAM or Keel's device windows (memory), or
  *    Keel's ports (I/O). A ROM BAR with its enable bit set counts as a
  *    memory BAR. A write that would break this is refused as a whole.
- *  - MSI and MSI-X may not be enabled (Keel does not route them yet):
- *    a write that would set the enable bit of either capability is
- *    refused; the rest of those capabilities may be written.
+ *  - MSI: the message address and data registers are Keel's (bind_msi
+ *    writes them), and may not be changed; the enable bit may be set
+ *    only while the function's MSI is bound (bind_msi), and not with
+ *    the multiple-message enable field set: one vector per function.
+ *    The mask bits may be written.
+ *  - MSI-X may not be enabled (Keel does not route it yet): a write
+ *    that would set its enable bit is refused.
  *  - A host bridge's (class 0x0600) registers from 0x40 on, which place
  *    RAM, the ECAM window and the BIOS shadow, may not be written.
  *  - Everything else (bridge windows and bus numbers, device-specific
@@ -90,7 +96,7 @@ struct keel_physdev_pci_config {
  * with the mode it used (KEEL_GSI_LEVEL and KEEL_GSI_ACTIVE_LOW), so a
  * caller that asked for the firmware's knows whether to EOI.
  * Errors: -KEEL_EFAULT; -KEEL_EINVAL (a GSI no IOAPIC has, or one past
- * the 192 Keel has vectors for; unknown flags; pad not zero);
+ * the 128 Keel has vectors for; unknown flags; pad not zero);
  * -KEEL_EPERM (not the hardware domain; a GSI of a device Keel keeps:
  * GSI 0, the 8259's ExtINT input; the PIT, the cascade, the RTC, the
  * FPU error line, its console UART);
@@ -116,6 +122,41 @@ struct keel_physdev_bind_gsi {
 struct keel_physdev_gsi_eoi {
 	uint32_t gsi;		/* IN */
 	uint32_t pad;		/* IN: zero */
+};
+
+/*
+ * bind_msi: route a PCI function's MSI to the caller as an event.
+ *
+ * An MSI is a memory write by the device, to the address and with the
+ * data its MSI capability holds; the address picks a local APIC and the
+ * data a vector. Both are Keel's: bind_msi takes a vector, writes the
+ * function's message address and data so that its MSI interrupts Keel's
+ * boot CPU on that vector (one message: multiple-message enable 0), and
+ * gives the caller a new port, notifying its vCPU 0. The MSI enable bit
+ * is left as it was (off, since only a bound function may have it on):
+ * the caller's driver sets it through pci_config_write when it is
+ * ready, as it would natively. Each MSI is then an event on the port;
+ * MSIs are edge-triggered and need no EOI.
+ *
+ * Closing the port (also when the domain ends) turns the function's MSI
+ * off (its enable bit) and frees the vector.
+ *
+ * MSI-X is not routed yet: its enable bit stays refused.
+ *
+ * The caller writes segment, bus, devfn and the pads; Keel writes port.
+ * Errors: -KEEL_EFAULT (nothing stays bound); -KEEL_EINVAL (segment not
+ * 0; pads not zero); -KEEL_ENODEV (no function there, or it has no MSI
+ * capability); -KEEL_EBUSY (its MSI is bound already);
+ * -KEEL_ENOSPC (no free vector: Keel has 64 for MSIs; or no free port);
+ * -KEEL_EPERM (not the hardware domain).
+ */
+struct keel_physdev_bind_msi {
+	uint16_t segment;	/* IN: PCI segment group; only 0 */
+	uint8_t bus;		/* IN */
+	uint8_t devfn;		/* IN: device << 3 | function */
+	uint32_t pad;		/* IN: zero */
+	keel_port_t port;	/* OUT */
+	uint32_t pad2;		/* IN: zero */
 };
 
 #endif

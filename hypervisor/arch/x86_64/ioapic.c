@@ -28,7 +28,7 @@
 #define REDIR_LEVEL      (1u << 15)
 #define REDIR_MASKED     (1u << 16)
 
-BUILD_BUG_ON(VECTOR_GSI_BASE + GSI_MAX > VECTOR_TIMER);
+BUILD_BUG_ON(VECTOR_GSI_BASE + GSI_MAX > VECTOR_MSI_BASE);
 
 static struct ioapic {
 	volatile uint32_t *regs;
@@ -36,7 +36,6 @@ static struct ioapic {
 	uint32_t nr_pins;
 } ioapics[ACPI_MAX_IOAPICS];
 static unsigned int nr_ioapics;
-static uint32_t boot_cpu_apic_id;
 
 static uint32_t ioapic_read(struct ioapic *io, uint32_t reg)
 {
@@ -66,7 +65,6 @@ static struct ioapic *ioapic_of(uint32_t gsi, uint32_t *pin)
 
 void ioapic_init(const struct acpi_cpus *madt)
 {
-	boot_cpu_apic_id = apic_current_id();
 	for (unsigned int i = 0; i < madt->nr_ioapics; i++) {
 		struct ioapic *io = &ioapics[nr_ioapics];
 
@@ -121,7 +119,7 @@ void arch_gsi_enable(uint32_t gsi, bool level, bool active_low)
 	if (!io || gsi >= GSI_MAX)
 		return;
 	ioapic_write(io, IOAPIC_REDIR(pin), REDIR_MASKED);
-	ioapic_write(io, IOAPIC_REDIR(pin) + 1, boot_cpu_apic_id << 24);
+	ioapic_write(io, IOAPIC_REDIR(pin) + 1, platform_irq_target << 24);
 	/* Fixed delivery, physical destination. */
 	ioapic_write(io, IOAPIC_REDIR(pin), (VECTOR_GSI_BASE + gsi) |
 		     (active_low ? REDIR_ACTIVE_LOW : 0) |

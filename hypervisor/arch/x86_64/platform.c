@@ -13,6 +13,7 @@
 #include <asm/platform.h>
 
 struct acpi_cpus platform_cpus;
+uint32_t platform_irq_target;
 
 /* ACPI tables live in RAM (direct-mapped) or in reserved regions, which
  * the direct map leaves out; those get an uncached mapping of their own. */
@@ -44,6 +45,7 @@ void arch_platform_init(const struct boot_info *bi)
 		       platform_cpus.count == 1 ? "" : "s");
 	}
 	apic_bsp_init(platform_cpus.lapic_address);
+	platform_irq_target = apic_current_id();
 	ioapic_init(&platform_cpus);
 	/* Where the firmware puts Keel's devices, beyond the architectural
 	 * windows iomem.c knows, and the ECAM windows: none of them the

@@ -10,6 +10,7 @@
  */
 #include <arch.h>
 #include <gsi.h>
+#include <msi.h>
 #include <panic.h>
 #include <percpu.h>
 #include <printk.h>
@@ -227,6 +228,12 @@ void do_interrupt(struct cpu_user_regs *regs)
 			/* Before the EOI: a level-triggered line gets masked
 			 * there until its domain has handled it. */
 			gsi_interrupt(vector - VECTOR_GSI_BASE);
+			apic_eoi();
+			break;
+		}
+		if (vector >= VECTOR_MSI_BASE &&
+		    vector < VECTOR_MSI_BASE + MSI_MAX) {
+			msi_interrupt(vector - VECTOR_MSI_BASE);
 			apic_eoi();
 			break;
 		}

@@ -9,7 +9,7 @@ void test_main(void)
 	long rc = keel_hypercall_version(KEEL_VERSION_ABI, 0);
 	printf("version(ABI) = %#lx\n", rc);
 	CHECK_EQ(rc, KEEL_ABI_VERSION);
-	CHECK_EQ(rc, 0x00010006);	/* ABI 1.6 */
+	CHECK_EQ(rc, 0x00010007);	/* ABI 1.7 */
 
 	/* The argument is ignored by ABI and FEATURES, even a bad pointer. */
 	CHECK_EQ(keel_hypercall_version(KEEL_VERSION_ABI, 0xffff830000000000UL),

@@ -78,8 +78,10 @@
 #define X86_PF_USER           (1u << 2)
 
 /* Device interrupts: GSI n arrives on vector VECTOR_GSI_BASE + n, for
- * n below GSI_MAX (gsi_route.h), so up to VECTOR_TIMER. */
+ * n below GSI_MAX (gsi_route.h), and the MSI of slot n (msi.h) on
+ * VECTOR_MSI_BASE + n, for n below MSI_MAX, so up to VECTOR_TIMER. */
 #define VECTOR_GSI_BASE       0x30
+#define VECTOR_MSI_BASE       0xb0
 /* Interrupt vectors used by the hypervisor itself. */
 #define VECTOR_TIMER          0xf0
 #define VECTOR_CALL_FUNCTION  0xf1

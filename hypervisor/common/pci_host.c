@@ -1,0 +1,107 @@
+/*
+ * The host's PCI configuration space (pci_host.h): Keel's accesses and
+ * the hardware domain's, one at a time, since mechanism 1 is an address
+ * register and a data window shared by the whole machine.
+ */
+#include <arch.h>
+#include <errno_values.h>
+#include <format.h>
+#include <iomem.h>
+#include <msi.h>
+#include <pci_host.h>
+#include <printk.h>
+#include <ratelimit.h>
+#include <spinlock.h>
+#include <system_time.h>
+
+static spinlock_t pci_config_lock = SPINLOCK_INIT;
+/* Refusals are logged, but a domain cannot flood the log with them. */
+static struct ratelimit pci_refusal_log;	/* under pci_config_lock */
+static bool pci_refusal_log_ready;
+
+static const struct pci_config_ops pci_config_host_ops = {
+	.read = arch_pci_config_read,
+	.write = arch_pci_config_write,
+	.memory_allowed = iomem_range_is_device,
+	.ports_allowed = arch_io_ports_allowed,
+	.msi_bound = msi_bdf_bound,
+};
+
+static void log_refusal(uint16_t bdf, unsigned int reg, uint32_t value,
+			const struct pci_config_refusal *why)
+{
+	uint64_t now = now_ns();
+
+	if (!pci_refusal_log_ready) {
+		ratelimit_init(&pci_refusal_log, 10, 20, now);
+		pci_refusal_log_ready = true;
+	}
+	if (!ratelimit_take_all(&pci_refusal_log, 1, now))
+		return;
+	char bar[64] = "";
+	if (why->bar >= 0 && why->end)
+		format_string(bar, sizeof(bar), " (BAR %d%s) [%#llx, %#llx)",
+			      why->bar, why->bar == 6 ? ", the ROM" : "",
+			      (unsigned long long)why->start,
+			      (unsigned long long)why->end);
+	else if (why->bar >= 0)
+		format_string(bar, sizeof(bar), " (BAR %d%s)", why->bar,
+			      why->bar == 6 ? ", the ROM" : "");
+	printk(LOG_WARNING "pci %02x:%02x.%u: write of %#x to register %#x "
+	       "refused: %s%s\n", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7,
+	       value, reg, why->why, bar);
+}
+
+uint32_t pci_host_read(uint16_t bdf, unsigned int reg, unsigned int size)
+{
+	spin_lock(&pci_config_lock);
+	uint32_t value = arch_pci_config_read(bdf, reg, size);
+	spin_unlock(&pci_config_lock);
+	return value;
+}
+
+int pci_host_write_filtered(uint16_t bdf, unsigned int reg,
+			    unsigned int size, uint32_t value)
+{
+	struct pci_config_refusal why;
+
+	spin_lock(&pci_config_lock);
+	int rc = pci_config_write_filtered(&pci_config_host_ops, bdf, reg,
+					   size, value, &why);
+	if (rc)
+		log_refusal(bdf, reg, value, &why);
+	spin_unlock(&pci_config_lock);
+	return rc;
+}
+
+/* The offset of @bdf's MSI capability, or 0: none, or no function. */
+static unsigned int msi_capability(uint16_t bdf)
+{
+	if (arch_pci_config_read(bdf, 0, 2) == 0xffff)
+		return 0;
+	return pci_config_find_capability(&pci_config_host_ops, bdf,
+					  PCI_CAP_ID_MSI);
+}
+
+int pci_host_msi_program(uint16_t bdf, uint64_t address, uint16_t data)
+{
+	int rc = -ENODEV;
+
+	spin_lock(&pci_config_lock);
+	unsigned int pos = msi_capability(bdf);
+	if (pos) {
+		pci_msi_program(&pci_config_host_ops, bdf, pos, address, data);
+		rc = 0;
+	}
+	spin_unlock(&pci_config_lock);
+	return rc;
+}
+
+void pci_host_msi_disable(uint16_t bdf)
+{
+	spin_lock(&pci_config_lock);
+	unsigned int pos = msi_capability(bdf);
+	if (pos)
+		pci_msi_disable(&pci_config_host_ops, bdf, pos);
+	spin_unlock(&pci_config_lock);
+}

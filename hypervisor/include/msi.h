@@ -1,0 +1,35 @@
+/*
+ * MSIs for the hardware domain (common/msi.c).
+ *
+ * An MSI is a device's memory write, to the address and with the data
+ * its MSI capability holds, which pick a local APIC and a vector. Keel
+ * keeps a table of MSI_MAX slots; slot n owns the vector the arch gives
+ * it (arch_msi_message()). Binding a function's MSI (physdev_op
+ * bind_msi) takes a slot, points the function's MSI at that vector, and
+ * from then on turns each interrupt on it into an event on the domain's
+ * port. The table's lock is the innermost: the interrupt path takes
+ * only it, and under it a binding it finds is live.
+ */
+#ifndef KEEL_MSI_H
+#define KEEL_MSI_H
+
+#include <domain.h>
+
+/* The most functions whose MSI Keel routes at once (one vector each). */
+#define MSI_MAX 64
+
+/* From event_channel.c, with @d's event-channel lock held: bind function
+ * @bdf's MSI to @d's new port @port. The slot taken, or -EBUSY (that
+ * function's MSI is bound), -ENOSPC (no free slot), -ENODEV (no
+ * function, or no MSI capability). */
+long msi_claim(struct domain *d, uint16_t bdf, keel_port_t port);
+/* @d's port @port, bound to slot @slot, is closing (its event-channel
+ * lock is held): turn the function's MSI off and free the slot. */
+void msi_unbind(struct domain *d, uint32_t slot, keel_port_t port);
+/* Whether function @bdf's MSI is bound (its address and data are
+ * Keel's); the filter asks, under the configuration-space lock. */
+bool msi_bdf_bound(uint16_t bdf);
+/* From the interrupt handler: slot @slot's vector fired. */
+void msi_interrupt(uint32_t slot);
+
+#endif

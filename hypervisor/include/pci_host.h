@@ -1,0 +1,28 @@
+/*
+ * The host's PCI configuration space as Keel reaches it
+ * (common/pci_host.c): every access under one lock, every write of the
+ * hardware domain's through the filter (pci_config.h).
+ *
+ * Lock order: a domain's event-channel lock, then this lock, then the
+ * MSI table's (msi.h).
+ */
+#ifndef KEEL_PCI_HOST_H
+#define KEEL_PCI_HOST_H
+
+#include <pci_config.h>
+
+/* Read @size bytes at @reg of function @bdf (a valid access). */
+uint32_t pci_host_read(uint16_t bdf, unsigned int reg, unsigned int size);
+/* The hardware domain writes @value (@size bytes at @reg, a valid
+ * access) to function @bdf: 0, or -EPERM if the filter refused it
+ * (and the refusal is logged, rate-limited). */
+int pci_host_write_filtered(uint16_t bdf, unsigned int reg,
+			    unsigned int size, uint32_t value);
+/* Point function @bdf's MSI at @address with @data (msi.c, which holds
+ * no lock but the caller's event-channel lock): 0, or -ENODEV if there
+ * is no function at @bdf or it has no MSI capability. */
+int pci_host_msi_program(uint16_t bdf, uint64_t address, uint16_t data);
+/* Turn function @bdf's MSI off, if it has one. */
+void pci_host_msi_disable(uint16_t bdf);
+
+#endif
