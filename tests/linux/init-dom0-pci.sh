@@ -3,7 +3,9 @@
 # host's PCI devices through Keel and drives them with their own drivers:
 # a PCI 16550 UART (QEMU's pci-serial), by 8250_pci, and a virtio-net
 # NIC on QEMU's user network (restricted: nothing leaves QEMU), whose
-# INTx lines are GSIs that Keel turns into events. Each command's output is framed by
+# INTx lines are GSIs that Keel turns into events; and an AHCI SATA
+# controller with a disk, by the ahci driver, on MSI, which Keel binds
+# to an event too. Each command's output is framed by
 #   KEEL-DOM0: $ COMMAND
 #   KEEL-DOM0: exit STATUS
 # for tests/linux/run.py.
@@ -50,5 +52,11 @@ run ip link set eth0 up
 run ip addr add 10.0.2.15/24 dev eth0
 run ping -c 3 -W 10 10.0.2.2
 run sh -c 'grep -c virtio /proc/interrupts'
+# The AHCI disk: its whole contents, read by DMA with an MSI per
+# command batch, then one sector written through to the image.
+run sh -c 'dmesg | grep -E "ahci.*(MSI|AHCI)|sda"'
+run md5sum /dev/sda
+run sh -c 'echo keel-ahci-write-check | dd of=/dev/sda bs=512 seek=100 conv=sync,fsync 2>&1'
+run sh -c 'grep -E "ahci" /proc/interrupts'
 echo "KEEL-DOM0: done"
 poweroff -f

@@ -1129,20 +1129,34 @@ def _(ctx, problems):
     the UART's output file, which takes its transmit interrupts through
     Keel; /proc/interrupts counts them. The NIC, virtio-net on QEMU's
     restricted user network, pings the network's gateway three times,
-    by DMA on dom0's identity-mapped memory and INTx."""
+    by DMA on dom0's identity-mapped memory and INTx. A legacy device,
+    an AHCI controller (QEMU's ich9-ahci) with a SATA disk, runs on MSI,
+    bound through physdev_op bind_msi: the whole disk reads back with
+    the image's checksum, a sector written with fsync is in the image
+    afterwards, and the ahci irq is a keel-event one that counted."""
     kdir = kernel(ctx, problems)
     if not kdir:
         return
     initrd = dom0_initramfs(ctx, "init-dom0-pci.sh")
     with tempfile.TemporaryDirectory(prefix="keel-pci-") as tmp:
         out = os.path.join(tmp, "uart.out")
+        disk = os.path.join(tmp, "sata.img")
+        pattern = random.Random(1234).randbytes(4 << 20)
+        with open(disk, "wb") as f:
+            f.write(pattern)
         r = boot_dom0(ctx, kdir, initrd, extra_args=[
             "-chardev", f"file,id=pciuart,path={out}",
             "-device", "pci-serial,chardev=pciuart",
             "-netdev", "user,id=net0,restrict=on",
-            "-device", "virtio-net-pci,netdev=net0"])
+            "-device", "virtio-net-pci,netdev=net0",
+            "-device", "ahci,id=ahci0",
+            "-drive", f"if=none,id=sata0,file={disk},format=raw",
+            "-device", "ide-hd,drive=sata0,bus=ahci0.0"])
         text = open(out, errors="replace").read() if os.path.exists(out) \
             else ""
+        with open(disk, "rb") as f:
+            f.seek(100 * 512)
+            written = f.read(512)
     if not any(l == "(d0) KEEL-DOM0: done" for l in r.lines):
         problems.append("init-dom0-pci.sh did not finish")
     ran = {cmd: (out, status) for cmd, out, status in dom0_commands(r.lines)}
@@ -1184,8 +1198,40 @@ def _(ctx, problems):
                                for l in ping[0]):
         problems.append(f"ping over the virtio-net NIC: exit {ping[1]}, "
                         f"{ping[0][-3:]}")
+    check_ahci_on_msi(ran, r, hashlib.md5(pattern).hexdigest(), written,
+                      problems)
     if r.status != keeltest.SUCCESS:
         problems.append(f"Keel ended with {r.status}")
+
+
+def check_ahci_on_msi(ran, r, md5, written, problems):
+    """dom0-pci's AHCI disk: read whole, written, on an MSI Keel bound."""
+    dmesg = ran.get('sh -c dmesg | grep -E "ahci.*(MSI|AHCI)|sda"',
+                    ([], None))[0]
+    msi = [re.search(r"ahci (\S+): MSI: irq (\d+), port (\d+)", l)
+           for l in dmesg]
+    msi = [m for m in msi if m]
+    if not msi:
+        problems.append(f"no 'ahci ...: MSI: irq' line in dmesg: {dmesg}")
+        return
+    bdf = msi[0].group(1)[5:]	# 0000:00:05.0 -> 00:05.0
+    if not any(l.startswith(f"d0: MSI of {bdf} bound to port "
+                            f"{msi[0].group(3)}") for l in r.keel_lines):
+        problems.append(f"Keel did not log the MSI of {bdf} bound to port "
+                        f"{msi[0].group(3)}")
+    got = ran.get("md5sum /dev/sda", ([], None))
+    if got[1] != 0 or not any(l.startswith(md5) for l in got[0]):
+        problems.append(f"md5sum /dev/sda: exit {got[1]}, {got[0]}, "
+                        f"expected {md5}")
+    if not written.startswith(b"keel-ahci-write-check\n"):
+        problems.append(f"sector 100 of the SATA image holds "
+                        f"{written[:24]!r}, not what dom0 wrote")
+    counts = ran.get('sh -c grep -E "ahci" /proc/interrupts', ([], None))[0]
+    line = next((l for l in counts if "keel-event" in l), None)
+    if not line or sum(int(n) for n in line.split()[1:3]
+                       if n.isdigit()) < 2:
+        problems.append(f"/proc/interrupts: {counts} (expected the AHCI "
+                        "controller's MSIs on a keel-event irq)")
 
 
 DISK_EXPECT = [
