@@ -25,6 +25,7 @@ enum msi_slot_state {
 
 struct msi_slot {
 	uint8_t state;			/* enum msi_slot_state */
+	uint8_t capability;		/* the MSI capability's offset */
 	uint16_t bdf;
 	struct domain *domain;
 	keel_port_t port;
@@ -61,7 +62,7 @@ long msi_claim(struct domain *d, uint16_t bdf, keel_port_t port)
 		for (int i = 0; i < MSI_MAX; i++) {
 			if (msi_slots[i].state == MSI_SLOT_FREE) {
 				msi_slots[i] = (struct msi_slot){
-					MSI_SLOT_RESERVED, bdf, d, port };
+					MSI_SLOT_RESERVED, 0, bdf, d, port };
 				slot = i;
 				break;
 			}
@@ -73,16 +74,18 @@ long msi_claim(struct domain *d, uint16_t bdf, keel_port_t port)
 
 	uint64_t address;
 	uint32_t data;
-	arch_msi_message((uint32_t)slot, &address, &data);
-	int rc = pci_host_msi_program(bdf, address, (uint16_t)data);
+	int pos = arch_msi_message((uint32_t)slot, &address, &data) ?
+		  pci_host_msi_program(bdf, address, (uint16_t)data) : -ENODEV;
 
 	flags = spin_lock_irqsave(&msi_lock);
-	if (rc)
+	if (pos < 0) {
 		memset(&msi_slots[slot], 0, sizeof(msi_slots[slot]));
-	else
+	} else {
+		msi_slots[slot].capability = (uint8_t)pos;
 		msi_slots[slot].state = MSI_SLOT_BOUND;
+	}
 	spin_unlock_irqrestore(&msi_lock, flags);
-	return rc ? rc : slot;
+	return pos < 0 ? pos : slot;
 }
 
 void msi_unbind(struct domain *d, uint32_t slot, keel_port_t port)
@@ -93,25 +96,30 @@ void msi_unbind(struct domain *d, uint32_t slot, keel_port_t port)
 	struct msi_slot *s = slot_of(slot);
 	bool ours = s->state == MSI_SLOT_BOUND && s->domain == d &&
 		    s->port == port;
-	uint16_t bdf = s->bdf;
+	/* Back to reserved: from here the filter refuses the enable bit
+	 * (another vCPU's write cannot turn MSI on again behind the
+	 * disable below), the interrupt path drops the slot's MSIs, and
+	 * no other bind can take the slot or the function. */
+	if (ours)
+		s->state = MSI_SLOT_RESERVED;
 	spin_unlock_irqrestore(&msi_lock, flags);
 	if (!ours)
 		return;
-	/* Still bound: nobody else can take the slot until it is freed
-	 * below, and only @d's port, closing under @d's lock, frees it. */
-	pci_host_msi_disable(bdf);
+	pci_host_msi_disable(s->bdf, s->capability);
 	flags = spin_lock_irqsave(&msi_lock);
 	memset(s, 0, sizeof(*s));
 	spin_unlock_irqrestore(&msi_lock, flags);
 }
 
-bool msi_bdf_bound(uint16_t bdf)
+unsigned int msi_bound_capability(uint16_t bdf)
 {
 	unsigned long flags = spin_lock_irqsave(&msi_lock);
 	int slot = slot_of_bdf(bdf);
-	bool bound = slot >= 0 && msi_slots[slot].state == MSI_SLOT_BOUND;
+	unsigned int pos = slot >= 0 &&
+			   msi_slots[slot].state == MSI_SLOT_BOUND ?
+			   msi_slots[slot].capability : 0;
 	spin_unlock_irqrestore(&msi_lock, flags);
-	return bound;
+	return pos;
 }
 
 void msi_interrupt(uint32_t slot)

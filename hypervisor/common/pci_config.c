@@ -172,12 +172,11 @@ static int check_bars(const struct pci_config_ops *ops, uint16_t bdf,
 	return 0;
 }
 
-unsigned int pci_config_find_capability(const struct pci_config_ops *ops,
-					uint16_t bdf, uint8_t id)
+/* The first capability with ID @id from the one at @pos on, or 0. */
+static unsigned int find_capability_from(const struct pci_config_ops *ops,
+					 uint16_t bdf, uint8_t id,
+					 unsigned int pos)
 {
-	if (!(ops->read(bdf, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
-		return 0;
-	unsigned int pos = ops->read(bdf, PCI_CAP_POINTER, 1) & 0xfc;
 	for (unsigned int n = 0; n < PCI_CAP_WALK_MAX && pos >= 0x40; n++) {
 		uint32_t head = ops->read(bdf, pos, 4);
 
@@ -186,6 +185,33 @@ unsigned int pci_config_find_capability(const struct pci_config_ops *ops,
 		pos = (head >> 8) & 0xfc;
 	}
 	return 0;
+}
+
+unsigned int pci_config_find_capability(const struct pci_config_ops *ops,
+					uint16_t bdf, uint8_t id)
+{
+	if (!(ops->read(bdf, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
+		return 0;
+	return find_capability_from(ops, bdf, id,
+				    ops->read(bdf, PCI_CAP_POINTER, 1) & 0xfc);
+}
+
+unsigned int pci_config_find_next_capability(const struct pci_config_ops *ops,
+					     uint16_t bdf, uint8_t id,
+					     unsigned int pos)
+{
+	return find_capability_from(ops, bdf, id,
+				    (ops->read(bdf, pos, 4) >> 8) & 0xfc);
+}
+
+bool pci_msi_capability_fits(const struct pci_config_ops *ops, uint16_t bdf,
+			     unsigned int pos)
+{
+	bool is_64 = ops->read(bdf, pos + PCI_MSI_CONTROL, 2) &
+		     PCI_MSI_CONTROL_64BIT;
+
+	return pos + (is_64 ? PCI_MSI_DATA_64 : PCI_MSI_DATA_32) + 2 <=
+	       PCI_CONFIG_SIZE;
 }
 
 void pci_msi_program(const struct pci_config_ops *ops, uint16_t bdf,
@@ -213,29 +239,46 @@ void pci_msi_disable(const struct pci_config_ops *ops, uint16_t bdf,
 		   control & ~PCI_MSI_CONTROL_ENABLE);
 }
 
+/* Why a write leaving @new in the 32-bit register at @dword (@old before)
+ * may not touch the MSI capability at @pos, or NULL. @bound is the one
+ * Keel bound, if any (msi_bound_capability). */
+static const char *msi_refusal(const struct pci_config_ops *ops, uint16_t bdf,
+			       unsigned int pos, unsigned int bound,
+			       unsigned int dword, uint32_t old, uint32_t new)
+{
+	if (dword == pos) {
+		if ((new & PCI_MSI_ENABLE) && pos != bound)
+			return "MSI enabled before bind_msi";
+		if ((new & PCI_MSI_ENABLE) && (new & PCI_MSI_MME))
+			return "MSI enabled with several messages";
+	} else if (dword > pos && dword < pos + 16 && new != old) {
+		/* The message address (both halves if 64-bit) and data. */
+		bool is_64 = ops->read(bdf, pos, 4) & PCI_MSI_64BIT;
+
+		if (dword < pos + (is_64 ? 16 : 12))
+			return "MSI address or data, which are Keel's";
+	}
+	return NULL;
+}
+
 /* Whether a write leaving @new in the 32-bit register at @dword (@old
  * before) may touch the MSI or MSI-X capability there: 0, or -EPERM with
- * @why filled in. */
+ * @why filled in. Both the MSI capability the list leads to now and the
+ * one Keel bound are guarded, in case the list has changed since (a
+ * device whose capability pointers are writable). */
 static int check_msi(const struct pci_config_ops *ops, uint16_t bdf,
 		     unsigned int dword, uint32_t old, uint32_t new,
 		     struct pci_config_refusal *why)
 {
 	unsigned int msi = pci_config_find_capability(ops, bdf,
 						      PCI_CAP_ID_MSI);
+	unsigned int bound = ops->msi_bound_capability(bdf);
 	const char *refusal = NULL;
 
-	if (msi && dword == msi) {
-		if ((new & PCI_MSI_ENABLE) && !ops->msi_bound(bdf))
-			refusal = "MSI enabled before bind_msi";
-		else if ((new & PCI_MSI_ENABLE) && (new & PCI_MSI_MME))
-			refusal = "MSI enabled with several messages";
-	} else if (msi && dword > msi && dword < msi + 16 && new != old) {
-		/* The message address (both halves if 64-bit) and data. */
-		bool is_64 = ops->read(bdf, msi, 4) & PCI_MSI_64BIT;
-
-		if (dword < msi + (is_64 ? 16 : 12))
-			refusal = "MSI address or data, which are Keel's";
-	}
+	if (msi)
+		refusal = msi_refusal(ops, bdf, msi, bound, dword, old, new);
+	if (!refusal && bound && bound != msi)
+		refusal = msi_refusal(ops, bdf, bound, bound, dword, old, new);
 	if (!refusal && (new & PCI_MSIX_ENABLE) &&
 	    dword == pci_config_find_capability(ops, bdf, PCI_CAP_ID_MSIX))
 		refusal = "MSI-X enabled";

@@ -24,7 +24,7 @@ static const struct pci_config_ops pci_config_host_ops = {
 	.write = arch_pci_config_write,
 	.memory_allowed = iomem_range_is_device,
 	.ports_allowed = arch_io_ports_allowed,
-	.msi_bound = msi_bdf_bound,
+	.msi_bound_capability = msi_bound_capability,
 };
 
 static void log_refusal(uint16_t bdf, unsigned int reg, uint32_t value,
@@ -52,11 +52,16 @@ static void log_refusal(uint16_t bdf, unsigned int reg, uint32_t value,
 	       value, reg, why->why, bar);
 }
 
+/*
+ * The lock is taken with interrupts off: bind_msi and closing an MSI
+ * port take it under a domain's event-channel lock, which the timer
+ * interrupt takes too (to raise a VIRQ).
+ */
 uint32_t pci_host_read(uint16_t bdf, unsigned int reg, unsigned int size)
 {
-	spin_lock(&pci_config_lock);
+	unsigned long flags = spin_lock_irqsave(&pci_config_lock);
 	uint32_t value = arch_pci_config_read(bdf, reg, size);
-	spin_unlock(&pci_config_lock);
+	spin_unlock_irqrestore(&pci_config_lock, flags);
 	return value;
 }
 
@@ -65,43 +70,52 @@ int pci_host_write_filtered(uint16_t bdf, unsigned int reg,
 {
 	struct pci_config_refusal why;
 
-	spin_lock(&pci_config_lock);
+	unsigned long flags = spin_lock_irqsave(&pci_config_lock);
 	int rc = pci_config_write_filtered(&pci_config_host_ops, bdf, reg,
 					   size, value, &why);
 	if (rc)
 		log_refusal(bdf, reg, value, &why);
-	spin_unlock(&pci_config_lock);
+	spin_unlock_irqrestore(&pci_config_lock, flags);
 	return rc;
 }
 
-/* The offset of @bdf's MSI capability, or 0: none, or no function. */
-static unsigned int msi_capability(uint16_t bdf)
+/* The offset of @bdf's MSI capability, for bind_msi: 0 and -ENODEV if
+ * there is no function or no MSI capability, or it would reach past the
+ * 256 bytes Keel can write; -EPERM for a host bridge, whose registers
+ * past the header are Keel's; -ENODEV too if the function has a second
+ * MSI capability (the PCI spec allows one), whose message the filter
+ * might not see in time. */
+static int msi_capability(uint16_t bdf)
 {
+	const struct pci_config_ops *ops = &pci_config_host_ops;
+
 	if (arch_pci_config_read(bdf, 0, 2) == 0xffff)
-		return 0;
-	return pci_config_find_capability(&pci_config_host_ops, bdf,
-					  PCI_CAP_ID_MSI);
+		return -ENODEV;
+	if (arch_pci_config_read(bdf, PCI_CLASS_DEVICE, 2) ==
+	    PCI_CLASS_HOST_BRIDGE)
+		return -EPERM;
+	unsigned int pos = pci_config_find_capability(ops, bdf,
+						      PCI_CAP_ID_MSI);
+	if (!pos || !pci_msi_capability_fits(ops, bdf, pos) ||
+	    pci_config_find_next_capability(ops, bdf, PCI_CAP_ID_MSI, pos))
+		return -ENODEV;
+	return (int)pos;
 }
 
 int pci_host_msi_program(uint16_t bdf, uint64_t address, uint16_t data)
 {
-	int rc = -ENODEV;
-
-	spin_lock(&pci_config_lock);
-	unsigned int pos = msi_capability(bdf);
-	if (pos) {
-		pci_msi_program(&pci_config_host_ops, bdf, pos, address, data);
-		rc = 0;
-	}
-	spin_unlock(&pci_config_lock);
-	return rc;
+	unsigned long flags = spin_lock_irqsave(&pci_config_lock);
+	int pos = msi_capability(bdf);
+	if (pos > 0)
+		pci_msi_program(&pci_config_host_ops, bdf, (unsigned int)pos,
+				address, data);
+	spin_unlock_irqrestore(&pci_config_lock, flags);
+	return pos;
 }
 
-void pci_host_msi_disable(uint16_t bdf)
+void pci_host_msi_disable(uint16_t bdf, unsigned int pos)
 {
-	spin_lock(&pci_config_lock);
-	unsigned int pos = msi_capability(bdf);
-	if (pos)
-		pci_msi_disable(&pci_config_host_ops, bdf, pos);
-	spin_unlock(&pci_config_lock);
+	unsigned long flags = spin_lock_irqsave(&pci_config_lock);
+	pci_msi_disable(&pci_config_host_ops, bdf, pos);
+	spin_unlock_irqrestore(&pci_config_lock, flags);
 }

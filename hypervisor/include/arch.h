@@ -58,8 +58,9 @@ void arch_gsi_mask(uint32_t gsi);
 void arch_gsi_unmask(uint32_t gsi);
 /* The message (address and data) a device's MSI must carry to interrupt
  * this machine's boot CPU on the vector of msi.c's slot @slot; each
- * such interrupt calls msi_interrupt(). */
-void arch_msi_message(uint32_t slot, uint64_t *address, uint32_t *data);
+ * such interrupt calls msi_interrupt(). False if no message can reach
+ * it (an APIC ID that needs interrupt remapping). */
+bool arch_msi_message(uint32_t slot, uint64_t *address, uint32_t *data);
 /* All ones when @index < @size, else 0, computed so that it holds even
  * where the CPU speculates past a bounds check (asm/nospec.h): AND a
  * guest-chosen index with it before it indexes a table.

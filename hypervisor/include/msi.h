@@ -21,14 +21,16 @@
 /* From event_channel.c, with @d's event-channel lock held: bind function
  * @bdf's MSI to @d's new port @port. The slot taken, or -EBUSY (that
  * function's MSI is bound), -ENOSPC (no free slot), -ENODEV (no
- * function, or no MSI capability). */
+ * function, no MSI capability Keel can use, or no message reaches the
+ * boot CPU), -EPERM (a host bridge). */
 long msi_claim(struct domain *d, uint16_t bdf, keel_port_t port);
 /* @d's port @port, bound to slot @slot, is closing (its event-channel
  * lock is held): turn the function's MSI off and free the slot. */
 void msi_unbind(struct domain *d, uint32_t slot, keel_port_t port);
-/* Whether function @bdf's MSI is bound (its address and data are
- * Keel's); the filter asks, under the configuration-space lock. */
-bool msi_bdf_bound(uint16_t bdf);
+/* The offset of the MSI capability Keel wrote when it bound function
+ * @bdf's MSI, or 0 if it is not bound; the filter asks, under the
+ * configuration-space lock. */
+unsigned int msi_bound_capability(uint16_t bdf);
 /* From the interrupt handler: slot @slot's vector fired. */
 void msi_interrupt(uint32_t slot);
 

@@ -50,9 +50,10 @@ struct pci_config_ops {
 	bool (*memory_allowed)(uint64_t start, uint64_t end);
 	/* Whether an I/O BAR may decode ports [first, last]. */
 	bool (*ports_allowed)(uint32_t first, uint32_t last);
-	/* Whether Keel has bound the function's MSI (its message address
-	 * and data are Keel's), so that it may be enabled. */
-	bool (*msi_bound)(uint16_t bdf);
+	/* The offset of the MSI capability whose message Keel wrote when
+	 * it bound the function's MSI (so that it may be enabled), or 0
+	 * if it is not bound. */
+	unsigned int (*msi_bound_capability)(uint16_t bdf);
 };
 
 /* Whether an access of @size bytes at @reg is well formed: size 1, 2 or
@@ -63,6 +64,14 @@ bool pci_config_access_valid(unsigned int reg, unsigned int size);
  * has none. A broken list that loops ends after 48 entries. */
 unsigned int pci_config_find_capability(const struct pci_config_ops *ops,
 					uint16_t bdf, uint8_t id);
+/* The same, after the capability at @pos: 0 if no other has @id. */
+unsigned int pci_config_find_next_capability(const struct pci_config_ops *ops,
+					     uint16_t bdf, uint8_t id,
+					     unsigned int pos);
+/* Whether an MSI capability at @pos, with its 64-bit flag as the
+ * function says, ends inside the 256 bytes mechanism 1 reaches. */
+bool pci_msi_capability_fits(const struct pci_config_ops *ops, uint16_t bdf,
+			     unsigned int pos);
 
 /* Point the MSI of @bdf (its capability at @pos) at @address with @data,
  * with MSI off and one message (multiple-message enable 0); the enable

@@ -19,10 +19,12 @@ uint32_t pci_host_read(uint16_t bdf, unsigned int reg, unsigned int size);
 int pci_host_write_filtered(uint16_t bdf, unsigned int reg,
 			    unsigned int size, uint32_t value);
 /* Point function @bdf's MSI at @address with @data (msi.c, which holds
- * no lock but the caller's event-channel lock): 0, or -ENODEV if there
- * is no function at @bdf or it has no MSI capability. */
+ * no lock but the caller's event-channel lock): the offset of the MSI
+ * capability written, or -ENODEV (no function at @bdf, no MSI
+ * capability, one Keel cannot write whole, or two of them) or -EPERM (a
+ * host bridge). */
 int pci_host_msi_program(uint16_t bdf, uint64_t address, uint16_t data);
-/* Turn function @bdf's MSI off, if it has one. */
-void pci_host_msi_disable(uint16_t bdf);
+/* Turn off the MSI of function @bdf's capability at @pos. */
+void pci_host_msi_disable(uint16_t bdf, unsigned int pos);
 
 #endif

@@ -108,9 +108,9 @@ static bool sim_ports_allowed(uint32_t first, uint32_t last)
 }
 
 /* Whether Keel has bound the function's MSI. */
-static bool sim_msi_bound;
+static unsigned int sim_msi_bound;	/* its capability, or 0 */
 
-static bool sim_msi_is_bound(uint16_t bdf)
+static unsigned int sim_msi_bound_capability(uint16_t bdf)
 {
 	ck_assert_uint_eq(bdf, BDF);
 	return sim_msi_bound;
@@ -121,14 +121,14 @@ static const struct pci_config_ops ops = {
 	.write = sim_write,
 	.memory_allowed = sim_memory_allowed,
 	.ports_allowed = sim_ports_allowed,
-	.msi_bound = sim_msi_is_bound,
+	.msi_bound_capability = sim_msi_bound_capability,
 };
 
 static void setup(void)
 {
 	memset(cfg, 0, sizeof(cfg));
 	memset(bar, 0, sizeof(bar));
-	sim_msi_bound = false;
+	sim_msi_bound = 0;
 	put(0x00, 4, 0x10001af4);
 	put(PCI_STATUS, 2, PCI_STATUS_CAP_LIST);
 	cfg[PCI_HEADER_TYPE] = 0;
@@ -327,13 +327,13 @@ START_TEST(msi_waits_for_bind_msi)
 	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0001, &why), -EPERM);
 	ck_assert_uint_eq(writes, 0);
 	/* Once bound: one message only. */
-	sim_msi_bound = true;
+	sim_msi_bound = MSI_CAP;
 	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0011, &why), -EPERM);
 	ck_assert_str_eq(why.why, "MSI enabled with several messages");
 	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0001, &why), 0);
 	ck_assert_uint_eq(get(MSI_CAP + 2, 2), 0x0001);
 	/* Turning it off passes, bound or not (firmware left it on). */
-	sim_msi_bound = false;
+	sim_msi_bound = 0;
 	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0000, &why), 0);
 	/* Several messages asked for while off: harmless, and passes. */
 	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0010, &why), 0);
@@ -369,13 +369,59 @@ START_TEST(msi_address_and_data_are_keels)
 }
 END_TEST
 
+START_TEST(the_bound_msi_stays_guarded_when_the_list_changes)
+{
+	struct pci_config_refusal why;
+
+	/* Bound at MSI_CAP, then the list no longer leads there (a device
+	 * with writable capability pointers): its message is still Keel's,
+	 * and its enable bit still the driver's. */
+	sim_msi_bound = MSI_CAP;
+	put(MSI_CAP + 4, 4, 0xfee00000);
+	cfg[PCI_CAP_POINTER] = MSIX_CAP;
+	ck_assert_uint_eq(pci_config_find_capability(&ops, BDF,
+						     PCI_CAP_ID_MSI), 0);
+	ck_assert_int_eq(filtered(MSI_CAP + 4, 4, 0xfee01000, &why), -EPERM);
+	ck_assert_str_eq(why.why, "MSI address or data, which are Keel's");
+	ck_assert_int_eq(filtered(MSI_CAP + 2, 2, 0x0001, &why), 0);
+	/* A second MSI capability, which the list now leads to, may not be
+	 * turned on: it is not the one bound. */
+	put(0x70, 4, (uint32_t)PCI_CAP_ID_MSI);
+	put(MSIX_CAP, 4, (uint32_t)PCI_CAP_ID_MSIX | 0x70 << 8);
+	ck_assert_int_eq(filtered(0x72, 2, 0x0001, &why), -EPERM);
+	ck_assert_str_eq(why.why, "MSI enabled before bind_msi");
+}
+END_TEST
+
+START_TEST(msi_capabilities_are_counted_and_must_fit)
+{
+	ck_assert_uint_eq(pci_config_find_next_capability(&ops, BDF,
+							  PCI_CAP_ID_MSI,
+							  MSI_CAP), 0);
+	put(MSIX_CAP, 4, (uint32_t)PCI_CAP_ID_MSIX | 0x70 << 8);
+	put(0x70, 4, (uint32_t)PCI_CAP_ID_MSI);
+	ck_assert_uint_eq(pci_config_find_next_capability(&ops, BDF,
+							  PCI_CAP_ID_MSI,
+							  MSI_CAP), 0x70);
+	ck_assert(pci_msi_capability_fits(&ops, BDF, MSI_CAP));
+	/* 32-bit at 0xf4: the data at 0xfc fits; 64-bit at 0xf4 would put
+	 * it at 0x100. */
+	put(0xf4, 4, (uint32_t)PCI_CAP_ID_MSI);
+	ck_assert(pci_msi_capability_fits(&ops, BDF, 0xf4));
+	put(0xf4, 4, (uint32_t)PCI_CAP_ID_MSI | 0x00800000);
+	ck_assert(!pci_msi_capability_fits(&ops, BDF, 0xf4));
+	put(0xf0, 4, (uint32_t)PCI_CAP_ID_MSI | 0x00800000);
+	ck_assert(pci_msi_capability_fits(&ops, BDF, 0xf0));
+}
+END_TEST
+
 START_TEST(msix_stays_off)
 {
 	struct pci_config_refusal why;
 
 	ck_assert_int_eq(filtered(MSIX_CAP + 2, 2, 0x8000, &why), -EPERM);
 	ck_assert_str_eq(why.why, "MSI-X enabled");
-	sim_msi_bound = true;	/* MSI's binding is no MSI-X's */
+	sim_msi_bound = MSI_CAP;	/* MSI's binding is no MSI-X's */
 	ck_assert_int_eq(filtered(MSIX_CAP + 3, 1, 0x80, &why), -EPERM);
 	ck_assert_uint_eq(writes, 0);
 	/* The function mask, and the table's registers, may be written. */
@@ -494,6 +540,8 @@ Suite *pci_config_suite(void)
 	tcase_add_test(tc, the_rom_counts_once_enabled);
 	tcase_add_test(tc, msi_waits_for_bind_msi);
 	tcase_add_test(tc, msi_address_and_data_are_keels);
+	tcase_add_test(tc, the_bound_msi_stays_guarded_when_the_list_changes);
+	tcase_add_test(tc, msi_capabilities_are_counted_and_must_fit);
 	tcase_add_test(tc, msix_stays_off);
 	tcase_add_test(tc, msi_is_programmed_off_with_one_message);
 	tcase_add_test(tc, other_registers_pass);

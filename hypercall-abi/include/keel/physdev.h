@@ -145,10 +145,12 @@ struct keel_physdev_gsi_eoi {
  *
  * The caller writes segment, bus, devfn and the pads; Keel writes port.
  * Errors: -KEEL_EFAULT (nothing stays bound); -KEEL_EINVAL (segment not
- * 0; pads not zero); -KEEL_ENODEV (no function there, or it has no MSI
- * capability); -KEEL_EBUSY (its MSI is bound already);
- * -KEEL_ENOSPC (no free vector: Keel has 64 for MSIs; or no free port);
- * -KEEL_EPERM (not the hardware domain).
+ * 0; pads not zero); -KEEL_ENODEV (no function there; no MSI capability;
+ * one that reaches past register 255, or a second one; or a boot CPU
+ * no MSI can reach without interrupt remapping); -KEEL_EBUSY (its MSI
+ * is bound already); -KEEL_ENOSPC (no free vector: Keel has 64 for
+ * MSIs; or no free port); -KEEL_EPERM (not the hardware domain; a host
+ * bridge, class 0x0600, whose registers past the header are Keel's).
  */
 struct keel_physdev_bind_msi {
 	uint16_t segment;	/* IN: PCI segment group; only 0 */

@@ -13,11 +13,13 @@
 
 BUILD_BUG_ON(VECTOR_MSI_BASE + MSI_MAX > VECTOR_TIMER);
 
-void arch_msi_message(uint32_t slot, uint64_t *address, uint32_t *data)
+bool arch_msi_message(uint32_t slot, uint64_t *address, uint32_t *data)
 {
 	/* A destination above 255 needs interrupt remapping, which Keel
-	 * does not do; the boot CPU is APIC ID 0 on every machine Keel
-	 * has met. */
-	*address = MSI_ADDRESS_BASE | (platform_irq_target & 0xff) << 12;
+	 * does not do. */
+	if (platform_irq_target > 0xff)
+		return false;
+	*address = MSI_ADDRESS_BASE | platform_irq_target << 12;
 	*data = VECTOR_MSI_BASE + slot;
+	return true;
 }
