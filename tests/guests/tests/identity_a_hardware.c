@@ -19,6 +19,7 @@
 #include <libfdt.h>
 #include "keeltest.h"
 #include <keel/physdev.h>
+#include "rt_pci.h"
 
 RT_KEEL_NOTE(KEEL_ELFNOTE_F_IDENTITY);
 
@@ -34,26 +35,6 @@ const char test_name[] = "identity_a_hardware";
 #define EDU_DMA_TO_RAM  0x2
 #define EDU_BUFFER      0x40000
 #define MS              1000000ull
-
-static uint32_t config_read(uint8_t devfn, uint16_t reg, uint8_t size)
-{
-	struct keel_physdev_pci_config c = { .devfn = devfn, .reg = reg,
-					     .size = size };
-
-	CHECK_EQ(keel_hypercall_physdev_op(KEEL_PHYSDEV_pci_config_read,
-					   (unsigned long)&c), 0);
-	return c.value;
-}
-
-static long config_write(uint8_t devfn, uint16_t reg, uint8_t size,
-			 uint32_t value)
-{
-	struct keel_physdev_pci_config c = { .devfn = devfn, .reg = reg,
-					     .size = size, .value = value };
-
-	return keel_hypercall_physdev_op(KEEL_PHYSDEV_pci_config_write,
-					 (unsigned long)&c);
-}
 
 /* The pseudo-physical address of a page of guest memory: what a driver
  * gives its device, and, identity-mapped, the machine address too. */
@@ -100,16 +81,12 @@ static bool dma_done(volatile uint64_t *cmd)
 
 static void dma(void)
 {
-	uint8_t devfn = 0xff;
+	uint8_t devfn = rt_pci_find(EDU_VENDOR_DEVICE);
 
-	for (unsigned int dev = 0; dev < 32; dev++)
-		if (config_read((uint8_t)(dev << 3), 0, 4) ==
-		    EDU_VENDOR_DEVICE)
-			devfn = (uint8_t)(dev << 3);
 	CHECK(devfn != 0xff, "no edu device");
-	uint32_t bar0 = config_read(devfn, 0x10, 4) & ~0xfu;
+	uint32_t bar0 = rt_pci_read(devfn, 0x10, 4) & ~0xfu;
 	/* Memory decoding and bus mastering. */
-	CHECK_EQ(config_write(devfn, 0x04, 2, 0x0006), 0);
+	CHECK_EQ(rt_pci_write(devfn, 0x04, 2, 0x0006), 0);
 
 	volatile uint8_t *regs = rt_alloc_pages(1);
 	CHECK_EQ(keel_hypercall_update_va_mapping(
@@ -146,7 +123,7 @@ static void dma(void)
 	printf("a page DMAed to the device and back at its pseudo-physical "
 	       "address %#llx came back whole\n",
 	       (unsigned long long)pseudo_physical(to));
-	CHECK_EQ(config_write(devfn, 0x04, 2, 0), 0);
+	CHECK_EQ(rt_pci_write(devfn, 0x04, 2, 0), 0);
 }
 
 static void other_ram(void)

@@ -22,6 +22,7 @@
  */
 #include "keeltest.h"
 #include <keel/physdev.h>
+#include "rt_pci.h"
 
 const char test_name[] = "msi_a_hardware";
 
@@ -38,26 +39,6 @@ const char test_name[] = "msi_a_hardware";
 static uint8_t edu;		/* its devfn */
 static unsigned int msi_cap;	/* its MSI capability's offset */
 
-static uint32_t config_read(uint8_t devfn, uint16_t reg, uint8_t size)
-{
-	struct keel_physdev_pci_config c = { .devfn = devfn, .reg = reg,
-					     .size = size };
-
-	CHECK_EQ(keel_hypercall_physdev_op(KEEL_PHYSDEV_pci_config_read,
-					   (unsigned long)&c), 0);
-	return c.value;
-}
-
-static long config_write(uint8_t devfn, uint16_t reg, uint8_t size,
-			 uint32_t value)
-{
-	struct keel_physdev_pci_config c = { .devfn = devfn, .reg = reg,
-					     .size = size, .value = value };
-
-	return keel_hypercall_physdev_op(KEEL_PHYSDEV_pci_config_write,
-					 (unsigned long)&c);
-}
-
 static long bind(uint8_t devfn, keel_port_t *port)
 {
 	struct keel_physdev_bind_msi b = { .devfn = devfn };
@@ -71,14 +52,11 @@ static long bind(uint8_t devfn, keel_port_t *port)
 
 static void find_edu(void)
 {
-	edu = 0xff;
-	for (unsigned int dev = 0; dev < 32; dev++)
-		if (config_read((uint8_t)(dev << 3), 0, 4) == EDU_VENDOR_DEVICE)
-			edu = (uint8_t)(dev << 3);
+	edu = rt_pci_find(EDU_VENDOR_DEVICE);
 	CHECK(edu != 0xff, "no edu device");
-	unsigned int pos = config_read(edu, 0x34, 1) & 0xfc;
+	unsigned int pos = rt_pci_read(edu, 0x34, 1) & 0xfc;
 	for (int n = 0; n < 48 && pos >= 0x40; n++) {
-		uint32_t head = config_read(edu, (uint16_t)pos, 4);
+		uint32_t head = rt_pci_read(edu, (uint16_t)pos, 4);
 		if ((head & 0xff) == PCI_CAP_ID_MSI) {
 			msi_cap = pos;
 			break;
@@ -86,23 +64,23 @@ static void find_edu(void)
 		pos = (head >> 8) & 0xfc;
 	}
 	CHECK(msi_cap, "edu has no MSI capability");
-	CHECK(config_read(edu, (uint16_t)(msi_cap + 2), 2) & MSI_64BIT,
+	CHECK(rt_pci_read(edu, (uint16_t)(msi_cap + 2), 2) & MSI_64BIT,
 	      "edu's MSI is not 64-bit");
 }
 
 static uint16_t msi_control(void)
 {
-	return (uint16_t)config_read(edu, (uint16_t)(msi_cap + 2), 2);
+	return (uint16_t)rt_pci_read(edu, (uint16_t)(msi_cap + 2), 2);
 }
 
 static void before_bind(void)
 {
-	CHECK_EQ(config_write(edu, (uint16_t)(msi_cap + 2), 2,
+	CHECK_EQ(rt_pci_write(edu, (uint16_t)(msi_cap + 2), 2,
 			      msi_control() | MSI_ENABLE), -KEEL_EPERM);
-	CHECK_EQ(config_write(edu, (uint16_t)(msi_cap + 4), 4, 0xfee00000),
-		 config_read(edu, (uint16_t)(msi_cap + 4), 4) == 0xfee00000 ?
+	CHECK_EQ(rt_pci_write(edu, (uint16_t)(msi_cap + 4), 4, 0xfee00000),
+		 rt_pci_read(edu, (uint16_t)(msi_cap + 4), 4) == 0xfee00000 ?
 		 0 : -KEEL_EPERM);
-	CHECK_EQ(config_write(edu, (uint16_t)(msi_cap + 12), 2, 0x41),
+	CHECK_EQ(rt_pci_write(edu, (uint16_t)(msi_cap + 12), 2, 0x41),
 		 -KEEL_EPERM);
 	CHECK_EQ(msi_control() & MSI_ENABLE, 0);
 	printf("before bind_msi: MSI's enable bit, address and data refused\n");
@@ -139,7 +117,7 @@ static void refusals(void)
 	CHECK_EQ(keel_hypercall_physdev_op(KEEL_PHYSDEV_bind_msi,
 					   (unsigned long)ro), -KEEL_EFAULT);
 	CHECK_EQ(msi_control() & MSI_ENABLE, 0);
-	CHECK_EQ(config_write(edu, (uint16_t)(msi_cap + 2), 2,
+	CHECK_EQ(rt_pci_write(edu, (uint16_t)(msi_cap + 2), 2,
 			      msi_control() | MSI_ENABLE), -KEEL_EPERM);
 	printf("bind_msi: no MSI or no function -ENODEV; the host bridge "
 	       "-EPERM; segment and padding -EINVAL; bad pointers -EFAULT, "
@@ -148,10 +126,10 @@ static void refusals(void)
 
 static volatile uint32_t *map_edu(void)
 {
-	uint32_t bar0 = config_read(edu, 0x10, 4) & ~0xfu;
+	uint32_t bar0 = rt_pci_read(edu, 0x10, 4) & ~0xfu;
 	/* Memory decoding, and bus mastering: an MSI is a write the device
 	 * makes. */
-	CHECK_EQ(config_write(edu, 0x04, 2, 0x0006), 0);
+	CHECK_EQ(rt_pci_write(edu, 0x04, 2, 0x0006), 0);
 	volatile uint32_t *regs = rt_alloc_pages(1);
 	CHECK_EQ(keel_hypercall_update_va_mapping(
 			 (uint64_t)regs, bar0 | 0x1f /* P W U PWT PCD */,
@@ -179,22 +157,22 @@ static void delivery(volatile uint32_t *regs)
 
 	/* The message Keel wrote: the local APIC window, a vector of its
 	 * device range, MSI off, one message. */
-	uint32_t address = config_read(edu, (uint16_t)(msi_cap + 4), 4);
-	uint32_t data = config_read(edu, (uint16_t)(msi_cap + 12), 2);
+	uint32_t address = rt_pci_read(edu, (uint16_t)(msi_cap + 4), 4);
+	uint32_t data = rt_pci_read(edu, (uint16_t)(msi_cap + 12), 2);
 	CHECK_EQ(address & 0xfff00000, 0xfee00000);
-	CHECK_EQ(config_read(edu, (uint16_t)(msi_cap + 8), 4), 0);
+	CHECK_EQ(rt_pci_read(edu, (uint16_t)(msi_cap + 8), 4), 0);
 	CHECK(data >= 0xb0 && data < 0xf0, "vector %#x", data);
 	CHECK_EQ(msi_control() & (MSI_ENABLE | 0x70), 0);
 
 	/* The driver turns it on; the message stays Keel's. */
-	CHECK_EQ(config_write(edu, (uint16_t)(msi_cap + 2), 2,
+	CHECK_EQ(rt_pci_write(edu, (uint16_t)(msi_cap + 2), 2,
 			      msi_control() | 0x0010 | MSI_ENABLE),
 		 -KEEL_EPERM);
-	CHECK_EQ(config_write(edu, (uint16_t)(msi_cap + 2), 2,
+	CHECK_EQ(rt_pci_write(edu, (uint16_t)(msi_cap + 2), 2,
 			      msi_control() | MSI_ENABLE), 0);
-	CHECK_EQ(config_write(edu, (uint16_t)(msi_cap + 4), 4,
+	CHECK_EQ(rt_pci_write(edu, (uint16_t)(msi_cap + 4), 4,
 			      address + 0x1000), -KEEL_EPERM);
-	CHECK_EQ(config_write(edu, (uint16_t)(msi_cap + 12), 2, data + 1),
+	CHECK_EQ(rt_pci_write(edu, (uint16_t)(msi_cap + 12), 2, data + 1),
 		 -KEEL_EPERM);
 
 	for (int i = 0; i < 3; i++) {
@@ -210,7 +188,7 @@ static void delivery(volatile uint32_t *regs)
 	struct keel_evtchn_close close = { .port = port };
 	CHECK_EQ(rt_evtchn_op(KEEL_EVTCHNOP_close, &close), 0);
 	CHECK_EQ(msi_control() & MSI_ENABLE, 0);
-	CHECK_EQ(config_write(edu, (uint16_t)(msi_cap + 2), 2,
+	CHECK_EQ(rt_pci_write(edu, (uint16_t)(msi_cap + 2), 2,
 			      msi_control() | MSI_ENABLE), -KEEL_EPERM);
 	/* The device still raises its interrupt; with MSI off (and INTx not
 	 * bound) no event comes. (A check that something does not happen
@@ -232,7 +210,7 @@ void test_main(void)
 	/* Bound again, on, and left so: the domain's end unbinds it. */
 	keel_port_t port;
 	CHECK_EQ(bind(edu, &port), 0);
-	CHECK_EQ(config_write(edu, (uint16_t)(msi_cap + 2), 2,
+	CHECK_EQ(rt_pci_write(edu, (uint16_t)(msi_cap + 2), 2,
 			      msi_control() | MSI_ENABLE), 0);
 	printf("MSI left bound on port %u for the domain's end\n", port);
 }
