@@ -322,14 +322,14 @@ long evtchn_bind_gsi(struct domain *d, uint32_t gsi, bool level,
 	return port;
 }
 
-long evtchn_bind_msi(struct domain *d, uint16_t bdf)
+long evtchn_bind_msi(struct domain *d, uint16_t bdf, int entry)
 {
 	unsigned long flags = spin_lock_irqsave(&d->evtchn_lock);
 	long port = alloc_port_locked(d);
 
 	if (port > 0) {
 		struct evtchn *ch = &d->evtchn[port];
-		long slot = msi_claim(d, bdf, (keel_port_t)port);
+		long slot = msi_claim(d, bdf, entry, (keel_port_t)port);
 		if (slot < 0) {
 			port = slot;
 		} else {
@@ -337,6 +337,7 @@ long evtchn_bind_msi(struct domain *d, uint16_t bdf)
 			ch->notify_vcpu = 0;
 			ch->u.msi.bdf = bdf;
 			ch->u.msi.slot = (uint16_t)slot;
+			ch->u.msi.entry = entry;
 		}
 	}
 	spin_unlock_irqrestore(&d->evtchn_lock, flags);
@@ -492,6 +493,9 @@ static long op_status(struct domain *d, unsigned long arg)
 		st.status = KEEL_EVTCHNSTAT_msi;
 		st.u.msi.bus = (uint8_t)(ch->u.msi.bdf >> 8);
 		st.u.msi.devfn = (uint8_t)ch->u.msi.bdf;
+		st.u.msi.msix_entry = ch->u.msi.entry < 0 ?
+				      KEEL_MSI_NOT_MSIX :
+				      (uint32_t)ch->u.msi.entry;
 		break;
 	}
 	spin_unlock_irqrestore(&d->evtchn_lock, flags);

@@ -1,13 +1,18 @@
 /*
- * MSIs for the hardware domain (msi.h).
+ * MSIs and MSI-X entries for the hardware domain (msi.h).
  *
  * One table of slots, each with its vector. A slot is claimed in two
- * steps: reserved (its function recorded, so that a second bind_msi for
- * it gets -EBUSY, but not yet "bound", so the filter still refuses to
- * enable its MSI), then, once the function's message address and data
- * point at the slot's vector, bound. Undoing goes the other way: the
- * function's MSI is turned off first, then the slot freed. An MSI that
- * was already on its way arrives at a free slot and is dropped.
+ * steps: reserved (its function, and entry, recorded, so that a second
+ * bind of them gets -EBUSY, but not yet "bound", so the filter still
+ * refuses to turn the function's MSI or MSI-X on), then, once the
+ * function's message (its MSI capability, or its MSI-X table entry)
+ * points at the slot's vector, bound. Undoing goes the other way: back
+ * to reserved, the message turned off, then the slot freed. An MSI
+ * already on its way arrives at a slot that is not bound and is
+ * dropped.
+ *
+ * A function uses MSI or MSI-X, not both: a bind of the other kind
+ * while one is bound or reserved is -EBUSY.
  */
 #include <arch.h>
 #include <errno_values.h>
@@ -19,13 +24,15 @@
 
 enum msi_slot_state {
 	MSI_SLOT_FREE,
-	MSI_SLOT_RESERVED,	/* being programmed */
+	MSI_SLOT_RESERVED,	/* being programmed, or undone */
 	MSI_SLOT_BOUND,
 };
 
 struct msi_slot {
 	uint8_t state;			/* enum msi_slot_state */
-	uint8_t capability;		/* the MSI capability's offset */
+	uint8_t capability;		/* the MSI or MSI-X capability's offset */
+	bool msix;
+	uint16_t entry;			/* the MSI-X table entry */
 	uint16_t bdf;
 	struct domain *domain;
 	keel_port_t port;
@@ -41,28 +48,36 @@ static struct msi_slot *slot_of(uint32_t slot)
 	return &msi_slots[slot & arch_index_mask_nospec(slot, MSI_MAX)];
 }
 
-/* Under msi_lock: the slot that has @bdf, reserved or bound, or -1. */
-static int slot_of_bdf(uint16_t bdf)
+/* Under msi_lock: whether a bind of @bdf's MSI (@entry < 0) or MSI-X
+ * entry @entry conflicts with a slot in use. */
+static bool conflicts(uint16_t bdf, int entry)
 {
-	for (int i = 0; i < MSI_MAX; i++)
-		if (msi_slots[i].state != MSI_SLOT_FREE &&
-		    msi_slots[i].bdf == bdf)
-			return i;
-	return -1;
+	for (int i = 0; i < MSI_MAX; i++) {
+		const struct msi_slot *s = &msi_slots[i];
+
+		if (s->state == MSI_SLOT_FREE || s->bdf != bdf)
+			continue;
+		if (entry < 0 || !s->msix || s->entry == entry)
+			return true;
+	}
+	return false;
 }
 
-long msi_claim(struct domain *d, uint16_t bdf, keel_port_t port)
+long msi_claim(struct domain *d, uint16_t bdf, int entry, keel_port_t port)
 {
 	long slot = -ENOSPC;
 
 	unsigned long flags = spin_lock_irqsave(&msi_lock);
-	if (slot_of_bdf(bdf) >= 0) {
+	if (conflicts(bdf, entry)) {
 		slot = -EBUSY;
 	} else {
 		for (int i = 0; i < MSI_MAX; i++) {
 			if (msi_slots[i].state == MSI_SLOT_FREE) {
 				msi_slots[i] = (struct msi_slot){
-					MSI_SLOT_RESERVED, 0, bdf, d, port };
+					.state = MSI_SLOT_RESERVED,
+					.msix = entry >= 0,
+					.entry = entry >= 0 ? (uint16_t)entry : 0,
+					.bdf = bdf, .domain = d, .port = port };
 				slot = i;
 				break;
 			}
@@ -74,8 +89,12 @@ long msi_claim(struct domain *d, uint16_t bdf, keel_port_t port)
 
 	uint64_t address;
 	uint32_t data;
-	int pos = arch_msi_message((uint32_t)slot, &address, &data) ?
-		  pci_host_msi_program(bdf, address, (uint16_t)data) : -ENODEV;
+	int pos = -ENODEV;
+	if (arch_msi_message((uint32_t)slot, &address, &data))
+		pos = entry < 0 ?
+		      pci_host_msi_program(bdf, address, (uint16_t)data) :
+		      pci_host_msix_program(bdf, (unsigned int)entry, address,
+					    (uint16_t)data);
 
 	flags = spin_lock_irqsave(&msi_lock);
 	if (pos < 0) {
@@ -96,16 +115,26 @@ void msi_unbind(struct domain *d, uint32_t slot, keel_port_t port)
 	struct msi_slot *s = slot_of(slot);
 	bool ours = s->state == MSI_SLOT_BOUND && s->domain == d &&
 		    s->port == port;
-	/* Back to reserved: from here the filter refuses the enable bit
-	 * (another vCPU's write cannot turn MSI on again behind the
-	 * disable below), the interrupt path drops the slot's MSIs, and
-	 * no other bind can take the slot or the function. */
-	if (ours)
+	bool last = true;
+	/* Back to reserved: from here the filter refuses to turn the
+	 * function's MSI (or, for its last MSI-X entry, MSI-X) on behind
+	 * the disable below, the interrupt path drops the slot's
+	 * messages, and no other bind can take the slot or the entry. */
+	if (ours) {
 		s->state = MSI_SLOT_RESERVED;
+		for (int i = 0; i < MSI_MAX; i++)
+			if (&msi_slots[i] != s &&
+			    msi_slots[i].state != MSI_SLOT_FREE &&
+			    msi_slots[i].msix && msi_slots[i].bdf == s->bdf)
+				last = false;
+	}
 	spin_unlock_irqrestore(&msi_lock, flags);
 	if (!ours)
 		return;
-	pci_host_msi_disable(s->bdf, s->capability);
+	if (s->msix)
+		pci_host_msix_disable(s->bdf, s->capability, s->entry, last);
+	else
+		pci_host_msi_disable(s->bdf, s->capability);
 	flags = spin_lock_irqsave(&msi_lock);
 	memset(s, 0, sizeof(*s));
 	spin_unlock_irqrestore(&msi_lock, flags);
@@ -113,13 +142,28 @@ void msi_unbind(struct domain *d, uint32_t slot, keel_port_t port)
 
 unsigned int msi_bound_capability(uint16_t bdf)
 {
+	unsigned int pos = 0;
+
 	unsigned long flags = spin_lock_irqsave(&msi_lock);
-	int slot = slot_of_bdf(bdf);
-	unsigned int pos = slot >= 0 &&
-			   msi_slots[slot].state == MSI_SLOT_BOUND ?
-			   msi_slots[slot].capability : 0;
+	for (int i = 0; i < MSI_MAX; i++)
+		if (msi_slots[i].state == MSI_SLOT_BOUND &&
+		    !msi_slots[i].msix && msi_slots[i].bdf == bdf)
+			pos = msi_slots[i].capability;
 	spin_unlock_irqrestore(&msi_lock, flags);
 	return pos;
+}
+
+bool msi_msix_bound(uint16_t bdf)
+{
+	bool bound = false;
+
+	unsigned long flags = spin_lock_irqsave(&msi_lock);
+	for (int i = 0; i < MSI_MAX; i++)
+		if (msi_slots[i].state == MSI_SLOT_BOUND &&
+		    msi_slots[i].msix && msi_slots[i].bdf == bdf)
+			bound = true;
+	spin_unlock_irqrestore(&msi_lock, flags);
+	return bound;
 }
 
 void msi_interrupt(uint32_t slot)

@@ -20,8 +20,10 @@
  *    and MSI may be turned on only once Keel has written them, with one
  *    message (a device given several would use vectors that are not
  *    the function's);
- *  - the enable bit of the MSI-X capability: Keel does not route MSI-X
- *    yet, so it may not be turned on;
+ *  - the enable bit of the MSI-X capability: with the function mask
+ *    set, nothing can be sent, so it may be turned on; unmasked, only
+ *    once Keel has bound one of the function's entries (their messages
+ *    are in the table, in a BAR, which bind_msix writes);
  *  - a host bridge's registers past the standard header, which decide
  *    where RAM and the ECAM window are: none may be written.
  *
@@ -42,7 +44,8 @@
 #define PCI_MSI_ENABLE    ((uint32_t)PCI_MSI_CONTROL_ENABLE << 16)
 #define PCI_MSI_MME       ((uint32_t)PCI_MSI_CONTROL_MME << 16)
 #define PCI_MSI_64BIT     ((uint32_t)PCI_MSI_CONTROL_64BIT << 16)
-#define PCI_MSIX_ENABLE   (1u << 31)
+#define PCI_MSIX_ENABLE   ((uint32_t)PCI_MSIX_CONTROL_ENABLE << 16)
+#define PCI_MSIX_MASKALL  ((uint32_t)PCI_MSIX_CONTROL_MASKALL << 16)
 #define PCI_ROM_BAR_INDEX 6
 /* Enough for every capability that fits in 192 bytes: a loop in a
  * broken device's list ends here. */
@@ -230,6 +233,36 @@ void pci_msi_program(const struct pci_config_ops *ops, uint16_t bdf,
 		   data);
 }
 
+int pci_msix_entry_address(const struct pci_config_ops *ops, uint16_t bdf,
+			   unsigned int pos, unsigned int entry, uint64_t *pa)
+{
+	uint16_t control = (uint16_t)ops->read(bdf, pos + PCI_MSIX_CONTROL, 2);
+	uint32_t table = ops->read(bdf, pos + PCI_MSIX_TABLE, 4);
+	unsigned int bir = table & PCI_MSIX_TABLE_BIR;
+	struct pci_header h = header_of(ops, bdf);
+	bool io;
+
+	if (entry > (control & PCI_MSIX_CONTROL_SIZE))
+		return -EINVAL;
+	/* The BIR names a BAR register: the first of its BAR, a memory
+	 * one, placed, and decoded. */
+	if (bir >= h.nr_bars || bar_first(ops, bdf, &h, bir, &io) != bir ||
+	    io || !(ops->read(bdf, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY))
+		return -ENODEV;
+	uint32_t low = ops->read(bdf, PCI_BAR0 + 4 * bir, 4);
+	uint64_t base = low & ~0xfu;
+	if (bar_registers(low, bir, &h, &io) == 2)
+		base |= (uint64_t)ops->read(bdf, PCI_BAR0 + 4 * (bir + 1), 4)
+			<< 32;
+	uint64_t at = base + (table & ~PCI_MSIX_TABLE_BIR) +
+		      (uint64_t)entry * PCI_MSIX_ENTRY_SIZE;
+	if (!base || at < base || at + PCI_MSIX_ENTRY_SIZE < at ||
+	    !ops->memory_allowed(at, at + PCI_MSIX_ENTRY_SIZE))
+		return -ENODEV;
+	*pa = at;
+	return 0;
+}
+
 void pci_msi_disable(const struct pci_config_ops *ops, uint16_t bdf,
 		     unsigned int pos)
 {
@@ -279,9 +312,12 @@ static int check_msi(const struct pci_config_ops *ops, uint16_t bdf,
 		refusal = msi_refusal(ops, bdf, msi, bound, dword, old, new);
 	if (!refusal && bound && bound != msi)
 		refusal = msi_refusal(ops, bdf, bound, bound, dword, old, new);
+	/* MSI-X on with the function mask set sends nothing: drivers do that
+	 * to reach the table. Unmasked, only once Keel has bound an entry. */
 	if (!refusal && (new & PCI_MSIX_ENABLE) &&
+	    !(new & PCI_MSIX_MASKALL) && !ops->msix_bound(bdf) &&
 	    dword == pci_config_find_capability(ops, bdf, PCI_CAP_ID_MSIX))
-		refusal = "MSI-X enabled";
+		refusal = "MSI-X enabled before bind_msix";
 	if (refusal) {
 		*why = (struct pci_config_refusal){ refusal, -1, 0, 0 };
 		return -EPERM;

@@ -25,6 +25,7 @@ static const struct pci_config_ops pci_config_host_ops = {
 	.memory_allowed = iomem_range_is_device,
 	.ports_allowed = arch_io_ports_allowed,
 	.msi_bound_capability = msi_bound_capability,
+	.msix_bound = msi_msix_bound,
 };
 
 static void log_refusal(uint16_t bdf, unsigned int reg, uint32_t value,
@@ -79,13 +80,12 @@ int pci_host_write_filtered(uint16_t bdf, unsigned int reg,
 	return rc;
 }
 
-/* The offset of @bdf's MSI capability, for bind_msi: 0 and -ENODEV if
- * there is no function or no MSI capability, or it would reach past the
- * 256 bytes Keel can write; -EPERM for a host bridge, whose registers
- * past the header are Keel's; -ENODEV too if the function has a second
- * MSI capability (the PCI spec allows one), whose message the filter
- * might not see in time. */
-static int msi_capability(uint16_t bdf)
+/* The offset of @bdf's capability @id (MSI or MSI-X), for a bind: -ENODEV
+ * if there is no function, no such capability, one that would reach
+ * past the 256 bytes Keel can write, or a second one (the PCI spec
+ * allows one), whose message the filter might not see in time; -EPERM
+ * for a host bridge, whose registers past the header are Keel's. */
+static int device_capability(uint16_t bdf, uint8_t id)
 {
 	const struct pci_config_ops *ops = &pci_config_host_ops;
 
@@ -94,18 +94,19 @@ static int msi_capability(uint16_t bdf)
 	if (arch_pci_config_read(bdf, PCI_CLASS_DEVICE, 2) ==
 	    PCI_CLASS_HOST_BRIDGE)
 		return -EPERM;
-	unsigned int pos = pci_config_find_capability(ops, bdf,
-						      PCI_CAP_ID_MSI);
-	if (!pos || !pci_msi_capability_fits(ops, bdf, pos) ||
-	    pci_config_find_next_capability(ops, bdf, PCI_CAP_ID_MSI, pos))
+	unsigned int pos = pci_config_find_capability(ops, bdf, id);
+	if (!pos || pci_config_find_next_capability(ops, bdf, id, pos))
 		return -ENODEV;
-	return (int)pos;
+	bool fits = id == PCI_CAP_ID_MSI ?
+		    pci_msi_capability_fits(ops, bdf, pos) :
+		    pos + PCI_MSIX_TABLE + 4 <= PCI_CONFIG_SIZE;
+	return fits ? (int)pos : -ENODEV;
 }
 
 int pci_host_msi_program(uint16_t bdf, uint64_t address, uint16_t data)
 {
 	unsigned long flags = spin_lock_irqsave(&pci_config_lock);
-	int pos = msi_capability(bdf);
+	int pos = device_capability(bdf, PCI_CAP_ID_MSI);
 	if (pos > 0)
 		pci_msi_program(&pci_config_host_ops, bdf, (unsigned int)pos,
 				address, data);
@@ -117,5 +118,54 @@ void pci_host_msi_disable(uint16_t bdf, unsigned int pos)
 {
 	unsigned long flags = spin_lock_irqsave(&pci_config_lock);
 	pci_msi_disable(&pci_config_host_ops, bdf, pos);
+	spin_unlock_irqrestore(&pci_config_lock, flags);
+}
+
+int pci_host_msix_program(uint16_t bdf, unsigned int entry, uint64_t address,
+			  uint16_t data)
+{
+	uint64_t pa = 0;
+
+	unsigned long flags = spin_lock_irqsave(&pci_config_lock);
+	int pos = device_capability(bdf, PCI_CAP_ID_MSIX);
+	if (pos > 0) {
+		int rc = pci_msix_entry_address(&pci_config_host_ops, bdf,
+						(unsigned int)pos, entry, &pa);
+		if (rc)
+			pos = rc;
+	}
+	if (pos > 0) {
+		/* Masked while the message is half written. */
+		arch_mmio_write32(pa + PCI_MSIX_ENTRY_VECTOR_CONTROL,
+				  PCI_MSIX_ENTRY_MASKED);
+		arch_mmio_write32(pa + PCI_MSIX_ENTRY_ADDRESS,
+				  (uint32_t)address);
+		arch_mmio_write32(pa + PCI_MSIX_ENTRY_ADDRESS + 4,
+				  (uint32_t)(address >> 32));
+		arch_mmio_write32(pa + PCI_MSIX_ENTRY_DATA, data);
+		arch_mmio_write32(pa + PCI_MSIX_ENTRY_VECTOR_CONTROL, 0);
+	}
+	spin_unlock_irqrestore(&pci_config_lock, flags);
+	return pos;
+}
+
+void pci_host_msix_disable(uint16_t bdf, unsigned int pos, unsigned int entry,
+			   bool last)
+{
+	const struct pci_config_ops *ops = &pci_config_host_ops;
+	uint64_t pa;
+
+	unsigned long flags = spin_lock_irqsave(&pci_config_lock);
+	/* Where the table is now: the BAR may have moved since the bind. */
+	if (!pci_msix_entry_address(ops, bdf, pos, entry, &pa))
+		arch_mmio_write32(pa + PCI_MSIX_ENTRY_VECTOR_CONTROL,
+				  PCI_MSIX_ENTRY_MASKED);
+	if (last) {
+		uint16_t control = (uint16_t)ops->read(bdf,
+						       pos + PCI_MSIX_CONTROL,
+						       2);
+		ops->write(bdf, pos + PCI_MSIX_CONTROL, 2,
+			   control & ~PCI_MSIX_CONTROL_ENABLE);
+	}
 	spin_unlock_irqrestore(&pci_config_lock, flags);
 }

@@ -98,7 +98,7 @@ static long physdev_bind_msi(struct domain *d, unsigned long arg)
 	if (b.segment || b.pad || b.pad2)
 		return trace_error(-EINVAL);
 	uint16_t bdf = (uint16_t)(b.bus << 8 | b.devfn);
-	long port = evtchn_bind_msi(d, bdf);
+	long port = evtchn_bind_msi(d, bdf, -1);
 	if (port < 0)
 		return port;
 	b.port = (keel_port_t)port;
@@ -108,6 +108,29 @@ static long physdev_bind_msi(struct domain *d, unsigned long arg)
 	}
 	printk(LOG_INFO "d%u: MSI of %02x:%02x.%u bound to port %u\n",
 	       d->domid, b.bus, b.devfn >> 3, b.devfn & 7, b.port);
+	return 0;
+}
+
+static long physdev_bind_msix(struct domain *d, unsigned long arg)
+{
+	struct keel_physdev_bind_msix b;
+
+	if (copy_from_guest(&b, arg, sizeof(b)))
+		return trace_error(-EFAULT);
+	if (b.segment || b.pad || b.pad2)
+		return trace_error(-EINVAL);
+	uint16_t bdf = (uint16_t)(b.bus << 8 | b.devfn);
+	long port = evtchn_bind_msi(d, bdf, b.entry);
+	if (port < 0)
+		return port;
+	b.port = (keel_port_t)port;
+	if (copy_to_guest(arg, &b, sizeof(b))) {
+		evtchn_close_device_port(d, b.port, EVTCHN_MSI, bdf);
+		return trace_error(-EFAULT);
+	}
+	printk(LOG_INFO "d%u: MSI-X entry %u of %02x:%02x.%u bound to port "
+	       "%u\n", d->domid, b.entry, b.bus, b.devfn >> 3, b.devfn & 7,
+	       b.port);
 	return 0;
 }
 
@@ -128,6 +151,8 @@ long do_physdev_op(unsigned long cmd, unsigned long arg)
 		return physdev_gsi_eoi(d, arg);
 	case KEEL_PHYSDEV_bind_msi:
 		return physdev_bind_msi(d, arg);
+	case KEEL_PHYSDEV_bind_msix:
+		return physdev_bind_msix(d, arg);
 	default:
 		return -ENOSYS;
 	}

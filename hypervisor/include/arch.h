@@ -61,6 +61,11 @@ void arch_gsi_unmask(uint32_t gsi);
  * such interrupt calls msi_interrupt(). False if no message can reach
  * it (an APIC ID that needs interrupt remapping). */
 bool arch_msi_message(uint32_t slot, uint64_t *address, uint32_t *data);
+/* One 32-bit access to device memory at machine address @pa (4-byte
+ * aligned, in a device window the caller has checked), uncached, from
+ * any CPU. */
+uint32_t arch_mmio_read32(paddr_t pa);
+void arch_mmio_write32(paddr_t pa, uint32_t value);
 /* All ones when @index < @size, else 0, computed so that it holds even
  * where the CPU speculates past a bounds check (asm/nospec.h): AND a
  * guest-chosen index with it before it indexes a table.

@@ -94,6 +94,7 @@ struct evtchn {
 		struct {
 			uint16_t bdf;
 			uint16_t slot;		/* in msi.c's table */
+			int32_t entry;		/* MSI-X entry; -1: MSI */
 		} msi;
 	} u;
 };

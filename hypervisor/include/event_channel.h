@@ -20,9 +20,10 @@ bool evtchn_port_is_pending(struct domain *d, keel_port_t port);
  * rest): the port, or -EBUSY, -EINVAL or -ENOSPC. */
 long evtchn_bind_gsi(struct domain *d, uint32_t gsi, bool level,
 		     bool active_low);
-/* Bind function @bdf's MSI to a new port of @d, notifying vCPU 0
- * (msi_claim() does the rest): the port, or -EBUSY, -ENODEV or -ENOSPC. */
-long evtchn_bind_msi(struct domain *d, uint16_t bdf);
+/* Bind function @bdf's MSI (@entry < 0) or MSI-X entry @entry to a new
+ * port of @d, notifying vCPU 0 (msi_claim() does the rest): the port,
+ * or msi_claim()'s error, or -ENOSPC. */
+long evtchn_bind_msi(struct domain *d, uint16_t bdf, int entry);
 /* Close @d's @port if it is still bound to the GSI (EVTCHN_GSI) or the
  * function (EVTCHN_MSI) @device: the undo of a bind whose result could
  * not be written back. */

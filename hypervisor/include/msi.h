@@ -1,5 +1,5 @@
 /*
- * MSIs for the hardware domain (common/msi.c).
+ * MSIs and MSI-X entries for the hardware domain (common/msi.c).
  *
  * An MSI is a device's memory write, to the address and with the data
  * its MSI capability holds, which pick a local APIC and a vector. Keel
@@ -19,11 +19,12 @@
 #define MSI_MAX 64
 
 /* From event_channel.c, with @d's event-channel lock held: bind function
- * @bdf's MSI to @d's new port @port. The slot taken, or -EBUSY (that
- * function's MSI is bound), -ENOSPC (no free slot), -ENODEV (no
- * function, no MSI capability Keel can use, or no message reaches the
- * boot CPU), -EPERM (a host bridge). */
-long msi_claim(struct domain *d, uint16_t bdf, keel_port_t port);
+ * @bdf's MSI (@entry < 0) or its MSI-X table entry @entry to @d's new
+ * port @port. The slot taken, or -EBUSY (that MSI or entry is bound, or
+ * the function's other kind is), -ENOSPC (no free slot), -ENODEV or
+ * -EINVAL or -EPERM (as pci_host_msi_program() and
+ * pci_host_msix_program() say, or no message reaches the boot CPU). */
+long msi_claim(struct domain *d, uint16_t bdf, int entry, keel_port_t port);
 /* @d's port @port, bound to slot @slot, is closing (its event-channel
  * lock is held): turn the function's MSI off and free the slot. */
 void msi_unbind(struct domain *d, uint32_t slot, keel_port_t port);
@@ -31,6 +32,9 @@ void msi_unbind(struct domain *d, uint32_t slot, keel_port_t port);
  * @bdf's MSI, or 0 if it is not bound; the filter asks, under the
  * configuration-space lock. */
 unsigned int msi_bound_capability(uint16_t bdf);
+/* Whether one of function @bdf's MSI-X entries is bound; the filter
+ * asks, as above. */
+bool msi_msix_bound(uint16_t bdf);
 /* From the interrupt handler: slot @slot's vector fired. */
 void msi_interrupt(uint32_t slot);
 

@@ -38,6 +38,19 @@
 #define PCI_MSI_ADDRESS      4	/* 32 bits; then the upper half if 64-bit */
 #define PCI_MSI_DATA_32      8	/* 16 bits, 32-bit address */
 #define PCI_MSI_DATA_64      12	/* 16 bits, 64-bit address */
+/* In an MSI-X capability at offset pos (PCI Local Bus 3.0, 6.8.2): */
+#define PCI_MSIX_CONTROL     2	/* 16 bits, at pos + 2: */
+#define PCI_MSIX_CONTROL_SIZE    0x07ff	/* table entries - 1 */
+#define PCI_MSIX_CONTROL_MASKALL 0x4000	/* the function mask */
+#define PCI_MSIX_CONTROL_ENABLE  0x8000
+#define PCI_MSIX_TABLE       4	/* 32 bits: BAR index (2:0), offset */
+#define PCI_MSIX_TABLE_BIR   0x7u
+/* An entry of the table, in the BAR: */
+#define PCI_MSIX_ENTRY_SIZE  16
+#define PCI_MSIX_ENTRY_ADDRESS 0	/* and the upper half at 4 */
+#define PCI_MSIX_ENTRY_DATA  8
+#define PCI_MSIX_ENTRY_VECTOR_CONTROL 12
+#define PCI_MSIX_ENTRY_MASKED 0x1u
 #define PCI_CONFIG_SIZE      256
 
 /* How the filter reaches one function (bdf: bus << 8 | devfn) and what
@@ -54,6 +67,9 @@ struct pci_config_ops {
 	 * it bound the function's MSI (so that it may be enabled), or 0
 	 * if it is not bound. */
 	unsigned int (*msi_bound_capability)(uint16_t bdf);
+	/* Whether Keel has bound one of the function's MSI-X entries, so
+	 * that its MSI-X may be enabled with the function mask off. */
+	bool (*msix_bound)(uint16_t bdf);
 };
 
 /* Whether an access of @size bytes at @reg is well formed: size 1, 2 or
@@ -78,6 +94,13 @@ bool pci_msi_capability_fits(const struct pci_config_ops *ops, uint16_t bdf,
  * bit is the driver's to set. */
 void pci_msi_program(const struct pci_config_ops *ops, uint16_t bdf,
 		     unsigned int pos, uint64_t address, uint16_t data);
+/* Where entry @entry of @bdf's MSI-X table (its capability at @pos) is
+ * now: 0 with its machine address in *@pa; -EINVAL if the table has no
+ * such entry; -ENODEV if the table's BAR is not a memory BAR that is
+ * decoding, or the entry does not lie in memory_allowed(). */
+int pci_msix_entry_address(const struct pci_config_ops *ops, uint16_t bdf,
+			   unsigned int pos, unsigned int entry, uint64_t *pa);
+
 /* Turn the MSI of @bdf (its capability at @pos) off. */
 void pci_msi_disable(const struct pci_config_ops *ops, uint16_t bdf,
 		     unsigned int pos);

@@ -26,5 +26,16 @@ int pci_host_write_filtered(uint16_t bdf, unsigned int reg,
 int pci_host_msi_program(uint16_t bdf, uint64_t address, uint16_t data);
 /* Turn off the MSI of function @bdf's capability at @pos. */
 void pci_host_msi_disable(uint16_t bdf, unsigned int pos);
+/* Write entry @entry of function @bdf's MSI-X table with @address and
+ * @data, and unmask it: the offset of the MSI-X capability, or -EINVAL
+ * (no such entry), -ENODEV (no function, no MSI-X capability Keel can
+ * use, or its table not in a decoding memory BAR in device memory) or
+ * -EPERM (a host bridge). */
+int pci_host_msix_program(uint16_t bdf, unsigned int entry, uint64_t address,
+			  uint16_t data);
+/* Mask entry @entry of function @bdf's MSI-X table (capability at @pos)
+ * where the table now is; if @last, turn the function's MSI-X off. */
+void pci_host_msix_disable(uint16_t bdf, unsigned int pos, unsigned int entry,
+			   bool last);
 
 #endif

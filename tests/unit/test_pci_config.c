@@ -110,6 +110,15 @@ static bool sim_ports_allowed(uint32_t first, uint32_t last)
 /* Whether Keel has bound the function's MSI. */
 static unsigned int sim_msi_bound;	/* its capability, or 0 */
 
+/* Whether Keel has bound one of its MSI-X entries. */
+static bool sim_msix_bound;
+
+static bool sim_msix_is_bound(uint16_t bdf)
+{
+	ck_assert_uint_eq(bdf, BDF);
+	return sim_msix_bound;
+}
+
 static unsigned int sim_msi_bound_capability(uint16_t bdf)
 {
 	ck_assert_uint_eq(bdf, BDF);
@@ -122,6 +131,7 @@ static const struct pci_config_ops ops = {
 	.memory_allowed = sim_memory_allowed,
 	.ports_allowed = sim_ports_allowed,
 	.msi_bound_capability = sim_msi_bound_capability,
+	.msix_bound = sim_msix_is_bound,
 };
 
 static void setup(void)
@@ -129,6 +139,7 @@ static void setup(void)
 	memset(cfg, 0, sizeof(cfg));
 	memset(bar, 0, sizeof(bar));
 	sim_msi_bound = 0;
+	sim_msix_bound = false;
 	put(0x00, 4, 0x10001af4);
 	put(PCI_STATUS, 2, PCI_STATUS_CAP_LIST);
 	cfg[PCI_HEADER_TYPE] = 0;
@@ -365,7 +376,7 @@ START_TEST(msi_address_and_data_are_keels)
 	ck_assert_uint_eq(get(MSI_CAP + 16, 4), 1);
 	/* And MSI-X, where it now is, stays off. */
 	ck_assert_int_eq(filtered(0x72, 2, 0x8000, &why), -EPERM);
-	ck_assert_str_eq(why.why, "MSI-X enabled");
+	ck_assert_str_eq(why.why, "MSI-X enabled before bind_msix");
 }
 END_TEST
 
@@ -415,19 +426,73 @@ START_TEST(msi_capabilities_are_counted_and_must_fit)
 }
 END_TEST
 
-START_TEST(msix_stays_off)
+START_TEST(msix_waits_for_bind_msix)
 {
 	struct pci_config_refusal why;
 
+	/* On, unmasked, before any entry is bound: by word and by byte. */
 	ck_assert_int_eq(filtered(MSIX_CAP + 2, 2, 0x8000, &why), -EPERM);
-	ck_assert_str_eq(why.why, "MSI-X enabled");
+	ck_assert_str_eq(why.why, "MSI-X enabled before bind_msix");
 	sim_msi_bound = MSI_CAP;	/* MSI's binding is no MSI-X's */
 	ck_assert_int_eq(filtered(MSIX_CAP + 3, 1, 0x80, &why), -EPERM);
 	ck_assert_uint_eq(writes, 0);
-	/* The function mask, and the table's registers, may be written. */
-	ck_assert_int_eq(filtered(MSIX_CAP + 2, 2, 0x4000, &why), 0);
-	ck_assert_int_eq(filtered(MSIX_CAP + 3, 1, 0x40, &why), 0);
+	/* On with the function mask set sends nothing: it passes, and so do
+	 * the table's registers. */
+	ck_assert_int_eq(filtered(MSIX_CAP + 2, 2, 0xc000, &why), 0);
 	ck_assert_int_eq(filtered(MSIX_CAP + 4, 4, 0x2000, &why), 0);
+	/* Unmasking it, still unbound: refused. */
+	ck_assert_int_eq(filtered(MSIX_CAP + 3, 1, 0x80, &why), -EPERM);
+	ck_assert_uint_eq(get(MSIX_CAP + 2, 2), 0xc000);
+	/* Once an entry is bound, the driver unmasks it. */
+	sim_msix_bound = true;
+	ck_assert_int_eq(filtered(MSIX_CAP + 3, 1, 0x80, &why), 0);
+	ck_assert_uint_eq(get(MSIX_CAP + 2, 2), 0x8000);
+	/* Off passes, bound or not. */
+	sim_msix_bound = false;
+	ck_assert_int_eq(filtered(MSIX_CAP + 2, 2, 0x0000, &why), 0);
+}
+END_TEST
+
+START_TEST(an_msix_entry_is_where_its_bar_decodes)
+{
+	uint64_t pa = 0;
+
+	/* Four entries, at offset 0x800 of BAR0 (4 KiB at 0xfeb00000). */
+	put(MSIX_CAP + 2, 2, 3);
+	put(MSIX_CAP + 4, 4, 0x800 | 0);
+	ck_assert_int_eq(pci_msix_entry_address(&ops, BDF, MSIX_CAP, 0, &pa),
+			 -ENODEV);	/* memory not decoded */
+	put(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	ck_assert_int_eq(pci_msix_entry_address(&ops, BDF, MSIX_CAP, 3, &pa),
+			 0);
+	ck_assert_uint_eq(pa, 0xfeb00830);
+	ck_assert_int_eq(pci_msix_entry_address(&ops, BDF, MSIX_CAP, 4, &pa),
+			 -EINVAL);
+	/* In the 64-bit BAR1 at 0xfe000000, moved above 4 GiB. */
+	put(MSIX_CAP + 4, 4, 0x100 | 1);
+	ck_assert_int_eq(pci_msix_entry_address(&ops, BDF, MSIX_CAP, 1, &pa),
+			 0);
+	ck_assert_uint_eq(pa, 0xfe000110);
+	put(0x18, 4, 0x3);	/* at 0x3_fe000000 */
+	ck_assert_int_eq(pci_msix_entry_address(&ops, BDF, MSIX_CAP, 0, &pa),
+			 0);
+	ck_assert_uint_eq(pa, 0x3fe000100ull);
+	/* BIR 2 is BAR1's upper half; BAR3 is an I/O BAR; BAR4 none; 7 is
+	 * no BAR at all. */
+	const unsigned int birs[] = { 2, 3, 4, 7 };
+	for (unsigned int i = 0; i < 4; i++) {
+		put(MSIX_CAP + 4, 4, 0x100 | birs[i]);
+		ck_assert_int_eq(pci_msix_entry_address(&ops, BDF, MSIX_CAP, 0,
+							&pa), -ENODEV);
+	}
+	/* A table over RAM, or over Keel's local APIC, is not used. */
+	put(MSIX_CAP + 4, 4, 0x800 | 0);
+	put(0x10, 4, 0x00100000);
+	ck_assert_int_eq(pci_msix_entry_address(&ops, BDF, MSIX_CAP, 0, &pa),
+			 -ENODEV);
+	put(0x10, 4, 0xfee00000);
+	ck_assert_int_eq(pci_msix_entry_address(&ops, BDF, MSIX_CAP, 0, &pa),
+			 -ENODEV);
 }
 END_TEST
 
@@ -542,7 +607,8 @@ Suite *pci_config_suite(void)
 	tcase_add_test(tc, msi_address_and_data_are_keels);
 	tcase_add_test(tc, the_bound_msi_stays_guarded_when_the_list_changes);
 	tcase_add_test(tc, msi_capabilities_are_counted_and_must_fit);
-	tcase_add_test(tc, msix_stays_off);
+	tcase_add_test(tc, msix_waits_for_bind_msix);
+	tcase_add_test(tc, an_msix_entry_is_where_its_bar_decodes);
 	tcase_add_test(tc, msi_is_programmed_off_with_one_message);
 	tcase_add_test(tc, other_registers_pass);
 	tcase_add_test(tc, a_host_bridge_keeps_its_registers);

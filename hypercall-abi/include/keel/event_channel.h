@@ -92,8 +92,9 @@ struct keel_evtchn_bind_vcpu {
 #define KEEL_EVTCHNSTAT_ipi         4
 #define KEEL_EVTCHNSTAT_gsi         5	/* a device interrupt (physdev.h,
 					 * ABI 1.6) */
-#define KEEL_EVTCHNSTAT_msi         6	/* a device's MSI (physdev.h,
-					 * ABI 1.7) */
+#define KEEL_EVTCHNSTAT_msi         6	/* a device's MSI or MSI-X entry
+					 * (physdev.h, ABI 1.7) */
+#define KEEL_MSI_NOT_MSIX  0xffffffffu	/* u.msi.msix_entry of an MSI */
 
 struct keel_evtchn_status {
 	keel_domid_t dom;		/* IN: KEEL_DOMID_SELF */
@@ -118,7 +119,8 @@ struct keel_evtchn_status {
 			uint16_t segment;
 			uint8_t bus;
 			uint8_t devfn;
-			uint32_t pad;
+			uint32_t msix_entry;	/* KEEL_MSI_NOT_MSIX:
+						 * its MSI */
 		} msi;			/* ABI 1.7: the function */
 	} u;				/* OUT */
 };

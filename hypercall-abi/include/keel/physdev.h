@@ -20,6 +20,8 @@
 #define KEEL_PHYSDEV_gsi_eoi          3	/* arg: struct keel_physdev_gsi_eoi */
 #define KEEL_PHYSDEV_bind_msi         4	/* arg: struct keel_physdev_bind_msi
 					 * (ABI 1.7) */
+#define KEEL_PHYSDEV_bind_msix        5	/* arg: struct keel_physdev_bind_msix
+					 * (ABI 1.7) */
 
 /*
  * One access to a PCI function's configuration space, through Keel.
@@ -44,8 +46,9 @@
  *    only while the function's MSI is bound (bind_msi), and not with
  *    the multiple-message enable field set: one vector per function.
  *    The mask bits may be written.
- *  - MSI-X may not be enabled (Keel does not route it yet): a write
- *    that would set its enable bit is refused.
+ *  - MSI-X may be enabled only with its function mask set (no entry
+ *    can send then: drivers enable it so, to reach the table), or while
+ *    at least one of the function's entries is bound (bind_msix).
  *  - A host bridge's (class 0x0600) registers from 0x40 on, which place
  *    RAM, the ECAM window and the BIOS shadow, may not be written.
  *  - Everything else (bridge windows and bus numbers, device-specific
@@ -141,7 +144,8 @@ struct keel_physdev_gsi_eoi {
  * Closing the port (also when the domain ends) turns the function's MSI
  * off (its enable bit) and frees the vector.
  *
- * MSI-X is not routed yet: its enable bit stays refused.
+ * A function whose MSI-X is bound (bind_msix) cannot bind MSI, and
+ * the other way round: -KEEL_EBUSY.
  *
  * The caller writes segment, bus, devfn and the pads; Keel writes port.
  * Errors: -KEEL_EFAULT (nothing stays bound); -KEEL_EINVAL (segment not
@@ -157,6 +161,50 @@ struct keel_physdev_bind_msi {
 	uint8_t bus;		/* IN */
 	uint8_t devfn;		/* IN: device << 3 | function */
 	uint32_t pad;		/* IN: zero */
+	keel_port_t port;	/* OUT */
+	uint32_t pad2;		/* IN: zero */
+};
+
+/*
+ * bind_msix: route one entry of a PCI function's MSI-X table to the
+ * caller as an event.
+ *
+ * The MSI-X table is in one of the function's memory BARs; each entry
+ * holds a message address, data and a mask bit. Keel takes a vector,
+ * and writes entry `entry` itself, with the message that interrupts its
+ * boot CPU on that vector, then clears the entry's mask bit; it gives
+ * the caller a new port, notifying its vCPU 0. The BAR must be decoding
+ * memory (the table is reached where the BAR is now), and the table
+ * must lie in device memory. The caller's driver turns MSI-X on, and
+ * its function mask off, through pci_config_write: the filter allows
+ * that while an entry is bound. Each message of the entry is one event
+ * on the port, with no EOI.
+ *
+ * Keel does not write-protect the table: the hardware domain, which
+ * maps the BAR, could rewrite an entry, as it could aim any bus
+ * master's DMA at the MSI window (there is no IOMMU yet). A driver
+ * leaves the entries Keel wrote alone.
+ *
+ * Closing the port (also when the domain ends) masks the entry (where
+ * the BAR then is) and frees the vector; closing the function's last
+ * bound entry turns its MSI-X off.
+ *
+ * The caller writes segment, bus, devfn, entry and the pads; Keel
+ * writes port.
+ * Errors: -KEEL_EFAULT (nothing stays bound); -KEEL_EINVAL (segment not
+ * 0; pads not zero; entry past the table); -KEEL_ENODEV (no function
+ * there; no MSI-X capability, or two; the table's BAR not a memory BAR
+ * that is decoding, or the table not in device memory; or a boot CPU no
+ * MSI can reach); -KEEL_EBUSY (that entry is bound already, or the
+ * function's MSI is); -KEEL_ENOSPC (no free vector, or no free port);
+ * -KEEL_EPERM (not the hardware domain; a host bridge).
+ */
+struct keel_physdev_bind_msix {
+	uint16_t segment;	/* IN: PCI segment group; only 0 */
+	uint8_t bus;		/* IN */
+	uint8_t devfn;		/* IN: device << 3 | function */
+	uint16_t entry;		/* IN: the MSI-X table entry */
+	uint16_t pad;		/* IN: zero */
 	keel_port_t port;	/* OUT */
 	uint32_t pad2;		/* IN: zero */
 };

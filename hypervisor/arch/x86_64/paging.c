@@ -241,3 +241,58 @@ void *ioremap(paddr_t pa, size_t size)
 	spin_unlock_irqrestore(&ioremap_lock, flags);
 	return (void *)(va + (pa - base));
 }
+
+/*
+ * One page of the ioremap window for Keel's brief accesses to device
+ * memory it does not keep mapped (a function's MSI-X table, wherever
+ * its BAR is at the time): mapped for one access, under a lock, and
+ * unmapped after. The entry is not global and only this CPU touches
+ * the page while it holds the lock, so the local invlpg is enough.
+ */
+static spinlock_t mmio_window_lock = SPINLOCK_INIT;
+static uint64_t *mmio_window_pte;
+static uint8_t *mmio_window;
+
+static void mmio_window_map(paddr_t pa)
+{
+	if (!mmio_window) {
+		unsigned long flags = spin_lock_irqsave(&ioremap_lock);
+		uint64_t va = ioremap_next;
+
+		if (va + PAGE_SIZE > IOREMAP_START + IOREMAP_SIZE)
+			panic("ioremap window exhausted");
+		ioremap_next += PAGE_SIZE;
+		mmio_window_pte = walk_create(idle_pml4, va, 1);
+		mmio_window = (uint8_t *)va;
+		spin_unlock_irqrestore(&ioremap_lock, flags);
+	}
+	*mmio_window_pte = ALIGN_DOWN(pa, PAGE_SIZE) | PTE_PRESENT | PTE_WRITE |
+			   PTE_PCD | PTE_PWT | PTE_NX;
+	invlpg(mmio_window);
+}
+
+static void mmio_window_unmap(void)
+{
+	*mmio_window_pte = 0;
+	invlpg(mmio_window);
+}
+
+uint32_t arch_mmio_read32(paddr_t pa)
+{
+	unsigned long flags = spin_lock_irqsave(&mmio_window_lock);
+	mmio_window_map(pa);
+	uint32_t value = *(volatile uint32_t *)(mmio_window +
+						(pa & (PAGE_SIZE - 1)));
+	mmio_window_unmap();
+	spin_unlock_irqrestore(&mmio_window_lock, flags);
+	return value;
+}
+
+void arch_mmio_write32(paddr_t pa, uint32_t value)
+{
+	unsigned long flags = spin_lock_irqsave(&mmio_window_lock);
+	mmio_window_map(pa);
+	*(volatile uint32_t *)(mmio_window + (pa & (PAGE_SIZE - 1))) = value;
+	mmio_window_unmap();
+	spin_unlock_irqrestore(&mmio_window_lock, flags);
+}

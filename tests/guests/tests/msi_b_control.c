@@ -1,7 +1,7 @@
 /* keel-test: group=msi privileged=1 */
 /*
  * A control domain that is not the hardware domain (msi_a_hardware is)
- * binds no MSI: -EPERM, whatever the arguments, before they are read.
+ * binds no MSI or MSI-X entry: -EPERM, whatever the arguments, before they are read.
  */
 #include "keeltest.h"
 #include <keel/physdev.h>
@@ -20,6 +20,12 @@ void test_main(void)
 					   (unsigned long)&b), -KEEL_EPERM);
 	CHECK_EQ(keel_hypercall_physdev_op(KEEL_PHYSDEV_bind_msi, 0),
 		 -KEEL_EPERM);
-	printf("bind_msi: -EPERM for a control domain that is not the "
-	       "hardware domain\n");
+	struct keel_physdev_bind_msix x = { .devfn = 3 << 3, .port = 0x5a5a };
+	CHECK_EQ(keel_hypercall_physdev_op(KEEL_PHYSDEV_bind_msix,
+					   (unsigned long)&x), -KEEL_EPERM);
+	CHECK_EQ(x.port, 0x5a5a);
+	CHECK_EQ(keel_hypercall_physdev_op(KEEL_PHYSDEV_bind_msix, 0),
+		 -KEEL_EPERM);
+	printf("bind_msi and bind_msix: -EPERM for a control domain that is "
+	       "not the hardware domain\n");
 }
