@@ -1129,7 +1129,8 @@ def _(ctx, problems):
     the UART's output file, which takes its transmit interrupts through
     Keel; /proc/interrupts counts them. The NIC, virtio-net on QEMU's
     restricted user network, pings the network's gateway three times,
-    by DMA on dom0's identity-mapped memory and INTx. A legacy device,
+    by DMA on dom0's identity-mapped memory, with its queues' interrupts
+    on MSI-X entries Keel bound (keel-event irqs that counted). A legacy device,
     an AHCI controller (QEMU's ich9-ahci) with a SATA disk, runs on MSI,
     bound through physdev_op bind_msi: the whole disk reads back with
     the image's checksum, a sector written with fsync is in the image
@@ -1200,6 +1201,15 @@ def _(ctx, problems):
                         f"{ping[0][-3:]}")
     check_ahci_on_msi(ran, r, hashlib.md5(pattern).hexdigest(), written,
                       problems)
+    queues = ran.get("sh -c grep virtio /proc/interrupts", ([], None))[0]
+    counted = [l for l in queues if "keel-event" in l and "virtio" in l and
+               sum(int(n) for n in l.split()[1:3] if n.isdigit()) > 0]
+    if not counted:
+        problems.append(f"/proc/interrupts: {queues} (expected virtio-net's "
+                        "queue interrupts on keel-event irqs)")
+    if not any(re.match(r"^d0: MSI-X entry \d+ of \S+ bound to port \d+$",
+                        l) for l in r.keel_lines):
+        problems.append("Keel did not log an MSI-X entry bound")
     if r.status != keeltest.SUCCESS:
         problems.append(f"Keel ended with {r.status}")
 
