@@ -7,6 +7,7 @@
  * mappable. Anything the map calls available, ACPI, NVS or bad RAM is
  * RAM; what it calls reserved, or does not list at all, is a device's.
  */
+#include <arch.h>
 #include <errno_values.h>
 #include <frame.h>
 #include <iomem.h>
@@ -85,7 +86,7 @@ bool iomem_frame_is_keels(uint64_t mfn)
 int iomem_frame_check(uint16_t domid, uint64_t mfn)
 {
 	if (iomem_ram_unknown || domid != iomem_hardware_domid ||
-	    mfn > (UINT64_MAX >> PAGE_SHIFT) ||
+	    mfn >= arch_phys_address_limit() >> PAGE_SHIFT ||
 	    range_list_contains(&iomem_ram, mfn << PAGE_SHIFT))
 		return -EINVAL;
 	return iomem_frame_is_keels(mfn) ? -EPERM : 0;
@@ -94,6 +95,7 @@ int iomem_frame_check(uint16_t domid, uint64_t mfn)
 bool iomem_range_is_device(uint64_t start, uint64_t end)
 {
 	if (iomem_ram_unknown || start >= end ||
+	    end > arch_phys_address_limit() ||
 	    range_list_intersects(&iomem_ram, start, end))
 		return false;
 	return !range_list_intersects(&iomem_keel_windows,

@@ -315,9 +315,12 @@ static int check_msi(const struct pci_config_ops *ops, uint16_t bdf,
 	/* MSI-X on with the function mask set sends nothing: drivers do that
 	 * to reach the table. Unmasked, only once Keel has bound an entry. */
 	if (!refusal && (new & PCI_MSIX_ENABLE) &&
-	    !(new & PCI_MSIX_MASKALL) && !ops->msix_bound(bdf) &&
-	    dword == pci_config_find_capability(ops, bdf, PCI_CAP_ID_MSIX))
-		refusal = "MSI-X enabled before bind_msix";
+	    dword == pci_config_find_capability(ops, bdf, PCI_CAP_ID_MSIX)) {
+		if (bound)
+			refusal = "MSI-X enabled while MSI is bound";
+		else if (!(new & PCI_MSIX_MASKALL) && !ops->msix_bound(bdf))
+			refusal = "MSI-X enabled before bind_msix";
+	}
 	if (refusal) {
 		*why = (struct pci_config_refusal){ refusal, -1, 0, 0 };
 		return -EPERM;

@@ -61,6 +61,9 @@ void arch_gsi_unmask(uint32_t gsi);
  * such interrupt calls msi_interrupt(). False if no message can reach
  * it (an APIC ID that needs interrupt remapping). */
 bool arch_msi_message(uint32_t slot, uint64_t *address, uint32_t *data);
+/* The first machine address past what this CPU can address: a page
+ * table entry may not name a frame at or above it. */
+uint64_t arch_phys_address_limit(void);
 /* One 32-bit access to device memory at machine address @pa (4-byte
  * aligned, in a device window the caller has checked), uncached, from
  * any CPU. */

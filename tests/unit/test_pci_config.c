@@ -433,9 +433,13 @@ START_TEST(msix_waits_for_bind_msix)
 	/* On, unmasked, before any entry is bound: by word and by byte. */
 	ck_assert_int_eq(filtered(MSIX_CAP + 2, 2, 0x8000, &why), -EPERM);
 	ck_assert_str_eq(why.why, "MSI-X enabled before bind_msix");
-	sim_msi_bound = MSI_CAP;	/* MSI's binding is no MSI-X's */
+	/* While the function's MSI is bound, not even masked. */
+	sim_msi_bound = MSI_CAP;
 	ck_assert_int_eq(filtered(MSIX_CAP + 3, 1, 0x80, &why), -EPERM);
+	ck_assert_int_eq(filtered(MSIX_CAP + 2, 2, 0xc000, &why), -EPERM);
+	ck_assert_str_eq(why.why, "MSI-X enabled while MSI is bound");
 	ck_assert_uint_eq(writes, 0);
+	sim_msi_bound = 0;
 	/* On with the function mask set sends nothing: it passes, and so do
 	 * the table's registers. */
 	ck_assert_int_eq(filtered(MSIX_CAP + 2, 2, 0xc000, &why), 0);

@@ -66,6 +66,13 @@ void cpu_features_detect(struct cpu_features *f)
 	}
 	if (max_ext >= 0x80000007)
 		f->invariant_tsc = cpuid(0x80000007, 0).edx & (1u << 8);
+	f->phys_address_bits = 36;
+	if (max_ext >= 0x80000008) {
+		unsigned int bits = cpuid(0x80000008, 0).eax & 0xff;
+
+		if (bits >= 32 && bits <= 52)
+			f->phys_address_bits = bits;
+	}
 	if (f->svm && max_ext >= 0x8000000a)
 		f->npt = cpuid(0x8000000a, 0).edx & (1u << 0);
 }

@@ -253,22 +253,35 @@ static spinlock_t mmio_window_lock = SPINLOCK_INIT;
 static uint64_t *mmio_window_pte;
 static uint8_t *mmio_window;
 
-static void mmio_window_map(paddr_t pa)
+uint64_t arch_phys_address_limit(void)
 {
-	if (!mmio_window) {
-		unsigned long flags = spin_lock_irqsave(&ioremap_lock);
-		uint64_t va = ioremap_next;
+	return 1ULL << boot_cpu_features.phys_address_bits;
+}
 
-		if (va + PAGE_SIZE > IOREMAP_START + IOREMAP_SIZE)
-			panic("ioremap window exhausted");
-		ioremap_next += PAGE_SIZE;
-		mmio_window_pte = walk_create(idle_pml4, va, 1);
-		mmio_window = (uint8_t *)va;
-		spin_unlock_irqrestore(&ioremap_lock, flags);
-	}
+void mmio_window_init(void)
+{
+	unsigned long flags = spin_lock_irqsave(&ioremap_lock);
+	uint64_t va = ioremap_next;
+
+	if (va + PAGE_SIZE > IOREMAP_START + IOREMAP_SIZE)
+		panic("ioremap window exhausted");
+	ioremap_next += PAGE_SIZE;
+	mmio_window_pte = walk_create(idle_pml4, va, 1);
+	mmio_window = (uint8_t *)va;
+	spin_unlock_irqrestore(&ioremap_lock, flags);
+}
+
+/* @pa's page in the window; false (nothing mapped) for an address the
+ * caller should not have passed: unaligned, or past what the CPU can
+ * address, which a page-table entry cannot name. */
+static bool mmio_window_map(paddr_t pa)
+{
+	if ((pa & 3) || pa >= arch_phys_address_limit() || !mmio_window)
+		return false;
 	*mmio_window_pte = ALIGN_DOWN(pa, PAGE_SIZE) | PTE_PRESENT | PTE_WRITE |
 			   PTE_PCD | PTE_PWT | PTE_NX;
 	invlpg(mmio_window);
+	return true;
 }
 
 static void mmio_window_unmap(void)
@@ -279,11 +292,14 @@ static void mmio_window_unmap(void)
 
 uint32_t arch_mmio_read32(paddr_t pa)
 {
+	uint32_t value = ~0u;
+
 	unsigned long flags = spin_lock_irqsave(&mmio_window_lock);
-	mmio_window_map(pa);
-	uint32_t value = *(volatile uint32_t *)(mmio_window +
-						(pa & (PAGE_SIZE - 1)));
-	mmio_window_unmap();
+	if (mmio_window_map(pa)) {
+		value = *(volatile uint32_t *)(mmio_window +
+					       (pa & (PAGE_SIZE - 1)));
+		mmio_window_unmap();
+	}
 	spin_unlock_irqrestore(&mmio_window_lock, flags);
 	return value;
 }
@@ -291,8 +307,10 @@ uint32_t arch_mmio_read32(paddr_t pa)
 void arch_mmio_write32(paddr_t pa, uint32_t value)
 {
 	unsigned long flags = spin_lock_irqsave(&mmio_window_lock);
-	mmio_window_map(pa);
-	*(volatile uint32_t *)(mmio_window + (pa & (PAGE_SIZE - 1))) = value;
-	mmio_window_unmap();
+	if (mmio_window_map(pa)) {
+		*(volatile uint32_t *)(mmio_window + (pa & (PAGE_SIZE - 1))) =
+			value;
+		mmio_window_unmap();
+	}
 	spin_unlock_irqrestore(&mmio_window_lock, flags);
 }

@@ -47,6 +47,7 @@ void arch_platform_init(const struct boot_info *bi)
 	apic_bsp_init(platform_cpus.lapic_address);
 	platform_irq_target = apic_current_id();
 	ioapic_init(&platform_cpus);
+	mmio_window_init();
 	/* Where the firmware puts Keel's devices, beyond the architectural
 	 * windows iomem.c knows, and the ECAM windows: none of them the
 	 * hardware domain's to map or to cover with a BAR. */

@@ -183,6 +183,7 @@ struct cpu_features {
 	bool nx, pdpe1gb, apic, x2apic, tsc_deadline, invariant_tsc;
 	bool fxsr, xsave, avx, avx512f, svm, vmx, npt, pcid, smep, smap;
 	bool hypervisor;
+	unsigned int phys_address_bits;	/* CPUID 0x80000008, else 36 */
 };
 
 extern struct cpu_features boot_cpu_features;
