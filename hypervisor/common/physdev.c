@@ -8,6 +8,7 @@
 #include <arch.h>
 #include <domain.h>
 #include <errno_values.h>
+#include <format.h>
 #include <event_channel.h>
 #include <gsi.h>
 #include <hypercall.h>
@@ -89,6 +90,33 @@ static long physdev_gsi_eoi(struct domain *d, unsigned long arg)
 	return gsi_eoi(d, e.gsi);
 }
 
+/*
+ * The rest of bind_msi and bind_msix, once their arguments are read and
+ * checked: bind @bdf's MSI (@entry < 0) or MSI-X entry @entry, write
+ * the port into @b (@size bytes, at @port in it) and @b back to @arg;
+ * if that write fails, close the port again.
+ */
+static long bind_message(struct domain *d, unsigned long arg, void *b,
+			 size_t size, keel_port_t *port, uint16_t bdf,
+			 int entry)
+{
+	long rc = evtchn_bind_msi(d, bdf, entry);
+
+	if (rc < 0)
+		return rc;
+	*port = (keel_port_t)rc;
+	if (copy_to_guest(arg, b, size)) {
+		evtchn_close_device_port(d, *port, EVTCHN_MSI, bdf);
+		return trace_error(-EFAULT);
+	}
+	char what[24] = "MSI";
+	if (entry >= 0)
+		format_string(what, sizeof(what), "MSI-X entry %d", entry);
+	printk(LOG_INFO "d%u: %s of %02x:%02x.%u bound to port %u\n",
+	       d->domid, what, bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, *port);
+	return 0;
+}
+
 static long physdev_bind_msi(struct domain *d, unsigned long arg)
 {
 	struct keel_physdev_bind_msi b;
@@ -97,18 +125,8 @@ static long physdev_bind_msi(struct domain *d, unsigned long arg)
 		return trace_error(-EFAULT);
 	if (b.segment || b.pad || b.pad2)
 		return trace_error(-EINVAL);
-	uint16_t bdf = (uint16_t)(b.bus << 8 | b.devfn);
-	long port = evtchn_bind_msi(d, bdf, -1);
-	if (port < 0)
-		return port;
-	b.port = (keel_port_t)port;
-	if (copy_to_guest(arg, &b, sizeof(b))) {
-		evtchn_close_device_port(d, b.port, EVTCHN_MSI, bdf);
-		return trace_error(-EFAULT);
-	}
-	printk(LOG_INFO "d%u: MSI of %02x:%02x.%u bound to port %u\n",
-	       d->domid, b.bus, b.devfn >> 3, b.devfn & 7, b.port);
-	return 0;
+	return bind_message(d, arg, &b, sizeof(b), &b.port,
+			    (uint16_t)(b.bus << 8 | b.devfn), -1);
 }
 
 static long physdev_bind_msix(struct domain *d, unsigned long arg)
@@ -119,19 +137,8 @@ static long physdev_bind_msix(struct domain *d, unsigned long arg)
 		return trace_error(-EFAULT);
 	if (b.segment || b.pad || b.pad2)
 		return trace_error(-EINVAL);
-	uint16_t bdf = (uint16_t)(b.bus << 8 | b.devfn);
-	long port = evtchn_bind_msi(d, bdf, b.entry);
-	if (port < 0)
-		return port;
-	b.port = (keel_port_t)port;
-	if (copy_to_guest(arg, &b, sizeof(b))) {
-		evtchn_close_device_port(d, b.port, EVTCHN_MSI, bdf);
-		return trace_error(-EFAULT);
-	}
-	printk(LOG_INFO "d%u: MSI-X entry %u of %02x:%02x.%u bound to port "
-	       "%u\n", d->domid, b.entry, b.bus, b.devfn >> 3, b.devfn & 7,
-	       b.port);
-	return 0;
+	return bind_message(d, arg, &b, sizeof(b), &b.port,
+			    (uint16_t)(b.bus << 8 | b.devfn), b.entry);
 }
 
 long do_physdev_op(unsigned long cmd, unsigned long arg)

@@ -40,4 +40,16 @@ static inline uint8_t rt_pci_find(uint32_t vendor_device)
 	return 0xff;
 }
 
+/* Map device memory at machine address @pa (page-aligned) uncached at a
+ * fresh page of the test's, which it returns. */
+static inline volatile void *rt_map_mmio(uint64_t pa)
+{
+	volatile void *va = rt_alloc_pages(1);
+
+	CHECK_EQ(keel_hypercall_update_va_mapping(
+			 (uint64_t)va, (pa & ~0xfffull) | 0x1f /* P W U PWT PCD */,
+			 KEEL_UVMF_INVLPG), 0);
+	return va;
+}
+
 #endif

@@ -32,19 +32,6 @@ const char test_name[] = "gsi_a_hardware";
 #define MCR_OUT2 0x08		/* gates the UART's IRQ line on a PC */
 #define MS       1000000ull
 
-static void out8(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static uint8_t in8(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 static uint32_t bound_flags;	/* the mode of the last bind */
 
 static long bind(uint32_t gsi, uint32_t flags, keel_port_t *port)
@@ -75,17 +62,17 @@ static bool event_within(keel_port_t port, uint64_t ns)
 /* Raise the UART's interrupt: THR is empty, so enabling THRI does. */
 static void uart_raise(void)
 {
-	out8(UART_IER, 0);
-	out8(UART_IER, IER_THRI);
+	rt_outb(UART_IER, 0);
+	rt_outb(UART_IER, IER_THRI);
 }
 
 /* Reading IIR while it reports THRE lowers the line. */
 static void uart_lower(void)
 {
-	uint8_t iir = in8(UART_IIR);
+	uint8_t iir = rt_inb(UART_IIR);
 
 	CHECK_EQ(iir & 0x0f, 0x02);	/* THR empty, pending */
-	CHECK_EQ(in8(UART_IIR) & 0x01, 0x01);	/* none pending now */
+	CHECK_EQ(rt_inb(UART_IIR) & 0x01, 0x01);	/* none pending now */
 }
 
 static void edge(void)
@@ -101,7 +88,7 @@ static void edge(void)
 	CHECK_EQ(st.u.gsi, 3);
 	CHECK_EQ(st.vcpu, 0);
 
-	out8(UART_MCR, MCR_OUT2);
+	rt_outb(UART_MCR, MCR_OUT2);
 	for (int i = 0; i < 3; i++) {
 		uart_raise();
 		CHECK(event_within(port, 5000 * MS), "edge %d: no event", i);
@@ -143,7 +130,7 @@ static void level(void)
 	      "a lowered level line interrupted");
 	printf("GSI 3 level-triggered: masked until its EOI, then again while "
 	       "the line is up, not once it is down\n");
-	out8(UART_IER, 0);
+	rt_outb(UART_IER, 0);
 	struct keel_evtchn_close close = { .port = port };
 	CHECK_EQ(rt_evtchn_op(KEEL_EVTCHNOP_close, &close), 0);
 }

@@ -88,10 +88,7 @@ static void dma(void)
 	/* Memory decoding and bus mastering. */
 	CHECK_EQ(rt_pci_write(devfn, 0x04, 2, 0x0006), 0);
 
-	volatile uint8_t *regs = rt_alloc_pages(1);
-	CHECK_EQ(keel_hypercall_update_va_mapping(
-			 (uint64_t)regs, bar0 | 0x1f /* P W U PWT PCD */,
-			 KEEL_UVMF_INVLPG), 0);
+	volatile uint8_t *regs = rt_map_mmio(bar0);
 	CHECK_EQ(*(volatile uint32_t *)(regs + EDU_ID) & 0xff, 0xed);
 
 	uint8_t *from = rt_alloc_pages(1), *to = rt_alloc_pages(1);

@@ -130,10 +130,7 @@ static volatile uint32_t *map_edu(void)
 	/* Memory decoding, and bus mastering: an MSI is a write the device
 	 * makes. */
 	CHECK_EQ(rt_pci_write(edu, 0x04, 2, 0x0006), 0);
-	volatile uint32_t *regs = rt_alloc_pages(1);
-	CHECK_EQ(keel_hypercall_update_va_mapping(
-			 (uint64_t)regs, bar0 | 0x1f /* P W U PWT PCD */,
-			 KEEL_UVMF_INVLPG), 0);
+	volatile uint32_t *regs = rt_map_mmio(bar0);
 	CHECK_EQ(regs[EDU_ID / 4] & 0xff, 0xed);
 	return regs;
 }

@@ -19,6 +19,7 @@
  */
 #include "keeltest.h"
 #include "rt_pci.h"
+#include "rt_port_io.h"
 #include <keel/physdev.h>
 
 RT_KEEL_NOTE(KEEL_ELFNOTE_F_IDENTITY);
@@ -42,29 +43,6 @@ const char test_name[] = "msix_a_hardware";
 static uint8_t rng;
 static unsigned int msix_cap, table_entries;
 static volatile uint32_t *table;	/* mapped, uncached */
-
-static void out16(uint16_t port, uint16_t v)
-{
-	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static void out32(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static void out8(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static uint16_t in16(uint16_t port)
-{
-	uint16_t v;
-
-	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 static long bind(uint8_t devfn, uint16_t entry, keel_port_t *port)
 {
@@ -108,11 +86,8 @@ static void find_rng(void)
 	uint32_t where = rt_pci_read(rng, (uint16_t)(msix_cap + 4), 4);
 	uint32_t bar = rt_pci_read(rng, (uint16_t)(0x10 + 4 * (where & 7)), 4);
 	CHECK_EQ(bar & 0x7, 0);		/* a 32-bit memory BAR */
-	volatile uint32_t *page = rt_alloc_pages(1);
 	uint64_t at = (bar & ~0xfu) + (where & ~7u);
-	CHECK_EQ(keel_hypercall_update_va_mapping(
-			 (uint64_t)page, (at & ~0xfffull) | 0x1f /* PWU PWT PCD */,
-			 KEEL_UVMF_INVLPG), 0);
+	volatile uint32_t *page = rt_map_mmio(at & ~0xfffull);
 	table = page + (at & 0xfff) / 4;
 	printf("virtio-rng at 00:%02x.0: MSI-X at %#x, %u entries\n",
 	       rng >> 3, msix_cap, table_entries);
@@ -181,14 +156,14 @@ void test_main(void)
 
 	/* A legacy virtio driver: queue 0's buffer, on entry 1. */
 	uint16_t io = (uint16_t)(rt_pci_read(rng, 0x10, 4) & ~3u);
-	out8(io + VIRTIO_STATUS, 0);
-	out8(io + VIRTIO_STATUS, 1 | 2);		/* ACK, DRIVER */
-	out32(io + VIRTIO_GUEST_FEATURES, 0);
-	out16(io + VIRTIO_QUEUE_SELECT, 0);
-	unsigned int n = in16(io + VIRTIO_QUEUE_SIZE);
+	rt_outb(io + VIRTIO_STATUS, 0);
+	rt_outb(io + VIRTIO_STATUS, 1 | 2);		/* ACK, DRIVER */
+	rt_outl(io + VIRTIO_GUEST_FEATURES, 0);
+	rt_outw(io + VIRTIO_QUEUE_SELECT, 0);
+	unsigned int n = rt_inw(io + VIRTIO_QUEUE_SIZE);
 	CHECK(n > 0 && n <= 1024, "queue size %u", n);
-	out16(io + VIRTIO_QUEUE_VECTOR, 1);
-	CHECK_EQ(in16(io + VIRTIO_QUEUE_VECTOR), 1);
+	rt_outw(io + VIRTIO_QUEUE_VECTOR, 1);
+	CHECK_EQ(rt_inw(io + VIRTIO_QUEUE_VECTOR), 1);
 	unsigned int ring_bytes = (16 * n + 6 + 2 * n + 4095) / 4096 * 4096;
 	uint8_t *queue = rt_alloc_pages((ring_bytes + 6 + 8 * n + 4095) / 4096);
 	uint8_t *buffer = rt_alloc_pages(1);
@@ -197,12 +172,12 @@ void test_main(void)
 	volatile uint16_t *used = (volatile uint16_t *)(queue + ring_bytes);
 	desc[0] = dma_address(buffer);
 	desc[1] = 64 | (uint64_t)2 << 32;	/* len 64, flags WRITE */
-	out32(io + VIRTIO_QUEUE_PFN, (uint32_t)(dma_address(queue) >> 12));
-	out8(io + VIRTIO_STATUS, 1 | 2 | 4);	/* DRIVER_OK */
+	rt_outl(io + VIRTIO_QUEUE_PFN, (uint32_t)(dma_address(queue) >> 12));
+	rt_outb(io + VIRTIO_STATUS, 1 | 2 | 4);	/* DRIVER_OK */
 	avail[2] = 0;				/* ring[0]: descriptor 0 */
 	__asm__ volatile("" ::: "memory");
 	avail[1] = 1;				/* idx */
-	out16(io + VIRTIO_QUEUE_NOTIFY, 0);
+	rt_outw(io + VIRTIO_QUEUE_NOTIFY, 0);
 	CHECK(rt_wait_port(port, rt_now_ns() + 5000 * MS),
 	      "no event for the used buffer");
 	CHECK_EQ(used[1], 1);
@@ -212,7 +187,7 @@ void test_main(void)
 	CHECK(nonzero > 0, "the buffer came back empty");
 	printf("entry 1 bound to port %u on vector %#x: the used buffer's "
 	       "interrupt was an event\n", port, e[2]);
-	out8(io + VIRTIO_STATUS, 0);		/* reset the device */
+	rt_outb(io + VIRTIO_STATUS, 0);		/* reset the device */
 
 	/* Closing masks the entry; closing the last turns MSI-X off. */
 	struct keel_evtchn_close close = { .port = port };
