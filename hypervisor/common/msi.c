@@ -63,6 +63,23 @@ static bool conflicts(uint16_t bdf, int entry)
 	return false;
 }
 
+/* Under msi_lock: a slot of function @bdf of the kind @msix, bound (if
+ * @bound_only) or in use, other than @except; or NULL. */
+static const struct msi_slot *slot_of_function(uint16_t bdf, bool msix,
+					       bool bound_only,
+					       const struct msi_slot *except)
+{
+	for (int i = 0; i < MSI_MAX; i++) {
+		const struct msi_slot *s = &msi_slots[i];
+
+		if (s != except && s->bdf == bdf && s->msix == msix &&
+		    (bound_only ? s->state == MSI_SLOT_BOUND
+				: s->state != MSI_SLOT_FREE))
+			return s;
+	}
+	return NULL;
+}
+
 long msi_claim(struct domain *d, uint16_t bdf, int entry, keel_port_t port)
 {
 	long slot = -ENOSPC;
@@ -115,18 +132,14 @@ void msi_unbind(struct domain *d, uint32_t slot, keel_port_t port)
 	struct msi_slot *s = slot_of(slot);
 	bool ours = s->state == MSI_SLOT_BOUND && s->domain == d &&
 		    s->port == port;
-	bool last = true;
+	bool last = false;
 	/* Back to reserved: from here the filter refuses to turn the
 	 * function's MSI (or, for its last MSI-X entry, MSI-X) on behind
 	 * the disable below, the interrupt path drops the slot's
 	 * messages, and no other bind can take the slot or the entry. */
 	if (ours) {
 		s->state = MSI_SLOT_RESERVED;
-		for (int i = 0; i < MSI_MAX; i++)
-			if (&msi_slots[i] != s &&
-			    msi_slots[i].state != MSI_SLOT_FREE &&
-			    msi_slots[i].msix && msi_slots[i].bdf == s->bdf)
-				last = false;
+		last = !slot_of_function(s->bdf, true, false, s);
 	}
 	spin_unlock_irqrestore(&msi_lock, flags);
 	if (!ours)
@@ -142,26 +155,17 @@ void msi_unbind(struct domain *d, uint32_t slot, keel_port_t port)
 
 unsigned int msi_bound_capability(uint16_t bdf)
 {
-	unsigned int pos = 0;
-
 	unsigned long flags = spin_lock_irqsave(&msi_lock);
-	for (int i = 0; i < MSI_MAX; i++)
-		if (msi_slots[i].state == MSI_SLOT_BOUND &&
-		    !msi_slots[i].msix && msi_slots[i].bdf == bdf)
-			pos = msi_slots[i].capability;
+	const struct msi_slot *s = slot_of_function(bdf, false, true, NULL);
+	unsigned int pos = s ? s->capability : 0;
 	spin_unlock_irqrestore(&msi_lock, flags);
 	return pos;
 }
 
 bool msi_msix_bound(uint16_t bdf)
 {
-	bool bound = false;
-
 	unsigned long flags = spin_lock_irqsave(&msi_lock);
-	for (int i = 0; i < MSI_MAX; i++)
-		if (msi_slots[i].state == MSI_SLOT_BOUND &&
-		    msi_slots[i].msix && msi_slots[i].bdf == bdf)
-			bound = true;
+	bool bound = slot_of_function(bdf, true, true, NULL);
 	spin_unlock_irqrestore(&msi_lock, flags);
 	return bound;
 }

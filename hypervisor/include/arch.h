@@ -64,10 +64,9 @@ bool arch_msi_message(uint32_t slot, uint64_t *address, uint32_t *data);
 /* The first machine address past what this CPU can address: a page
  * table entry may not name a frame at or above it. */
 uint64_t arch_phys_address_limit(void);
-/* One 32-bit access to device memory at machine address @pa (4-byte
+/* One 32-bit write to device memory at machine address @pa (4-byte
  * aligned, in a device window the caller has checked), uncached, from
  * any CPU. */
-uint32_t arch_mmio_read32(paddr_t pa);
 void arch_mmio_write32(paddr_t pa, uint32_t value);
 /* All ones when @index < @size, else 0, computed so that it holds even
  * where the CPU speculates past a bounds check (asm/nospec.h): AND a

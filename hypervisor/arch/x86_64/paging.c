@@ -290,20 +290,6 @@ static void mmio_window_unmap(void)
 	invlpg(mmio_window);
 }
 
-uint32_t arch_mmio_read32(paddr_t pa)
-{
-	uint32_t value = ~0u;
-
-	unsigned long flags = spin_lock_irqsave(&mmio_window_lock);
-	if (mmio_window_map(pa)) {
-		value = *(volatile uint32_t *)(mmio_window +
-					       (pa & (PAGE_SIZE - 1)));
-		mmio_window_unmap();
-	}
-	spin_unlock_irqrestore(&mmio_window_lock, flags);
-	return value;
-}
-
 void arch_mmio_write32(paddr_t pa, uint32_t value)
 {
 	unsigned long flags = spin_lock_irqsave(&mmio_window_lock);

@@ -36,8 +36,7 @@ void pt_clear_hypervisor_slots(uint64_t *l4);
 
 /* Map @size bytes of MMIO at @pa uncached; returns the virtual address. */
 void *ioremap(paddr_t pa, size_t size);
-/* Set aside the ioremap page arch_mmio_read32() and arch_mmio_write32()
- * use, at boot. */
+/* Set aside the ioremap page arch_mmio_write32() uses, at boot. */
 void mmio_window_init(void);
 
 /* Whether [pa, pa + len) is RAM that the direct map covers. */
